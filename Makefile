@@ -1,0 +1,48 @@
+# Quick start: `make run` (set up, then classify the example statements) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup run test check lint format train evaluate bench serve clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/briefing-nlp classify examples/statements.jsonl --format table
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+check: lint test
+
+format: setup
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+train: setup
+	$(BIN)/briefing-nlp train
+
+evaluate: setup
+	$(BIN)/briefing-nlp evaluate
+
+bench: setup
+	$(BIN)/python benchmarks/bench_classify.py
+
+serve: setup
+	@echo "The review web app (briefing-nlp serve) is not built yet: see issue 4." >&2
+	@exit 1
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

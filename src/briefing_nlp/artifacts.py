@@ -1,0 +1,146 @@
+"""Model artifacts on disk: skops files with a reviewed trust list, meta.json, hashes.
+
+Nothing is unpickled: skops refuses any type outside TRUSTED_TYPES, and every artifact's
+sha256 recorded in meta.json is checked before loading, so a swapped or edited file is
+refused with a message instead of being run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from briefing_nlp.errors import ModelError
+
+META = "meta.json"
+SCHEMA_VERSION = 1
+# Reviewed by hand: private scikit-learn types that CalibratedClassifierCV and the
+# sigmoid calibrator need. Everything else must be a type skops trusts by default.
+TRUSTED_TYPES = [
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def dir_sha256(path: Path) -> str:
+    """One hash over a folder's files (relative names and contents), in sorted order."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+        digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        digest.update(file_sha256(file).encode())
+    return digest.hexdigest()
+
+
+def untrusted_types(path: Path) -> list[str]:
+    """Types in a skops file that skops does not trust by default."""
+    return list(sio.get_untrusted_types(file=path))
+
+
+def dump_skops(obj: object, path: Path) -> None:
+    """Write one estimator as a compressed skops file and check it reloads under the list.
+
+    Raises:
+        ModelError: the estimator holds a type outside TRUSTED_TYPES (a bug to review).
+    """
+    sio.dump(obj, path, compression=zipfile.ZIP_DEFLATED)
+    extra = sorted(set(untrusted_types(path)) - set(TRUSTED_TYPES))
+    if extra:
+        raise ModelError(f"{path}: would need untrusted types {extra}; review before trusting")
+
+
+def load_skops(path: Path, expected_sha256: str | None) -> Any:
+    """Load a skops artifact after checking its hash and trusting only TRUSTED_TYPES.
+
+    Raises:
+        ModelError: missing, altered since training, corrupt, or holding untrusted types.
+    """
+    if not path.is_file():
+        raise ModelError(f"{path}: model file missing; run `briefing-nlp train` to rebuild it")
+    if expected_sha256 and file_sha256(path) != expected_sha256:
+        raise ModelError(
+            f"{path}: model file does not match meta.json (altered or corrupt); "
+            "restore it from the repository or run `briefing-nlp train`"
+        )
+    try:
+        extra = sorted(set(untrusted_types(path)) - set(TRUSTED_TYPES))
+    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError, OSError) as exc:
+        raise ModelError(
+            f"{path}: not a readable skops file ({exc}); run `briefing-nlp train`"
+        ) from None
+    if extra:
+        raise ModelError(
+            f"{path}: refuses to load untrusted types {extra}; the file may be tampered with, "
+            "restore it or run `briefing-nlp train`"
+        )
+    try:
+        return sio.load(path, trusted=TRUSTED_TYPES)
+    except Exception as exc:  # skops raises many kinds for damaged files
+        raise ModelError(
+            f"{path}: could not load ({type(exc).__name__}: {exc}); run `briefing-nlp train`"
+        ) from None
+
+
+def read_meta(model_dir: Path) -> dict[str, Any]:
+    """The model folder's meta.json.
+
+    Raises:
+        ModelError: missing or not valid JSON.
+    """
+    path = Path(model_dir) / META
+    if not path.is_file():
+        raise ModelError(
+            f"{path}: no trained model here; run `briefing-nlp train --out {model_dir}` "
+            "or set --model-dir"
+        )
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: damaged ({exc}); restore it or run `briefing-nlp train`") from None
+    if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
+        raise ModelError(
+            f"{path}: model format {meta.get('schema_version') if isinstance(meta, dict) else '?'}"
+            f" is not {SCHEMA_VERSION}; retrain with `briefing-nlp train`"
+        )
+    return meta
+
+
+def install_artifacts(staging: Path, target: Path) -> None:
+    """Move each finished artifact from a staging folder into `target`.
+
+    Training writes everything to staging first, so an interrupted or failed run leaves
+    the previous model untouched; other files in `target` (other models) are kept.
+    meta.json moves last: until it does, the old meta's hashes refuse a mixed set.
+    """
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    entries = sorted(staging.iterdir(), key=lambda p: p.name == META)
+    for entry in entries:
+        destination = target / entry.name
+        if destination.is_dir():
+            old = Path(tempfile.mkdtemp(prefix=f".{entry.name}-old-", dir=target))
+            os.replace(destination, old / entry.name)
+            os.replace(entry, destination)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(entry, destination)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")

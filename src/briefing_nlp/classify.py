@@ -1,0 +1,223 @@
+"""Classify statements: one section (of five) and any number of themes, with evidence.
+
+`StatementClassifier` wraps the spaCy pipeline, the shared TF-IDF vectoriser and the two
+calibrated scikit-learn models that `train` writes; `classify_statements` is the
+stage function. A statement predicted neutral carries no themes (neutral is not briefed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from spacy.language import Language
+
+from briefing_nlp.artifacts import dir_sha256, load_skops, read_meta
+from briefing_nlp.errors import InputError, ModelError
+from briefing_nlp.features import extract_features, load_nlp
+
+ARTIFACTS = ("vectorizer.skops", "section.skops", "themes.skops")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A statement's labels, calibrated scores and the terms that drove them."""
+
+    text: str
+    section: str
+    section_scores: dict[str, float]
+    themes: tuple[str, ...]
+    theme_scores: dict[str, float]
+    section_evidence: tuple[str, ...] = ()
+    theme_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_json(self, evidence: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "text": self.text,
+            "section": self.section,
+            "section_scores": self.section_scores,
+            "themes": list(self.themes),
+            "theme_scores": self.theme_scores,
+        }
+        if evidence:
+            out["evidence"] = {
+                "section": list(self.section_evidence),
+                "themes": {k: list(v) for k, v in self.theme_evidence.items()},
+            }
+        return out
+
+
+def frame(analysed: Sequence[str], raw: Sequence[str]) -> pd.DataFrame:
+    """The two-column input the vectoriser's ColumnTransformer expects."""
+    return pd.DataFrame({"analysed": list(analysed), "raw": list(raw)})
+
+
+def linear_weights(model: Any) -> np.ndarray:
+    """Per-class feature weights of a calibrated linear model, averaged over its folds."""
+    coefs = [np.asarray(c.estimator.coef_) for c in model.calibrated_classifiers_]
+    return np.mean(coefs, axis=0)
+
+
+class StatementClassifier:
+    """Trained section and theme models plus the pipeline that makes their features."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        vectorizer: Any,
+        section_model: Any,
+        theme_model: Any,
+        themes: Sequence[str],
+        thresholds: dict[str, float],
+        fallback_min_score: float = 0.2,
+        evidence_terms: int = 5,
+        batch_size: int = 1000,
+    ) -> None:
+        self.nlp = nlp
+        self.vectorizer = vectorizer
+        self.section_model = section_model
+        self.theme_model = theme_model
+        self.themes = tuple(themes)
+        self.thresholds = thresholds
+        self.fallback_min_score = fallback_min_score
+        self.evidence_terms = evidence_terms
+        self.batch_size = batch_size
+        self._prepare_evidence()
+
+    def _prepare_evidence(self) -> None:
+        names = self.vectorizer.get_feature_names_out()
+        # Only word features make readable evidence; char n-grams are dropped from it.
+        self._word_mask = np.array([n.startswith("words__") for n in names])
+        self._names = np.array([n.removeprefix("words__") for n in names])
+        self.sections = tuple(str(c) for c in self.section_model.classes_)
+        self._section_weights = linear_weights(self.section_model)
+        self._theme_weights = np.vstack(
+            [linear_weights(est).ravel() for est in self.theme_model.estimators_]
+        )
+        self._threshold_vector = np.array([self.thresholds[t] for t in self.themes])
+
+    @classmethod
+    def load(cls, model_dir: Path) -> StatementClassifier:
+        """Load a model folder written by `briefing-nlp train`.
+
+        Raises:
+            ModelError: a file is missing, altered or untrusted, or meta.json is damaged.
+        """
+        return _load_cached(Path(model_dir).resolve())
+
+    def classify(self, texts: Sequence[str], evidence: bool = True) -> list[Classification]:
+        """Classify statements; each text is one statement (no segmentation here).
+
+        Raises:
+            InputError: a statement is not a string.
+        """
+        for number, text in enumerate(texts, start=1):
+            if not isinstance(text, str):
+                raise InputError(f"statement {number}: text must be a string, got {text!r}")
+        if not texts:
+            return []
+        features = extract_features(self.nlp, texts, self.batch_size)
+        matrix = sparse.csr_matrix(self.vectorizer.transform(frame(features.analysed, features.raw)))
+        section_proba = self.section_model.predict_proba(matrix)
+        theme_proba = self.theme_model.predict_proba(matrix)
+        section_index = section_proba.argmax(axis=1)
+        chosen = theme_proba >= self._threshold_vector
+        results = []
+        for row, text in enumerate(texts):
+            section = self.sections[section_index[row]]
+            themes = self._choose_themes(section, chosen[row], theme_proba[row])
+            results.append(
+                Classification(
+                    text=text,
+                    section=section,
+                    section_scores={
+                        s: round(float(p), 4) for s, p in zip(self.sections, section_proba[row])
+                    },
+                    themes=themes,
+                    theme_scores={
+                        t: round(float(p), 4) for t, p in zip(self.themes, theme_proba[row])
+                    },
+                    section_evidence=(
+                        self._evidence(matrix[row], self._section_weights, section_index[row])
+                        if evidence else ()
+                    ),
+                    theme_evidence=(
+                        {t: self._evidence(matrix[row], self._theme_weights, self.themes.index(t))
+                         for t in themes}
+                        if evidence else {}
+                    ),
+                )
+            )
+        return results
+
+    def _choose_themes(
+        self, section: str, chosen: np.ndarray, scores: np.ndarray
+    ) -> tuple[str, ...]:
+        if section == "neutral":
+            return ()
+        picked = [self.themes[i] for i in np.flatnonzero(chosen)]
+        if not picked and scores.max() >= self.fallback_min_score:
+            picked = [self.themes[int(scores.argmax())]]
+        # Strongest first, so the first theme is the statement's main subject.
+        return tuple(sorted(picked, key=lambda t: -scores[self.themes.index(t)]))
+
+    def _evidence(self, row: sparse.csr_matrix, weights: np.ndarray, label: int) -> tuple[str, ...]:
+        if weights.shape[0] == 1:  # binary: one weight row for the positive class
+            label_weights = weights[0]
+        else:
+            label_weights = weights[label]
+        indices = row.indices
+        contributions = row.data * label_weights[indices]
+        keep = (contributions > 0) & self._word_mask[indices]
+        order = np.argsort(-contributions[keep], kind="stable")[: self.evidence_terms]
+        return tuple(str(self._names[indices[keep][i]]) for i in order)
+
+
+@lru_cache(maxsize=4)
+def _load_cached(model_dir: Path) -> StatementClassifier:
+    meta = read_meta(model_dir)
+    hashes = meta.get("artifacts", {})
+    for name in ARTIFACTS:
+        if name not in hashes:
+            raise ModelError(f"{model_dir / 'meta.json'}: no entry for {name}; retrain the model")
+    vectorizer = load_skops(model_dir / "vectorizer.skops", hashes["vectorizer.skops"])
+    section_model = load_skops(model_dir / "section.skops", hashes["section.skops"])
+    theme_model = load_skops(model_dir / "themes.skops", hashes["themes.skops"])
+    settings = meta.get("settings", {})
+    try:
+        themes = list(meta["labels"]["themes"])
+        thresholds = {k: float(v) for k, v in meta["thresholds"].items()}
+    except (KeyError, TypeError, ValueError):
+        raise ModelError(f"{model_dir / 'meta.json'}: labels or thresholds missing; retrain") from None
+    if len(themes) != len(theme_model.estimators_) or set(themes) != set(thresholds):
+        raise ModelError(f"{model_dir}: theme model and meta.json disagree; retrain the model")
+    nlp_dir = model_dir / "nlp"
+    if nlp_dir.is_dir() and hashes.get("nlp") and dir_sha256(nlp_dir) != hashes["nlp"]:
+        raise ModelError(
+            f"{nlp_dir}: spaCy pipeline does not match meta.json (altered or corrupt); "
+            "restore it from the repository or run `briefing-nlp train`"
+        )
+    return StatementClassifier(
+        nlp=load_nlp(nlp_dir),
+        vectorizer=vectorizer,
+        section_model=section_model,
+        theme_model=theme_model,
+        themes=themes,
+        thresholds=thresholds,
+        fallback_min_score=float(settings.get("theme_fallback_min_score", 0.2)),
+        evidence_terms=int(settings.get("evidence_terms", 5)),
+        batch_size=int(settings.get("batch_size", 1000)),
+    )
+
+
+def classify_statements(
+    texts: Sequence[str], model_dir: Path, evidence: bool = True
+) -> list[Classification]:
+    """Classify each text with the model in `model_dir` (loaded once per process)."""
+    return StatementClassifier.load(model_dir).classify(texts, evidence=evidence)

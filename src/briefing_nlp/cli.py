@@ -1,0 +1,218 @@
+"""The `briefing-nlp` command: argument parsing, one library call, output.
+
+Library errors (BriefingError) become one line on stderr and exit code 1; usage errors
+exit 2 (Typer's default). Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from briefing_nlp import __version__
+from briefing_nlp.errors import BriefingError
+from briefing_nlp.settings import Settings, load_settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="briefing-nlp",
+    help=(
+        "Draft 'Learning from Audits' briefings from auditor notes, fully offline.\n\n"
+        "Example: briefing-nlp classify statements.jsonl > labelled.jsonl"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True)
+
+
+class _State:
+    settings: Settings | None = None
+
+
+state = _State()
+
+
+class ClassifyFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _settings() -> Settings:
+    return state.settings or Settings()
+
+
+def run(call: Callable[[], T]) -> T:
+    """Run a library call, turning user-fixable errors into one line and exit code 1."""
+    try:
+        return call()
+    except BriefingError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; nothing was written", err=True)
+        raise typer.Exit(130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefing-nlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(epilog="Example: briefing-nlp --model-dir models evaluate --format json")
+def main(
+    config: Annotated[
+        Path | None, typer.Option(help="Settings TOML file (see README: Settings).")
+    ] = None,
+    model_dir: Annotated[
+        Path | None, typer.Option(help="Folder of trained models (default: ./models).")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Draft 'Learning from Audits' briefings from auditor notes, fully offline."""
+    state.settings = run(lambda: load_settings(config).with_overrides(model_dir=model_dir))
+
+
+@app.command(epilog="Example: briefing-nlp classify statements.jsonl --format jsonl > out.jsonl")
+def classify(
+    file: Annotated[Path, typer.Argument(help='JSONL, one {"id"?, "text"} object per line.')],
+    format: Annotated[
+        ClassifyFormat, typer.Option("--format", help="jsonl (default) or a table to read.")
+    ] = ClassifyFormat.jsonl,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    evidence: Annotated[
+        bool, typer.Option(help="Add the top contributing terms of each label.")
+    ] = False,
+) -> None:
+    """Label each statement with a section and themes; one output line per input line."""
+    from briefing_nlp.classify import classify_statements
+    from briefing_nlp.statements_io import read_statements, write_atomic
+
+    settings = _settings()
+    items = run(lambda: read_statements(file))
+    results = run(
+        lambda: classify_statements([i.text for i in items], settings.model_dir, evidence)
+    )
+    if format is ClassifyFormat.table:
+        table = Table("id", "section", "themes", "text")
+        for item, result in zip(items, results):
+            table.add_row(str(item.id), result.section, ", ".join(result.themes), item.text)
+        Console(file=sys.stdout, width=160).print(table)
+        return
+    lines = [
+        json.dumps({"id": item.id, **result.to_json(evidence)}, ensure_ascii=False)
+        for item, result in zip(items, results)
+    ]
+    content = "".join(line + "\n" for line in lines)
+    if output:
+        run(lambda: write_atomic(output, content))
+    else:
+        sys.stdout.write(content)
+
+
+@app.command(epilog="Example: briefing-nlp train --corpus my-team-corpus/ --out models/")
+def train(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder with train/ (and test/), or one .jsonl/.csv file."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Model folder to write.")] = None,
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="Theme taxonomy TOML (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Train the section and theme classifiers and write models/ with its model card."""
+    from briefing_nlp.train import train_models
+
+    settings = run(lambda: _settings().with_overrides(taxonomy_path=taxonomy))
+    with err.status("Training (about a minute on two cores)..."):
+        result = run(lambda: train_models(settings, corpus, out))
+    meta = result.meta
+    rows = meta["corpus"]["train"]["rows"]
+    typer.echo(f"trained on {rows} statements in {meta['training']['seconds']} s -> {result.out_dir}")
+    if meta["metrics"]:
+        model = meta["metrics"]["model"]
+        typer.echo(
+            f"test split: section macro-F1 {model['section']['macro_f1']}, "
+            f"theme micro-F1 {model['themes']['micro_f1']} (see {result.out_dir}/MODEL_CARD.md)"
+        )
+    if meta["training"]["skipped_themes"]:
+        typer.echo(
+            "warning: too few examples to learn themes "
+            + ", ".join(meta["training"]["skipped_themes"]),
+            err=True,
+        )
+
+
+@app.command(epilog="Example: briefing-nlp evaluate --format json > report.json")
+def evaluate(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Corpus folder (its test/ split is used) or a labelled test file."),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", help="table (default) or json.")
+    ] = ReportFormat.table,
+) -> None:
+    """Score the trained models and two baselines on the held-out test split."""
+    from briefing_nlp.evaluation_run import evaluate_models
+
+    result = run(lambda: evaluate_models(_settings(), corpus))
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _print_report(result)
+
+
+def _print_report(result: dict[str, Any]) -> None:
+    out = Console(file=sys.stdout, width=120)
+    systems = {"model": result["model"], **result["baselines"]}
+    summary = Table("measure", *systems, title=f"{result['test_rows']} test statements")
+    for label, part, key in (
+        ("section macro-F1", "section", "macro_f1"),
+        ("section accuracy", "section", "accuracy"),
+        ("theme micro-F1", "themes", "micro_f1"),
+        ("theme macro-F1", "themes", "macro_f1"),
+    ):
+        summary.add_row(label, *(f"{s[part][key]:.3f}" for s in systems.values()))
+    out.print(summary)
+    for part in ("section", "themes"):
+        table = Table("label", *(f"{name} P/R/F1" for name in systems), "support",
+                      title=f"per {part.rstrip('s')}")
+        for label, m in result["model"][part]["per_label"].items():
+            cells = []
+            for system in systems.values():
+                s = system[part]["per_label"][label]
+                cells.append(f"{s['precision']:.2f}/{s['recall']:.2f}/{s['f1']:.2f}")
+            table.add_row(label, *cells, str(m["support"]))
+        out.print(table)
+    confusion = result["model"]["section"]["confusion"]
+    table = Table("true \\ predicted", *confusion["labels"], title="section confusion (model)")
+    for label, row in zip(confusion["labels"], confusion["rows_true_cols_predicted"]):
+        table.add_row(label, *map(str, row))
+    out.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,137 @@
+"""Measure the classifiers on a held-out split against two baselines in the same run.
+
+Baselines: `majority` (the most common training section, and the most common theme for
+non-neutral predictions) and `lexicon` (section cue words and the taxonomy's keywords).
+Reports are plain dicts so they go into meta.json, the model card and `--format json`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.corpus import Corpus
+from briefing_nlp.taxonomy import SECTIONS, Taxonomy
+
+Prediction = tuple[str, tuple[str, ...]]
+
+# Section cue lexicon for the baseline, checked in this order.
+SECTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("good_practice", re.compile(
+        r"\b(excellent|exemplary|outstanding|good practice|share[ds]?|sharing|example)\b", re.I)),
+    ("action", re.compile(
+        r"(^\s*(action|ensure|update|complete|upload|consider|refer|invite|arrange|record|"
+        r"review|add|request|undertake|discuss|explore|check|make|seek|include)\b)|"
+        r"\b(to be|needs? to|should|must|to (update|ensure|complete|record|upload|review))\b",
+        re.I)),
+    ("worry", re.compile(
+        r"\b(no|not|n't|never|lack\w*|missing|out of date|late|overdue|poor|limited|gaps?|"
+        r"weak|absent|delay\w*|drift)\b", re.I)),
+    ("strength", re.compile(
+        r"\b(good|clear|clearly|evident|up to date|well|strong|timely|regular|detailed|"
+        r"thorough|positive)\b", re.I)),
+)
+
+
+def section_report(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Per-section precision/recall/F1, macro-F1, accuracy and the confusion matrix."""
+    labels = list(SECTIONS)
+    p, r, f, n = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0
+    )
+    matrix = confusion_matrix(truth, predicted, labels=labels)
+    correct = sum(t == q for t, q in zip(truth, predicted))
+    return {
+        "per_label": {
+            label: {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3),
+                    "f1": round(float(f[i]), 3), "support": int(n[i])}
+            for i, label in enumerate(labels)
+        },
+        "macro_f1": round(float(f.mean()), 3),
+        "accuracy": round(correct / max(1, len(truth)), 3),
+        "confusion": {"labels": labels, "rows_true_cols_predicted": matrix.tolist()},
+    }
+
+
+def theme_report(
+    truth: Sequence[tuple[str, ...]], predicted: Sequence[tuple[str, ...]], themes: Sequence[str]
+) -> dict[str, Any]:
+    """Per-theme precision/recall/F1 with micro and macro F1 over statements."""
+    per: dict[str, dict[str, float]] = {}
+    total = Counter[str]()
+    f1s = []
+    for theme in themes:
+        tp = sum(theme in t and theme in p for t, p in zip(truth, predicted))
+        fp = sum(theme not in t and theme in p for t, p in zip(truth, predicted))
+        fn = sum(theme in t and theme not in p for t, p in zip(truth, predicted))
+        total.update(tp=tp, fp=fp, fn=fn)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        f1s.append(f1)
+        per[theme] = {"precision": round(precision, 3), "recall": round(recall, 3),
+                      "f1": round(f1, 3), "support": tp + fn}
+    tp, fp, fn = total["tp"], total["fp"], total["fn"]
+    return {
+        "per_label": per,
+        "micro_f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp else 0.0,
+        "micro_precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+        "micro_recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+        "macro_f1": round(sum(f1s) / max(1, len(f1s)), 3),
+    }
+
+
+def report(corpus: Corpus, predictions: Sequence[Prediction], themes: Sequence[str]) -> dict[str, Any]:
+    truth_sections = [row.section for row in corpus.rows]
+    truth_themes = [row.themes for row in corpus.rows]
+    return {
+        "section": section_report(truth_sections, [p[0] for p in predictions]),
+        "themes": theme_report(truth_themes, [p[1] for p in predictions], themes),
+    }
+
+
+def majority_baseline(train: Corpus, texts: Sequence[str]) -> list[Prediction]:
+    section = Counter(row.section for row in train.rows).most_common(1)[0][0]
+    theme_counts = Counter(t for row in train.rows for t in row.themes)
+    themes = (theme_counts.most_common(1)[0][0],) if theme_counts and section != "neutral" else ()
+    return [(section, themes) for _ in texts]
+
+
+def lexicon_baseline(taxonomy: Taxonomy, texts: Sequence[str]) -> list[Prediction]:
+    patterns = {
+        theme.slug: re.compile(
+            r"\b(" + "|".join(re.escape(k) for k in theme.keywords) + r")\b", re.I
+        )
+        for theme in taxonomy.themes
+    }
+    out: list[Prediction] = []
+    for text in texts:
+        section = next((s for s, cue in SECTION_CUES if cue.search(text)), "neutral")
+        themes = () if section == "neutral" else tuple(
+            slug for slug, pattern in patterns.items() if pattern.search(text)
+        )
+        out.append((section, themes))
+    return out
+
+
+def evaluate_classifier(
+    classifier: StatementClassifier, test: Corpus, train: Corpus, taxonomy: Taxonomy
+) -> dict[str, Any]:
+    """Model and baseline reports on `test`, comparable figure for figure."""
+    texts = [row.text for row in test.rows]
+    predictions = [(c.section, c.themes) for c in classifier.classify(texts, evidence=False)]
+    themes = list(taxonomy.slugs)
+    return {
+        "test_rows": len(test.rows),
+        "test_sha256": test.sha256,
+        "model": report(test, predictions, themes),
+        "baselines": {
+            "majority": report(test, majority_baseline(train, texts), themes),
+            "lexicon": report(test, lexicon_baseline(taxonomy, texts), themes),
+        },
+    }

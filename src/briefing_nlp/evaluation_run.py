@@ -1,0 +1,41 @@
+"""Evaluate the installed models on a corpus's test split (the `evaluate` command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.corpus import load_corpus, split_dirs
+from briefing_nlp.errors import CorpusError
+from briefing_nlp.evaluate import evaluate_classifier
+from briefing_nlp.settings import Settings
+from briefing_nlp.taxonomy import load_taxonomy
+
+
+def evaluate_models(settings: Settings, corpus_path: Path | None = None) -> dict[str, Any]:
+    """Model and baseline figures on the test split of `corpus_path` (or the default corpus).
+
+    A folder with train/ and test/ uses test/ for scoring and train/ for the majority
+    baseline; a single file is scored as it is, with the baseline fitted on the default
+    training split.
+
+    Raises:
+        CorpusError: there is no test split to score against.
+        ModelError: the models cannot be loaded.
+    """
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    corpus_path = Path(corpus_path or settings.corpus_dir)
+    train_path, test_path = split_dirs(corpus_path)
+    if test_path is None:
+        if Path(corpus_path).is_dir() and not (Path(corpus_path) / "train").is_dir():
+            raise CorpusError(
+                f"{corpus_path}: no test/ split; give a folder with train/ and test/ "
+                "or a labelled test file"
+            )
+        test_path = corpus_path
+        train_path, _ = split_dirs(settings.corpus_dir)
+    classifier = StatementClassifier.load(settings.model_dir)
+    test = load_corpus(test_path, taxonomy)
+    train = load_corpus(train_path, taxonomy)
+    return evaluate_classifier(classifier, test, train, taxonomy)

@@ -1,0 +1,21 @@
+"""Generate MODEL_CARD.md from meta.json, so the card never disagrees with the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("briefing_nlp", "templates"),
+    autoescape=False,  # Markdown, not HTML; meta.json is written by `train`, not users
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render_model_card(meta: dict[str, Any]) -> str:
+    """The model card's Markdown for a model's meta.json content."""
+    return _ENV.get_template("model_card.md.j2").render(meta=meta)

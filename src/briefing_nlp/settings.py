@@ -1,0 +1,113 @@
+"""One settings object for the whole pipeline, with defaults and help text.
+
+Settings load from a TOML file (`[briefing_nlp]` table or top level) and are overridden by
+CLI options; trained models store the settings they were trained with in `meta.json`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from briefing_nlp.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_dir(env: str, name: str) -> Path:
+    """A data directory: the environment variable, else the checkout's folder, else ./name."""
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    in_checkout = PROJECT_ROOT / name
+    return in_checkout if in_checkout.exists() else Path.cwd() / name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Pipeline settings. Each field's `help` metadata is shown by `briefing-nlp --help`."""
+
+    model_dir: Path = field(
+        default_factory=lambda: _default_dir("BRIEFING_NLP_MODEL_DIR", "models"),
+        metadata={"help": "Folder of trained model artifacts (meta.json, *.skops, nlp/)."},
+    )
+    corpus_dir: Path = field(
+        default_factory=lambda: _default_dir("BRIEFING_NLP_CORPUS_DIR", "corpora/statements"),
+        metadata={"help": "Labelled statements: a folder with train/ and test/, or one file."},
+    )
+    taxonomy_path: Path | None = field(
+        default=None,
+        metadata={"help": "Theme taxonomy TOML; default is the one shipped in the package."},
+    )
+    random_state: int = field(default=13, metadata={"help": "Seed for every random step."})
+    cv_folds: int = field(
+        default=5, metadata={"help": "Folds for calibration and threshold tuning."}
+    )
+    section_c: float = field(
+        default=0.5, metadata={"help": "Regularisation C of the section model (LinearSVC)."}
+    )
+    theme_c: float = field(
+        default=0.5, metadata={"help": "Regularisation C of each theme model (LinearSVC)."}
+    )
+    theme_threshold_floor: float = field(
+        default=0.15,
+        metadata={"help": "Lowest per-theme probability threshold that tuning may pick."},
+    )
+    theme_fallback_min_score: float = field(
+        default=0.2,
+        metadata={
+            "help": "A non-neutral statement with no theme over its threshold gets its best "
+            "theme if that theme scores at least this."
+        },
+    )
+    evidence_terms: int = field(
+        default=5, metadata={"help": "Top contributing terms kept as evidence per label."}
+    )
+    batch_size: int = field(default=1000, metadata={"help": "Statements per nlp.pipe batch."})
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with the non-None values replaced (CLI options that were given)."""
+        given = {k: v for k, v in values.items() if v is not None}
+        unknown = set(given) - {f.name for f in fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s) {sorted(unknown)}; see `briefing-nlp --help`")
+        return replace(self, **given)
+
+    def to_json(self) -> dict[str, Any]:
+        """Settings as JSON-safe values (paths become strings) for meta.json."""
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from defaults, then from a TOML file if one is given.
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or names an unknown or mistyped setting.
+    """
+    settings = Settings()
+    if path is None:
+        return settings
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: settings file not found; check the --config path") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
+    data = data.get("briefing_nlp", data)
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting {key!r}; known: {', '.join(known)}")
+        default = getattr(settings, key)
+        if isinstance(default, Path) or key.endswith(("_dir", "_path")):
+            values[key] = Path(value)
+        elif isinstance(default, bool) or not isinstance(value, type(default) | int):
+            raise ConfigError(
+                f"{path}: setting {key!r} should be {type(default).__name__}, got {value!r}"
+            )
+        else:
+            values[key] = type(default)(value)
+    return replace(settings, **values)

@@ -1,0 +1,236 @@
+"""Train the section and theme classifiers from a labelled corpus and write `models/`.
+
+Features: word 1–2-grams over negation/hedge-marked lemmas plus char_wb 3–5-grams over
+the lower-cased text, one TF-IDF vectoriser shared by both models. Section: calibrated
+LinearSVC. Themes: one calibrated LinearSVC per theme, each with its own threshold tuned
+on out-of-fold probabilities. Every random step is seeded, so a corpus always gives the
+same model.
+"""
+
+from __future__ import annotations
+
+import platform
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+import skops
+import spacy
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.svm import LinearSVC
+
+from briefing_nlp import __version__
+from briefing_nlp.artifacts import (
+    SCHEMA_VERSION,
+    dir_sha256,
+    dump_skops,
+    file_sha256,
+    install_artifacts,
+    write_json,
+)
+from briefing_nlp.classify import StatementClassifier, frame
+from briefing_nlp.corpus import Corpus, load_corpus, split_dirs
+from briefing_nlp.errors import CorpusError
+from briefing_nlp.features import build_nlp, extract_features
+from briefing_nlp.modelcard import render_model_card
+from briefing_nlp.settings import Settings
+from briefing_nlp.taxonomy import SECTIONS, Taxonomy, load_taxonomy
+
+THRESHOLD_GRID_STEP = 0.025
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a training run produced and where."""
+
+    out_dir: Path
+    meta: dict[str, Any]
+    classifier: StatementClassifier
+
+
+def build_vectorizer() -> ColumnTransformer:
+    """The shared TF-IDF view: marked lemmas (words) and raw lower-cased text (chars)."""
+    words = TfidfVectorizer(
+        token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True, min_df=1
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, lowercase=False
+    )
+    return ColumnTransformer([("words", words, "analysed"), ("chars", chars, "raw")])
+
+
+def _svc(c: float, settings: Settings) -> CalibratedClassifierCV:
+    svc = LinearSVC(C=c, class_weight="balanced", random_state=settings.random_state)
+    return CalibratedClassifierCV(svc, method="sigmoid", cv=settings.cv_folds)
+
+
+def fit_classifier(
+    corpus: Corpus, taxonomy: Taxonomy, settings: Settings
+) -> tuple[StatementClassifier, dict[str, Any]]:
+    """Fit both models on `corpus`; returns the classifier and training facts for meta.
+
+    Raises:
+        CorpusError: a section has too few rows to cross-validate.
+    """
+    counts = corpus.section_counts()
+    thin = [s for s, n in counts.items() if n < settings.cv_folds]
+    if thin:
+        raise CorpusError(
+            f"sections {thin} have fewer than {settings.cv_folds} training rows; "
+            "label more statements for them"
+        )
+    nlp = build_nlp()
+    texts = [row.text for row in corpus.rows]
+    features = extract_features(nlp, texts, settings.batch_size)
+    vectorizer = build_vectorizer()
+    matrix = sparse.csr_matrix(vectorizer.fit_transform(frame(features.analysed, features.raw)))
+
+    sections = np.array([row.section for row in corpus.rows])
+    section_model = _svc(settings.section_c, settings).fit(matrix, sections)
+
+    # Themes are learnt from non-neutral rows: neutral facts carry no theme by definition.
+    keep = np.flatnonzero(sections != "neutral")
+    theme_counts = corpus.theme_counts(taxonomy.slugs)
+    themes = [t for t in taxonomy.slugs if theme_counts[t] >= max(settings.cv_folds, 5)]
+    skipped = [t for t in taxonomy.slugs if t not in themes]
+    targets = np.array(
+        [[t in corpus.rows[i].themes for t in themes] for i in keep], dtype=int
+    )
+    theme_model = OneVsRestClassifier(_svc(settings.theme_c, settings))
+    folds = KFold(settings.cv_folds, shuffle=True, random_state=settings.random_state)
+    out_of_fold = cross_val_predict(
+        theme_model, matrix[keep], targets, cv=folds, method="predict_proba"
+    )
+    thresholds = {
+        theme: _best_threshold(targets[:, i], out_of_fold[:, i], settings.theme_threshold_floor)
+        for i, theme in enumerate(themes)
+    }
+    theme_model.fit(matrix[keep], targets)
+    classifier = StatementClassifier(
+        nlp=nlp,
+        vectorizer=vectorizer,
+        section_model=section_model,
+        theme_model=theme_model,
+        themes=themes,
+        thresholds={t: v["threshold"] for t, v in thresholds.items()},
+        fallback_min_score=settings.theme_fallback_min_score,
+        evidence_terms=settings.evidence_terms,
+        batch_size=settings.batch_size,
+    )
+    facts = {
+        "thresholds": {t: v["threshold"] for t, v in thresholds.items()},
+        "cv_theme_f1": {t: v["f1"] for t, v in thresholds.items()},
+        "skipped_themes": skipped,
+        "features": int(matrix.shape[1]),
+    }
+    return classifier, facts
+
+
+def _best_threshold(truth: np.ndarray, scores: np.ndarray, floor: float) -> dict[str, float]:
+    """The probability cut with the best out-of-fold F1 (lowest such cut on ties)."""
+    best = {"threshold": 0.5, "f1": 0.0}
+    for cut in np.arange(floor, 0.9 + 1e-9, THRESHOLD_GRID_STEP):
+        predicted = scores >= cut
+        tp = int(np.sum(predicted & (truth == 1)))
+        fp = int(np.sum(predicted & (truth == 0)))
+        fn = int(np.sum(~predicted & (truth == 1)))
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best["f1"] + 1e-12:
+            best = {"threshold": round(float(cut), 3), "f1": round(f1, 4)}
+    return best
+
+
+def train_models(
+    settings: Settings, corpus_path: Path | None = None, out_dir: Path | None = None
+) -> TrainResult:
+    """Train on the corpus, evaluate on its test split if any, and write the model folder.
+
+    `corpus_path` is a folder with train/ (and test/) or a single JSONL/CSV file; the
+    artifacts land in `out_dir` only when everything succeeded.
+
+    Raises:
+        CorpusError, TaxonomyError: the corpus or taxonomy is invalid.
+    """
+    from briefing_nlp.evaluate import evaluate_classifier  # evaluate imports train's peers
+
+    started = time.perf_counter()
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    corpus_path = Path(corpus_path or settings.corpus_dir)
+    out_dir = Path(out_dir or settings.model_dir)
+    train_path, test_path = split_dirs(corpus_path)
+    train_corpus = load_corpus(train_path, taxonomy)
+    test_corpus = load_corpus(test_path, taxonomy) if test_path else None
+    classifier, facts = fit_classifier(train_corpus, taxonomy, settings)
+    train_seconds = time.perf_counter() - started
+
+    evaluation = (
+        evaluate_classifier(classifier, test_corpus, train_corpus, taxonomy)
+        if test_corpus
+        else None
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    classifier.nlp.to_disk(staging / "nlp")
+    dump_skops(classifier.vectorizer, staging / "vectorizer.skops")
+    dump_skops(classifier.section_model, staging / "section.skops")
+    dump_skops(classifier.theme_model, staging / "themes.skops")
+    artifacts = {
+        name: file_sha256(staging / name)
+        for name in ("vectorizer.skops", "section.skops", "themes.skops")
+    }
+    artifacts["nlp"] = dir_sha256(staging / "nlp")
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "name": "briefing-nlp statement classifier",
+        "versions": {
+            "briefing_nlp": __version__,
+            "python": platform.python_version(),
+            "spacy": spacy.__version__,
+            "scikit_learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": np.__version__,
+        },
+        "corpus": _corpus_facts(train_corpus, test_corpus, taxonomy),
+        "taxonomy": {"source": Path(taxonomy.source).name, "themes": list(taxonomy.slugs)},
+        "labels": {"sections": list(SECTIONS), "themes": list(classifier.themes)},
+        "settings": {
+            k: v for k, v in settings.to_json().items() if k not in ("model_dir", "corpus_dir")
+        },
+        "training": {"seconds": round(train_seconds, 1), "machine": platform.machine(),
+                     "features": facts["features"], "skipped_themes": facts["skipped_themes"],
+                     "cv_theme_f1": facts["cv_theme_f1"]},
+        "thresholds": facts["thresholds"],
+        "metrics": evaluation,
+        "artifacts": artifacts,
+    }
+    write_json(staging / "meta.json", meta)
+    (staging / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")
+    install_artifacts(staging, out_dir)
+    return TrainResult(out_dir=out_dir, meta=meta, classifier=classifier)
+
+
+def _corpus_facts(train: Corpus, test: Corpus | None, taxonomy: Taxonomy) -> dict[str, Any]:
+    def describe(corpus: Corpus) -> dict[str, Any]:
+        return {
+            "sha256": corpus.sha256,
+            "rows": len(corpus.rows),
+            "files": [Path(f).name for f in corpus.files],
+            "sections": corpus.section_counts(),
+            "themes": corpus.theme_counts(taxonomy.slugs),
+        }
+
+    facts = {"train": describe(train)}
+    if test is not None:
+        facts["test"] = describe(test)
+        overlap = {r.text.lower() for r in train.rows} & {r.text.lower() for r in test.rows}
+        facts["test"]["identical_to_train"] = len(overlap)
+    return facts
