@@ -37,6 +37,20 @@ HEDGE_PAIRS = frozenset(
     {("not", "consistently"), ("not", "always"), ("at", "time"), ("in", "place"),
      ("in", "most"), ("not", "fully"), ("not", "all"), ("on", "occasion")}
 )
+# A negated negative is a positive ("no concerns about", "no gaps in", "no drift"): the
+# cue and the negative word become one DOUBLE_NEG marker and the scope closes there.
+NEGATIVE_WORDS = frozenset(
+    "concern concerns gap gaps drift issue issues delay delays problem problems worry worries "
+    "omission omissions lapse lapses shortfall shortfalls slippage".split()
+)
+# Fixed polarity idioms collapse to one token, so "out of date" cannot borrow the
+# positive weight of "date" learnt from "up to date".
+IDIOMS = (
+    (re.compile(r"\bup[- ]to[- ]date\b"), " uptodate "),
+    (re.compile(r"\bout[- ]of[- ]date\b|\bo/d\b|\boverdue\b"), " outofdate "),
+    (re.compile(r"\bout(?:side)?[- ]of[- ]timescales?\b"), " outoftimescale "),
+    (re.compile(r"\b(?:in|within)[- ]timescales?\b"), " intimescale "),
+)
 PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_ ]*?)(?:\s+[A-Z0-9]{1,3})?\]")
 PLACEHOLDER_KINDS = {
     "DATE": "phdate", "ID": "phid", "ADDRESS": "phaddress", "POSTCODE": "phaddress",
@@ -101,9 +115,16 @@ def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000
     """Feature text for every statement, from a single `nlp.pipe` pass."""
     normalised = [normalise(t) for t in texts]
     analysed = [
-        " ".join(_doc_tokens(doc)) for doc in nlp.pipe(normalised, batch_size=batch_size)
+        " ".join(_doc_tokens(doc))
+        for doc in nlp.pipe((_merge_idioms(t) for t in normalised), batch_size=batch_size)
     ]
     return Features(analysed=tuple(analysed), raw=tuple(normalised))
+
+
+def _merge_idioms(text: str) -> str:
+    for pattern, token in IDIOMS:
+        text = pattern.sub(token, text)
+    return text
 
 
 def _doc_tokens(doc: Iterable[spacy.tokens.Token]) -> list[str]:
@@ -129,6 +150,10 @@ def _doc_tokens(doc: Iterable[spacy.tokens.Token]) -> list[str]:
             out.append("NEG")
             out.append(lemma)
             scope = SCOPE_MAX
+        elif scope and lemma in NEGATIVE_WORDS:
+            out.append("DOUBLE_NEG")
+            out.append(lemma)
+            scope = 0
         elif scope:
             # Keep the bare lemma too: "no chronology" is still about the chronology.
             out.append(lemma)

@@ -46,7 +46,7 @@ class Settings:
         default=5, metadata={"help": "Folds for calibration and threshold tuning."}
     )
     section_c: float = field(
-        default=0.5, metadata={"help": "Regularisation C of the section model (LinearSVC)."}
+        default=1.0, metadata={"help": "Regularisation C of the section model (LinearSVC)."}
     )
     theme_c: float = field(
         default=0.5, metadata={"help": "Regularisation C of each theme model (LinearSVC)."}

@@ -1,0 +1,39 @@
+"""Shared fixtures: the shipped models and corpus, and small corpora for training tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.settings import PROJECT_ROOT, Settings
+
+MODEL_DIR = PROJECT_ROOT / "models"
+CORPUS_DIR = PROJECT_ROOT / "corpora" / "statements"
+
+
+@pytest.fixture(scope="session")
+def classifier() -> StatementClassifier:
+    return StatementClassifier.load(MODEL_DIR)
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(model_dir=tmp_path / "models", corpus_dir=CORPUS_DIR)
+
+
+def read_rows(folder: Path) -> list[dict[str, object]]:
+    return [
+        json.loads(line)
+        for file in sorted(folder.glob("*.jsonl"))
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def write_rows(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path

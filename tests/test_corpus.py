@@ -1,0 +1,94 @@
+from pathlib import Path
+
+import pytest
+
+from briefing_nlp.corpus import load_corpus
+from briefing_nlp.errors import CorpusError
+from briefing_nlp.taxonomy import SECTIONS, load_taxonomy
+from tests.conftest import CORPUS_DIR
+
+TAXONOMY = load_taxonomy()
+
+
+def test_shipped_corpus_meets_the_size_floors() -> None:
+    train = load_corpus(CORPUS_DIR / "train", TAXONOMY)
+    test = load_corpus(CORPUS_DIR / "test", TAXONOMY)
+    assert len(train.rows) >= 2400
+    assert len(test.rows) >= 500
+    for slug, count in train.theme_counts(TAXONOMY.slugs).items():
+        assert count >= 80, slug
+    for slug, count in test.theme_counts(TAXONOMY.slugs).items():
+        assert count >= 15, slug
+    for section in SECTIONS:
+        assert train.section_counts()[section] >= 150, section
+
+
+def test_test_split_does_not_repeat_training_rows() -> None:
+    def key(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    train = {key(r.text) for r in load_corpus(CORPUS_DIR / "train", TAXONOMY).rows}
+    test = [key(r.text) for r in load_corpus(CORPUS_DIR / "test", TAXONOMY).rows]
+    assert not [t for t in test if t in train]
+
+
+def test_csv_corpus_with_semicolon_themes(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "text,section,themes\n"
+        '"Chronology and genogram out of date",worry,chronology; genogram\n'
+        "16yo CIN,neutral,\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(path, TAXONOMY)
+    assert corpus.rows[0].themes == ("chronology", "genogram")
+    assert corpus.rows[1].section == "neutral"
+    assert len(corpus.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"text": "x", "section": "praise", "themes": []}\n', r"c.jsonl:1: section: unknown 'praise'"),
+        ('{"text": "x", "section": "worry", "themes": ["housing"]}\n',
+         r"c.jsonl:1: themes: unknown theme 'housing'"),
+        ('{"text": "  ", "section": "worry", "themes": []}\n', r"c.jsonl:1: text: empty"),
+        ('{"section": "worry", "themes": []}\n', r"c.jsonl:1: text: missing field"),
+        ('\n{"text": "x", "themes": []}\n', r"c.jsonl:2: section: missing field"),
+        ('{"text": "x", "section": "neutral", "themes": ["recording"]}\n',
+         r"c.jsonl:1: themes: neutral rows take no themes"),
+        ("{not json}\n", r"c.jsonl:1: json: not valid JSON"),
+    ],
+)
+def test_bad_rows_are_reported_as_file_line_field(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CorpusError, match=expected) as info:
+        load_corpus(path, TAXONOMY)
+    assert "\n" not in str(info.value)
+
+
+def test_every_bad_row_is_counted(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "", "section": "x"}\n' * 3, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"^6 invalid corpus row"):
+        load_corpus(path, TAXONOMY)
+
+
+def test_csv_missing_column(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("statement,label\nx,worry\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"c.csv:1: text: missing column"):
+        load_corpus(path, TAXONOMY)
+
+
+def test_wrong_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes('{"text": "Mum’s views", "section": "strength", "themes": []}\n'.encode("cp1252"))
+    with pytest.raises(CorpusError, match=r"c.jsonl: not UTF-8 .*re-save the file as UTF-8"):
+        load_corpus(path, TAXONOMY)
+
+
+def test_missing_corpus(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="corpus not found"):
+        load_corpus(tmp_path / "none", TAXONOMY)
