@@ -49,18 +49,27 @@ def test_csv_corpus_with_semicolon_themes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('{"text": "x", "section": "praise", "themes": []}\n', r"c.jsonl:1: section: unknown 'praise'"),
-        ('{"text": "x", "section": "worry", "themes": ["housing"]}\n',
-         r"c.jsonl:1: themes: unknown theme 'housing'"),
+        (
+            '{"text": "x", "section": "praise", "themes": []}\n',
+            r"c.jsonl:1: section: unknown 'praise'",
+        ),
+        (
+            '{"text": "x", "section": "worry", "themes": ["housing"]}\n',
+            r"c.jsonl:1: themes: unknown theme 'housing'",
+        ),
         ('{"text": "  ", "section": "worry", "themes": []}\n', r"c.jsonl:1: text: empty"),
         ('{"section": "worry", "themes": []}\n', r"c.jsonl:1: text: missing field"),
         ('\n{"text": "x", "themes": []}\n', r"c.jsonl:2: section: missing field"),
-        ('{"text": "x", "section": "neutral", "themes": ["recording"]}\n',
-         r"c.jsonl:1: themes: neutral rows take no themes"),
+        (
+            '{"text": "x", "section": "neutral", "themes": ["recording"]}\n',
+            r"c.jsonl:1: themes: neutral rows take no themes",
+        ),
         ("{not json}\n", r"c.jsonl:1: json: not valid JSON"),
     ],
 )
-def test_bad_rows_are_reported_as_file_line_field(tmp_path: Path, content: str, expected: str) -> None:
+def test_bad_rows_are_reported_as_file_line_field(
+    tmp_path: Path, content: str, expected: str
+) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CorpusError, match=expected) as info:
@@ -84,7 +93,9 @@ def test_csv_missing_column(tmp_path: Path) -> None:
 
 def test_wrong_encoding(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_bytes('{"text": "Mum’s views", "section": "strength", "themes": []}\n'.encode("cp1252"))
+    path.write_bytes(
+        '{"text": "Mum’s views", "section": "strength", "themes": []}\n'.encode("cp1252")
+    )
     with pytest.raises(CorpusError, match=r"c.jsonl: not UTF-8 .*re-save the file as UTF-8"):
         load_corpus(path, TAXONOMY)
 

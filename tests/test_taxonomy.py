@@ -5,11 +5,25 @@ import pytest
 from briefing_nlp.errors import TaxonomyError
 from briefing_nlp.taxonomy import load_taxonomy, parse_taxonomy
 
-DESIGN_THEMES = (
-    "chronology genogram supervision management_oversight voice_of_child direct_work "
-    "multi_agency assessment planning practice_model recording risk_safeguarding "
-    "visits_timeliness identity_diversity workforce_learning child_needs family_engagement"
-).split()
+DESIGN_THEMES = [
+    "chronology",
+    "genogram",
+    "supervision",
+    "management_oversight",
+    "voice_of_child",
+    "direct_work",
+    "multi_agency",
+    "assessment",
+    "planning",
+    "practice_model",
+    "recording",
+    "risk_safeguarding",
+    "visits_timeliness",
+    "identity_diversity",
+    "workforce_learning",
+    "child_needs",
+    "family_engagement",
+]
 
 
 def test_shipped_taxonomy_has_the_design_themes_in_order() -> None:
@@ -35,10 +49,14 @@ def test_a_user_can_add_a_theme(tmp_path: Path) -> None:
     [
         ("", "no [[theme]]"),
         ("[[theme]]\nslug = 'x'\n", "missing"),
-        ("[[theme]]\nslug='Bad Slug'\nname='n'\ndescription='d'\nkeywords=['k']\naction='a'",
-         "lower_snake_case"),
-        ("[[theme]]\nslug='a'\nname='n'\ndescription='d'\nkeywords=['k']\naction='a'\n" * 2,
-         "repeated"),
+        (
+            "[[theme]]\nslug='Bad Slug'\nname='n'\ndescription='d'\nkeywords=['k']\naction='a'",
+            "lower_snake_case",
+        ),
+        (
+            "[[theme]]\nslug='a'\nname='n'\ndescription='d'\nkeywords=['k']\naction='a'\n" * 2,
+            "repeated",
+        ),
         ("[[theme]\n", "not valid TOML"),
     ],
 )

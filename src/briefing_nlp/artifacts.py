@@ -111,7 +111,9 @@ def read_meta(model_dir: Path) -> dict[str, Any]:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{path}: damaged ({exc}); restore it or run `briefing-nlp train`") from None
+        raise ModelError(
+            f"{path}: damaged ({exc}); restore it or run `briefing-nlp train`"
+        ) from None
     if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
         raise ModelError(
             f"{path}: model format {meta.get('schema_version') if isinstance(meta, dict) else '?'}"

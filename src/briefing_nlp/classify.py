@@ -123,7 +123,9 @@ class StatementClassifier:
         if not texts:
             return []
         features = extract_features(self.nlp, texts, self.batch_size)
-        matrix = sparse.csr_matrix(self.vectorizer.transform(frame(features.analysed, features.raw)))
+        matrix = sparse.csr_matrix(
+            self.vectorizer.transform(frame(features.analysed, features.raw))
+        )
         section_proba = self.section_model.predict_proba(matrix)
         theme_proba = self.theme_model.predict_proba(matrix)
         section_index = section_proba.argmax(axis=1)
@@ -137,20 +139,28 @@ class StatementClassifier:
                     text=text,
                     section=section,
                     section_scores={
-                        s: round(float(p), 4) for s, p in zip(self.sections, section_proba[row])
+                        s: round(float(p), 4)
+                        for s, p in zip(self.sections, section_proba[row], strict=True)
                     },
                     themes=themes,
                     theme_scores={
-                        t: round(float(p), 4) for t, p in zip(self.themes, theme_proba[row])
+                        t: round(float(p), 4)
+                        for t, p in zip(self.themes, theme_proba[row], strict=True)
                     },
                     section_evidence=(
                         self._evidence(matrix[row], self._section_weights, section_index[row])
-                        if evidence else ()
+                        if evidence
+                        else ()
                     ),
                     theme_evidence=(
-                        {t: self._evidence(matrix[row], self._theme_weights, self.themes.index(t))
-                         for t in themes}
-                        if evidence else {}
+                        {
+                            t: self._evidence(
+                                matrix[row], self._theme_weights, self.themes.index(t)
+                            )
+                            for t in themes
+                        }
+                        if evidence
+                        else {}
                     ),
                 )
             )
@@ -168,10 +178,8 @@ class StatementClassifier:
         return tuple(sorted(picked, key=lambda t: -scores[self.themes.index(t)]))
 
     def _evidence(self, row: sparse.csr_matrix, weights: np.ndarray, label: int) -> tuple[str, ...]:
-        if weights.shape[0] == 1:  # binary: one weight row for the positive class
-            label_weights = weights[0]
-        else:
-            label_weights = weights[label]
+        # A binary model has one weight row, for the positive class.
+        label_weights = weights[0] if weights.shape[0] == 1 else weights[label]
         indices = row.indices
         contributions = row.data * label_weights[indices]
         keep = (contributions > 0) & self._word_mask[indices]
@@ -194,7 +202,9 @@ def _load_cached(model_dir: Path) -> StatementClassifier:
         themes = list(meta["labels"]["themes"])
         thresholds = {k: float(v) for k, v in meta["thresholds"].items()}
     except (KeyError, TypeError, ValueError):
-        raise ModelError(f"{model_dir / 'meta.json'}: labels or thresholds missing; retrain") from None
+        raise ModelError(
+            f"{model_dir / 'meta.json'}: labels or thresholds missing; retrain"
+        ) from None
     if len(themes) != len(theme_model.estimators_) or set(themes) != set(thresholds):
         raise ModelError(f"{model_dir}: theme model and meta.json disagree; retrain the model")
     nlp_dir = model_dir / "nlp"
@@ -214,6 +224,11 @@ def _load_cached(model_dir: Path) -> StatementClassifier:
         evidence_terms=int(settings.get("evidence_terms", 5)),
         batch_size=int(settings.get("batch_size", 1000)),
     )
+
+
+def forget_loaded_models() -> None:
+    """Drop cached models, e.g. after `train` replaced the files on disk."""
+    _load_cached.cache_clear()
 
 
 def classify_statements(

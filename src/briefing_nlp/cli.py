@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -44,12 +44,12 @@ class _State:
 state = _State()
 
 
-class ClassifyFormat(str, Enum):
+class ClassifyFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -116,13 +116,13 @@ def classify(
     )
     if format is ClassifyFormat.table:
         table = Table("id", "section", "themes", "text")
-        for item, result in zip(items, results):
+        for item, result in zip(items, results, strict=True):
             table.add_row(str(item.id), result.section, ", ".join(result.themes), item.text)
         Console(file=sys.stdout, width=160).print(table)
         return
     lines = [
         json.dumps({"id": item.id, **result.to_json(evidence)}, ensure_ascii=False)
-        for item, result in zip(items, results)
+        for item, result in zip(items, results, strict=True)
     ]
     content = "".join(line + "\n" for line in lines)
     if output:
@@ -150,7 +150,9 @@ def train(
         result = run(lambda: train_models(settings, corpus, out))
     meta = result.meta
     rows = meta["corpus"]["train"]["rows"]
-    typer.echo(f"trained on {rows} statements in {meta['training']['seconds']} s -> {result.out_dir}")
+    typer.echo(
+        f"trained on {rows} statements in {meta['training']['seconds']} s -> {result.out_dir}"
+    )
     if meta["metrics"]:
         model = meta["metrics"]["model"]
         typer.echo(
@@ -198,8 +200,12 @@ def _print_report(result: dict[str, Any]) -> None:
         summary.add_row(label, *(f"{s[part][key]:.3f}" for s in systems.values()))
     out.print(summary)
     for part in ("section", "themes"):
-        table = Table("label", *(f"{name} P/R/F1" for name in systems), "support",
-                      title=f"per {part.rstrip('s')}")
+        table = Table(
+            "label",
+            *(f"{name} P/R/F1" for name in systems),
+            "support",
+            title=f"per {part.rstrip('s')}",
+        )
         for label, m in result["model"][part]["per_label"].items():
             cells = []
             for system in systems.values():
@@ -209,7 +215,7 @@ def _print_report(result: dict[str, Any]) -> None:
         out.print(table)
     confusion = result["model"]["section"]["confusion"]
     table = Table("true \\ predicted", *confusion["labels"], title="section confusion (model)")
-    for label, row in zip(confusion["labels"], confusion["rows_true_cols_predicted"]):
+    for label, row in zip(confusion["labels"], confusion["rows_true_cols_predicted"], strict=True):
         table.add_row(label, *map(str, row))
     out.print(table)
 

@@ -134,7 +134,7 @@ def _read_jsonl(text: str) -> list[Parsed]:
             out.append((number, {}, f"json: not valid JSON ({exc.msg}); one object per line"))
             continue
         if not isinstance(record, dict):
-            out.append((number, {}, "json: expected an object like {\"text\": ..., ...}"))
+            out.append((number, {}, 'json: expected an object like {"text": ..., ...}'))
             continue
         out.append((number, record, None))
     return out

@@ -22,34 +22,54 @@ Prediction = tuple[str, tuple[str, ...]]
 
 # Section cue lexicon for the baseline, checked in this order.
 SECTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("good_practice", re.compile(
-        r"\b(excellent|exemplary|outstanding|good practice|share[ds]?|sharing|example)\b", re.I)),
-    ("action", re.compile(
-        r"(^\s*(action|ensure|update|complete|upload|consider|refer|invite|arrange|record|"
-        r"review|add|request|undertake|discuss|explore|check|make|seek|include)\b)|"
-        r"\b(to be|needs? to|should|must|to (update|ensure|complete|record|upload|review))\b",
-        re.I)),
-    ("worry", re.compile(
-        r"\b(no|not|n't|never|lack\w*|missing|out of date|late|overdue|poor|limited|gaps?|"
-        r"weak|absent|delay\w*|drift)\b", re.I)),
-    ("strength", re.compile(
-        r"\b(good|clear|clearly|evident|up to date|well|strong|timely|regular|detailed|"
-        r"thorough|positive)\b", re.I)),
+    (
+        "good_practice",
+        re.compile(
+            r"\b(excellent|exemplary|outstanding|good practice|share[ds]?|sharing|example)\b", re.I
+        ),
+    ),
+    (
+        "action",
+        re.compile(
+            r"(^\s*(action|ensure|update|complete|upload|consider|refer|invite|arrange|record|"
+            r"review|add|request|undertake|discuss|explore|check|make|seek|include)\b)|"
+            r"\b(to be|needs? to|should|must|to (update|ensure|complete|record|upload|review))\b",
+            re.I,
+        ),
+    ),
+    (
+        "worry",
+        re.compile(
+            r"\b(no|not|n't|never|lack\w*|missing|out of date|late|overdue|poor|limited|gaps?|"
+            r"weak|absent|delay\w*|drift)\b",
+            re.I,
+        ),
+    ),
+    (
+        "strength",
+        re.compile(
+            r"\b(good|clear|clearly|evident|up to date|well|strong|timely|regular|detailed|"
+            r"thorough|positive)\b",
+            re.I,
+        ),
+    ),
 )
 
 
 def section_report(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     """Per-section precision/recall/F1, macro-F1, accuracy and the confusion matrix."""
     labels = list(SECTIONS)
-    p, r, f, n = precision_recall_fscore_support(
-        truth, predicted, labels=labels, zero_division=0
-    )
+    p, r, f, n = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
     matrix = confusion_matrix(truth, predicted, labels=labels)
-    correct = sum(t == q for t, q in zip(truth, predicted))
+    correct = sum(t == q for t, q in zip(truth, predicted, strict=True))
     return {
         "per_label": {
-            label: {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3),
-                    "f1": round(float(f[i]), 3), "support": int(n[i])}
+            label: {
+                "precision": round(float(p[i]), 3),
+                "recall": round(float(r[i]), 3),
+                "f1": round(float(f[i]), 3),
+                "support": int(n[i]),
+            }
             for i, label in enumerate(labels)
         },
         "macro_f1": round(float(f.mean()), 3),
@@ -66,16 +86,20 @@ def theme_report(
     total = Counter[str]()
     f1s = []
     for theme in themes:
-        tp = sum(theme in t and theme in p for t, p in zip(truth, predicted))
-        fp = sum(theme not in t and theme in p for t, p in zip(truth, predicted))
-        fn = sum(theme in t and theme not in p for t, p in zip(truth, predicted))
+        tp = sum(theme in t and theme in p for t, p in zip(truth, predicted, strict=True))
+        fp = sum(theme not in t and theme in p for t, p in zip(truth, predicted, strict=True))
+        fn = sum(theme in t and theme not in p for t, p in zip(truth, predicted, strict=True))
         total.update(tp=tp, fp=fp, fn=fn)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         f1s.append(f1)
-        per[theme] = {"precision": round(precision, 3), "recall": round(recall, 3),
-                      "f1": round(f1, 3), "support": tp + fn}
+        per[theme] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": tp + fn,
+        }
     tp, fp, fn = total["tp"], total["fp"], total["fn"]
     return {
         "per_label": per,
@@ -86,7 +110,9 @@ def theme_report(
     }
 
 
-def report(corpus: Corpus, predictions: Sequence[Prediction], themes: Sequence[str]) -> dict[str, Any]:
+def report(
+    corpus: Corpus, predictions: Sequence[Prediction], themes: Sequence[str]
+) -> dict[str, Any]:
     truth_sections = [row.section for row in corpus.rows]
     truth_themes = [row.themes for row in corpus.rows]
     return {
@@ -112,8 +138,10 @@ def lexicon_baseline(taxonomy: Taxonomy, texts: Sequence[str]) -> list[Predictio
     out: list[Prediction] = []
     for text in texts:
         section = next((s for s, cue in SECTION_CUES if cue.search(text)), "neutral")
-        themes = () if section == "neutral" else tuple(
-            slug for slug, pattern in patterns.items() if pattern.search(text)
+        themes = (
+            ()
+            if section == "neutral"
+            else tuple(slug for slug, pattern in patterns.items() if pattern.search(text))
         )
         out.append((section, themes))
     return out

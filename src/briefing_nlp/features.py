@@ -20,28 +20,117 @@ from briefing_nlp.errors import ModelError
 
 # Negation cues open a scope that runs to the next clause boundary or SCOPE_MAX tokens.
 NEGATION_CUES = frozenset(
-    "no not n't never nil none nothing without lack lacks lacking absent neither nor "
-    "cannot unable".split()
+    [
+        "no",
+        "not",
+        "n't",
+        "never",
+        "nil",
+        "none",
+        "nothing",
+        "without",
+        "lack",
+        "lacks",
+        "lacking",
+        "absent",
+        "neither",
+        "nor",
+        "cannot",
+        "unable",
+    ]
 )
 SCOPE_ENDERS = frozenset(
-    "but although though however whilst while yet despite except . , ; : ! ? ( ) - – —".split()
+    [
+        "but",
+        "although",
+        "though",
+        "however",
+        "whilst",
+        "while",
+        "yet",
+        "despite",
+        "except",
+        ".",
+        ",",
+        ";",
+        ":",
+        "!",
+        "?",
+        "(",
+        ")",
+        "-",
+        "–",
+        "—",
+    ]
 )
 SCOPE_MAX = 6
 # Single-word hedges; two-word hedges are matched on lemma pairs below.
 HEDGES = frozenset(
-    "mostly largely partly partially generally somewhat sometimes occasionally sporadic "
-    "sporadically patchy variable inconsistent inconsistently limited minimal some majority "
-    "mixed intermittent intermittently bit bits fairly reasonably".split()
+    [
+        "mostly",
+        "largely",
+        "partly",
+        "partially",
+        "generally",
+        "somewhat",
+        "sometimes",
+        "occasionally",
+        "sporadic",
+        "sporadically",
+        "patchy",
+        "variable",
+        "inconsistent",
+        "inconsistently",
+        "limited",
+        "minimal",
+        "some",
+        "majority",
+        "mixed",
+        "intermittent",
+        "intermittently",
+        "bit",
+        "bits",
+        "fairly",
+        "reasonably",
+    ]
 )
 HEDGE_PAIRS = frozenset(
-    {("not", "consistently"), ("not", "always"), ("at", "time"), ("in", "place"),
-     ("in", "most"), ("not", "fully"), ("not", "all"), ("on", "occasion")}
+    {
+        ("not", "consistently"),
+        ("not", "always"),
+        ("at", "time"),
+        ("in", "place"),
+        ("in", "most"),
+        ("not", "fully"),
+        ("not", "all"),
+        ("on", "occasion"),
+    }
 )
 # A negated negative is a positive ("no concerns about", "no gaps in", "no drift"): the
 # cue and the negative word become one DOUBLE_NEG marker and the scope closes there.
 NEGATIVE_WORDS = frozenset(
-    "concern concerns gap gaps drift issue issues delay delays problem problems worry worries "
-    "omission omissions lapse lapses shortfall shortfalls slippage".split()
+    [
+        "concern",
+        "concerns",
+        "gap",
+        "gaps",
+        "drift",
+        "issue",
+        "issues",
+        "delay",
+        "delays",
+        "problem",
+        "problems",
+        "worry",
+        "worries",
+        "omission",
+        "omissions",
+        "lapse",
+        "lapses",
+        "shortfall",
+        "shortfalls",
+        "slippage",
+    ]
 )
 # Fixed polarity idioms collapse to one token, so "out of date" cannot borrow the
 # positive weight of "date" learnt from "up to date".
@@ -53,8 +142,15 @@ IDIOMS = (
 )
 PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_ ]*?)(?:\s+[A-Z0-9]{1,3})?\]")
 PLACEHOLDER_KINDS = {
-    "DATE": "phdate", "ID": "phid", "ADDRESS": "phaddress", "POSTCODE": "phaddress",
-    "PHONE": "phid", "EMAIL": "phid", "NHS": "phid", "SCHOOL": "phorg", "ORG": "phorg",
+    "DATE": "phdate",
+    "ID": "phid",
+    "ADDRESS": "phaddress",
+    "POSTCODE": "phaddress",
+    "PHONE": "phid",
+    "EMAIL": "phid",
+    "NHS": "phid",
+    "SCHOOL": "phorg",
+    "ORG": "phorg",
 }
 DIGITS_RE = re.compile(r"\d+")
 

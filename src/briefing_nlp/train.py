@@ -10,6 +10,7 @@ same model.
 from __future__ import annotations
 
 import platform
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from briefing_nlp.artifacts import (
     install_artifacts,
     write_json,
 )
-from briefing_nlp.classify import StatementClassifier, frame
+from briefing_nlp.classify import StatementClassifier, forget_loaded_models, frame
 from briefing_nlp.corpus import Corpus, load_corpus, split_dirs
 from briefing_nlp.errors import CorpusError
 from briefing_nlp.features import build_nlp, extract_features
@@ -102,9 +103,7 @@ def fit_classifier(
     theme_counts = corpus.theme_counts(taxonomy.slugs)
     themes = [t for t in taxonomy.slugs if theme_counts[t] >= max(settings.cv_folds, 5)]
     skipped = [t for t in taxonomy.slugs if t not in themes]
-    targets = np.array(
-        [[t in corpus.rows[i].themes for t in themes] for i in keep], dtype=int
-    )
+    targets = np.array([[t in corpus.rows[i].themes for t in themes] for i in keep], dtype=int)
     theme_model = OneVsRestClassifier(_svc(settings.theme_c, settings))
     folds = KFold(settings.cv_folds, shuffle=True, random_state=settings.random_state)
     out_of_fold = cross_val_predict(
@@ -179,6 +178,37 @@ def train_models(
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        meta = _write_staging(
+            staging,
+            classifier,
+            settings,
+            facts,
+            train_seconds,
+            train_corpus,
+            test_corpus,
+            taxonomy,
+            evaluation,
+        )
+        install_artifacts(staging, out_dir)
+        forget_loaded_models()  # a cached copy of the old model must not outlive it
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return TrainResult(out_dir=out_dir, meta=meta, classifier=classifier)
+
+
+def _write_staging(
+    staging: Path,
+    classifier: StatementClassifier,
+    settings: Settings,
+    facts: dict[str, Any],
+    train_seconds: float,
+    train_corpus: Corpus,
+    test_corpus: Corpus | None,
+    taxonomy: Taxonomy,
+    evaluation: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Write every artifact, meta.json and the model card into `staging`."""
     classifier.nlp.to_disk(staging / "nlp")
     dump_skops(classifier.vectorizer, staging / "vectorizer.skops")
     dump_skops(classifier.section_model, staging / "section.skops")
@@ -205,17 +235,20 @@ def train_models(
         "settings": {
             k: v for k, v in settings.to_json().items() if k not in ("model_dir", "corpus_dir")
         },
-        "training": {"seconds": round(train_seconds, 1), "machine": platform.machine(),
-                     "features": facts["features"], "skipped_themes": facts["skipped_themes"],
-                     "cv_theme_f1": facts["cv_theme_f1"]},
+        "training": {
+            "seconds": round(train_seconds, 1),
+            "machine": platform.machine(),
+            "features": facts["features"],
+            "skipped_themes": facts["skipped_themes"],
+            "cv_theme_f1": facts["cv_theme_f1"],
+        },
         "thresholds": facts["thresholds"],
         "metrics": evaluation,
         "artifacts": artifacts,
     }
     write_json(staging / "meta.json", meta)
     (staging / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")
-    install_artifacts(staging, out_dir)
-    return TrainResult(out_dir=out_dir, meta=meta, classifier=classifier)
+    return meta
 
 
 def _corpus_facts(train: Corpus, test: Corpus | None, taxonomy: Taxonomy) -> dict[str, Any]:

@@ -1,0 +1,128 @@
+"""Benchmark training time and classify throughput; writes benchmarks/RESULTS.md.
+
+Usage:
+    python benchmarks/bench_classify.py            # full: train + 100/1,000/10,000 statements
+    python benchmarks/bench_classify.py --quick    # no training, 100/1,000 statements, no file
+
+Statements are the corpus texts cycled to the wanted size. Timings are wall-clock on
+whatever machine runs this; they are recorded here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import sklearn
+import spacy
+
+from briefing_nlp import __version__
+from briefing_nlp.classify import StatementClassifier, forget_loaded_models
+from briefing_nlp.corpus import load_corpus
+from briefing_nlp.settings import PROJECT_ROOT, Settings
+from briefing_nlp.taxonomy import load_taxonomy
+from briefing_nlp.train import train_models
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def corpus_texts() -> tuple[list[str], int]:
+    """All corpus texts (train then test) and how many of them are training rows."""
+    taxonomy = load_taxonomy()
+    root = PROJECT_ROOT / "corpora" / "statements"
+    train = load_corpus(root / "train", taxonomy).rows
+    rows = train + load_corpus(root / "test", taxonomy).rows
+    return [row.text for row in rows], len(train)
+
+
+def sized(texts: list[str], n: int) -> list[str]:
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+def best_of(repeats: int, call: object) -> float:
+    assert callable(call)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, no training")
+    args = parser.parse_args()
+    texts, n_train = corpus_texts()
+    rows: list[str] = []
+
+    train_seconds = None
+    if not args.quick:
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            train_models(Settings(model_dir=Path(out)))
+            train_seconds = time.perf_counter() - started
+
+    forget_loaded_models()
+    started = time.perf_counter()
+    classifier = StatementClassifier.load(Settings().model_dir)
+    load_seconds = time.perf_counter() - started
+    tokenizer = spacy.blank("en")
+
+    sizes = [100, 1_000] if args.quick else [100, 1_000, 10_000]
+    for n in sizes:
+        batch = sized(texts, n)
+        repeats = 3 if n <= 1_000 else 1
+        classify_s = best_of(repeats, lambda b=batch: classifier.classify(b, evidence=False))
+        evidence_s = best_of(repeats, lambda b=batch: classifier.classify(b, evidence=True))
+        tokens_s = best_of(repeats, lambda b=batch: list(tokenizer.pipe(b)))
+        rows.append(
+            f"| {n:,} | {n / classify_s:,.0f} | {n / evidence_s:,.0f} | {n / tokens_s:,.0f} "
+            f"| {classify_s / tokens_s:.1f}× |"
+        )
+
+    lines = [
+        "# Benchmarks",
+        "",
+        "Recorded by `python benchmarks/bench_classify.py` (full mode). Wall-clock, best of 3",
+        "runs for up to 1,000 statements, one run above; statements are the corpus texts",
+        "cycled to size. Re-run it after changing features or models.",
+        "",
+        "## Machine and versions",
+        "",
+        f"- {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()}",
+        f"- briefing-nlp {__version__}, spaCy {spacy.__version__}, "
+        f"scikit-learn {sklearn.__version__}",
+        "",
+        "## Training",
+        "",
+        (
+            f"- `briefing-nlp train` on the shipped corpus ({n_train:,} training statements, then "
+            f"evaluation on {len(texts) - n_train:,} test statements and writing the artifacts): "
+            f"**{train_seconds:.1f} s**"
+            if train_seconds
+            else "- not run (--quick)"
+        ),
+        f"- model load (spaCy pipeline + three skops files): **{load_seconds:.2f} s**",
+        "",
+        "## Classify throughput (statements per second, one process)",
+        "",
+        "| statements | classify | classify + evidence | spaCy tokenizer only "
+        "| classify ÷ tokenizer time |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if not args.quick:
+        RESULTS.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Missing, damaged and tampered model files are refused with one line, never loaded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+
+from briefing_nlp.artifacts import file_sha256
+from briefing_nlp.classify import StatementClassifier, forget_loaded_models
+from briefing_nlp.errors import ModelError
+from tests.conftest import MODEL_DIR
+
+
+class Payload:
+    """A type no trust list names: what a tampered file would smuggle in."""
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "models"
+    shutil.copytree(MODEL_DIR, target)
+    forget_loaded_models()
+    return target
+
+
+def load(model_dir: Path) -> StatementClassifier:
+    forget_loaded_models()
+    return StatementClassifier.load(model_dir)
+
+
+def set_hash(model_dir: Path, name: str) -> None:
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["artifacts"][name] = file_sha256(model_dir / name)
+    meta_path.write_text(json.dumps(meta))
+
+
+def test_copy_loads(model_copy: Path) -> None:
+    assert load(model_copy).classify(["no chronology"])[0].section == "worry"
+
+
+def test_missing_model_folder(tmp_path: Path) -> None:
+    with pytest.raises(
+        ModelError, match=r"meta.json: no trained model here; run `briefing-nlp train"
+    ):
+        load(tmp_path / "nothing")
+
+
+def test_missing_artifact(model_copy: Path) -> None:
+    (model_copy / "themes.skops").unlink()
+    with pytest.raises(ModelError, match=r"themes.skops: model file missing"):
+        load(model_copy)
+
+
+def test_altered_artifact_is_refused_by_hash(model_copy: Path) -> None:
+    path = model_copy / "section.skops"
+    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ModelError, match=r"section.skops: model file does not match meta.json"):
+        load(model_copy)
+
+
+def test_truncated_artifact(model_copy: Path) -> None:
+    path = model_copy / "section.skops"
+    path.write_bytes(path.read_bytes()[:500])
+    set_hash(model_copy, "section.skops")
+    with pytest.raises(ModelError, match=r"section.skops: not a readable skops file"):
+        load(model_copy)
+
+
+def test_untrusted_type_is_refused_even_with_a_matching_hash(model_copy: Path) -> None:
+    sio.dump({"model": Payload()}, model_copy / "section.skops")
+    set_hash(model_copy, "section.skops")
+    with pytest.raises(ModelError, match=r"refuses to load untrusted types .*Payload"):
+        load(model_copy)
+
+
+def test_damaged_meta(model_copy: Path) -> None:
+    (model_copy / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"meta.json: damaged"):
+        load(model_copy)
+
+
+def test_meta_from_another_format(model_copy: Path) -> None:
+    meta = json.loads((model_copy / "meta.json").read_text())
+    meta["schema_version"] = 99
+    (model_copy / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"model format 99 is not 1; retrain"):
+        load(model_copy)
+
+
+def test_altered_spacy_pipeline(model_copy: Path) -> None:
+    config = model_copy / "nlp" / "config.cfg"
+    config.write_text(config.read_text() + "\n# edited\n")
+    with pytest.raises(ModelError, match=r"nlp: spaCy pipeline does not match meta.json"):
+        load(model_copy)
+
+
+def test_messages_are_one_line(model_copy: Path) -> None:
+    (model_copy / "vectorizer.skops").write_bytes(b"junk")
+    with pytest.raises(ModelError) as info:
+        load(model_copy)
+    assert "\n" not in str(info.value)

@@ -1,0 +1,181 @@
+"""The CLI contract: help with examples, classify's JSONL shape, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing_nlp.cli import app
+from briefing_nlp.settings import PROJECT_ROOT
+from tests.conftest import MODEL_DIR
+
+runner = CliRunner()
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
+CLASSIFY_KEYS = {"id", "text", "section", "section_scores", "themes", "theme_scores"}
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a real process, as users and other tools run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefing_nlp.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+
+
+def test_top_level_help_has_an_example() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "Example: briefing-nlp" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_has_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"Example: briefing-nlp {command}" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command: str) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"briefing-nlp {command}" in readme
+
+
+def test_classify_contract(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"id": "a", "text": "Chronology out of date"}\n'
+        "\n"
+        '{"text": "16yo, CIN since May"}\n'
+        '{"id": 7, "text": "Voice of the child clear throughout"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["--model-dir", str(MODEL_DIR), "classify", str(source)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", 3, 7]
+    assert all(set(r) == CLASSIFY_KEYS for r in rows)
+    assert [r["section"] for r in rows] == ["worry", "neutral", "strength"]
+    assert rows[0]["themes"] == ["chronology"]
+    assert rows[1]["themes"] == []
+    assert set(rows[0]["section_scores"]) == {
+        "strength",
+        "worry",
+        "action",
+        "good_practice",
+        "neutral",
+    }
+
+
+def test_classify_evidence_and_output_file(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "no supervision on file"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["--model-dir", str(MODEL_DIR), "classify", str(source), "--evidence", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["evidence"]["section"] and "supervision" in row["evidence"]["themes"]
+
+
+def test_classify_table(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "SW to update chronology"}\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["--model-dir", str(MODEL_DIR), "classify", str(source), "--format", "table"]
+    )
+    assert result.exit_code == 0 and "action" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"text": "ok"}\n{broken\n', r"in.jsonl:2: not valid JSON"),
+        (b'{"id": 1}\n', r'in.jsonl:1: text: expected an object with a "text" string'),
+        (b'["text"]\n', r"in.jsonl:1: text: expected an object"),
+        ('{"text": "Mum’s"}\n'.encode("cp1252"), r"in.jsonl: not UTF-8"),
+    ],
+)
+def test_classify_bad_input_is_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(
+        app, ["--model-dir", str(MODEL_DIR), "classify", str(source), "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert re.search(message, result.stderr)
+    assert result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+def test_missing_models_in_a_real_process(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "x"}\n', encoding="utf-8")
+    result = cli("--model-dir", str(tmp_path / "none"), "classify", str(source))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "run `briefing-nlp train" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_input_file_in_a_real_process(tmp_path: Path) -> None:
+    result = cli("classify", str(tmp_path / "nope.jsonl"))
+    assert result.returncode == 1
+    assert "nope.jsonl: file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    assert runner.invoke(app, ["classify"]).exit_code == 2
+    assert runner.invoke(app, ["classify", "x.jsonl", "--format", "xml"]).exit_code == 2
+
+
+def test_bad_corpus_row_in_train_is_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "x", "section": "praise", "themes": []}\n', encoding="utf-8")
+    result = runner.invoke(app, ["train", "--corpus", str(corpus), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "c.jsonl:1: section: unknown 'praise'" in result.stderr
+    assert not (tmp_path / "m" / "meta.json").exists()
+
+
+def test_bad_config_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text("cv_folds = 'many'\n", encoding="utf-8")
+    result = runner.invoke(app, ["--config", str(config), "evaluate"])
+    assert result.exit_code == 1
+    assert "setting 'cv_folds' should be int" in result.stderr
+
+
+def test_evaluate_json_has_model_and_both_baselines() -> None:
+    result = runner.invoke(app, ["--model-dir", str(MODEL_DIR), "evaluate", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report["baselines"]) == {"majority", "lexicon"}
+    for system in [report["model"], *report["baselines"].values()]:
+        assert set(system["section"]["per_label"]) == {
+            "strength",
+            "worry",
+            "action",
+            "good_practice",
+            "neutral",
+        }
+        assert {"micro_f1", "macro_f1", "per_label"} <= set(system["themes"])
+        assert system["section"]["confusion"]["rows_true_cols_predicted"]
+
+
+def test_evaluate_table() -> None:
+    result = runner.invoke(app, ["--model-dir", str(MODEL_DIR), "evaluate"])
+    assert result.exit_code == 0
+    for heading in ("section macro-F1", "theme micro-F1", "majority", "lexicon", "confusion"):
+        assert heading in result.stdout
