@@ -71,7 +71,9 @@ def build_vectorizer() -> ColumnTransformer:
 
 def _svc(c: float, settings: Settings) -> CalibratedClassifierCV:
     svc = LinearSVC(C=c, class_weight="balanced", random_state=settings.random_state)
-    return CalibratedClassifierCV(svc, method="sigmoid", cv=settings.cv_folds)
+    # ensemble=False: one SVC on all rows, calibrated on out-of-fold scores; five times
+    # smaller and faster to predict than an ensemble of per-fold models.
+    return CalibratedClassifierCV(svc, method="sigmoid", cv=settings.cv_folds, ensemble=False)
 
 
 def fit_classifier(
