@@ -179,3 +179,13 @@ def test_evaluate_table() -> None:
     assert result.exit_code == 0
     for heading in ("section macro-F1", "theme micro-F1", "majority", "lexicon", "confusion"):
         assert heading in result.stdout
+
+
+def test_broken_taxonomy_is_reported_before_any_work(tmp_path: Path) -> None:
+    taxonomy = tmp_path / "t.toml"
+    taxonomy.write_text("[[theme]]\nslug = 'Bad Slug'\n", encoding="utf-8")
+    config = tmp_path / "s.toml"
+    config.write_text(f"taxonomy_path = '{taxonomy}'\n", encoding="utf-8")
+    result = runner.invoke(app, ["--config", str(config), "evaluate"])
+    assert result.exit_code == 1
+    assert "t.toml: theme 1: missing" in result.stderr

@@ -20,6 +20,7 @@ from rich.table import Table
 from briefing_nlp import __version__
 from briefing_nlp.errors import BriefingError
 from briefing_nlp.settings import Settings, load_settings
+from briefing_nlp.taxonomy import load_taxonomy
 
 T = TypeVar("T")
 
@@ -90,6 +91,8 @@ def main(
 ) -> None:
     """Draft 'Learning from Audits' briefings from auditor notes, fully offline."""
     state.settings = run(lambda: load_settings(config).with_overrides(model_dir=model_dir))
+    # Validate the taxonomy up front so a broken edit is reported before any work starts.
+    run(lambda: load_taxonomy(state.settings.taxonomy_path if state.settings else None))
 
 
 @app.command(epilog="Example: briefing-nlp classify statements.jsonl --format jsonl > out.jsonl")
