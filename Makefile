@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/briefing-nlp classify examples/statements.jsonl --format table
+	@mkdir -p out
+	$(BIN)/briefing-nlp draft examples/care-leavers/notes.txt -o out/briefing.docx
+	$(BIN)/briefing-nlp draft examples/care-leavers/notes.txt --evidence -o out/briefing.html
+	$(BIN)/briefing-nlp draft examples/care-leavers/notes.txt -o out/briefing.md
+	@cat out/briefing.md
+	@echo "Also written: out/briefing.docx, out/briefing.html (with evidence), out/briefing.md"
 
 test: setup
 	$(BIN)/pytest

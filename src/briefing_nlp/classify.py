@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.preprocessing import normalize
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from briefing_nlp.artifacts import dir_sha256, load_skops, read_meta
@@ -95,6 +97,17 @@ class StatementClassifier:
         # Only word features make readable evidence; char n-grams are dropped from it.
         self._word_mask = np.array([n.startswith("words__") for n in names])
         self._names = np.array([n.removeprefix("words__") for n in names])
+        # Content words (single lemmas, no markers or stop words) for grouping by wording.
+        self._content_columns = np.flatnonzero(
+            [
+                n.startswith("words__")
+                and " " not in n
+                and not n.startswith(("words__NEG", "words__FIRST_", "words__HEDGE", "words__DOUBLE"))
+                and n.removeprefix("words__") not in STOP_WORDS
+                for n in names
+            ]
+        )
+        self._char_columns = np.flatnonzero([n.startswith("chars__") for n in names])
         self.sections = tuple(str(c) for c in self.section_model.classes_)
         self._section_weights = linear_weights(self.section_model)
         self._theme_weights = np.vstack(
@@ -117,11 +130,28 @@ class StatementClassifier:
         Raises:
             InputError: a statement is not a string.
         """
+        return self.classify_with_vectors(texts, evidence)[0]
+
+    def wording_vectors(self, matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Unit-length content-word and character views of feature rows, for similarity."""
+        return (
+            normalize(matrix[:, self._content_columns]),
+            normalize(matrix[:, self._char_columns]),
+        )
+
+    def classify_with_vectors(
+        self, texts: Sequence[str], evidence: bool = True
+    ) -> tuple[list[Classification], sparse.csr_matrix]:
+        """Classifications plus the TF-IDF feature rows (see `wording_vectors`).
+
+        Raises:
+            InputError: a statement is not a string.
+        """
         for number, text in enumerate(texts, start=1):
             if not isinstance(text, str):
                 raise InputError(f"statement {number}: text must be a string, got {text!r}")
         if not texts:
-            return []
+            return [], sparse.csr_matrix((0, len(self._names)))
         features = extract_features(self.nlp, texts, self.batch_size)
         matrix = sparse.csr_matrix(
             self.vectorizer.transform(frame(features.analysed, features.raw))
@@ -164,7 +194,7 @@ class StatementClassifier:
                     ),
                 )
             )
-        return results
+        return results, matrix
 
     def _choose_themes(
         self, section: str, chosen: np.ndarray, scores: np.ndarray

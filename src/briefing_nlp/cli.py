@@ -134,6 +134,107 @@ def classify(
         sys.stdout.write(content)
 
 
+class DraftFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    json = "json"
+
+
+SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                  ".docx": "docx", ".json": "json"}
+
+
+def _columns(values: list[str]) -> dict[str, str]:
+    columns = {}
+    for value in values:
+        role, sep, header = value.partition("=")
+        if not sep or not role.strip() or not header.strip():
+            raise typer.BadParameter(f"{value!r}: use ROLE=HEADER, e.g. comment=Finding")
+        columns[role.strip().lower()] = header.strip()
+    return columns
+
+
+@app.command(
+    epilog="Example: briefing-nlp draft notes.txt --title 'Young parents audit' -o briefing.docx"
+)
+def draft(
+    notes: Annotated[
+        list[Path], typer.Argument(help="Notes files (.txt .md .csv .xlsx .docx); one audit.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here; the suffix sets the format.")
+    ] = None,
+    format: Annotated[
+        DraftFormat | None, typer.Option("--format", help="md (default), html, docx or json.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the audit (section 1).")] = None,
+    date: Annotated[str | None, typer.Option(help="Date completed (section 1).")] = None,
+    context: Annotated[str | None, typer.Option(help="Context / reason (section 2).")] = None,
+    evidence: Annotated[
+        bool, typer.Option(help="Add an appendix of each bullet's source statements.")
+    ] = False,
+    template_dir: Annotated[
+        Path | None, typer.Option(help="Folder of your own briefing.md.j2 / briefing.html.j2.")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(help="Spreadsheet column for a role, e.g. --column comment=Finding."),
+    ] = None,
+    each: Annotated[
+        bool, typer.Option(help="Draft one briefing per notes file into --out-dir.")
+    ] = False,
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Folder for --each briefings (created if missing).")
+    ] = None,
+) -> None:
+    """Draft a six-step 'Learning from Audits' briefing from auditors' notes."""
+    from briefing_nlp.batch import draft_each
+    from briefing_nlp.draft import draft_briefing
+    from briefing_nlp.render import render_briefing
+    from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
+
+    columns = _columns(column or [])
+    settings = _settings()
+    if each:
+        if out_dir is None:
+            raise typer.BadParameter("--each needs --out-dir FOLDER")
+        summary = run(
+            lambda: draft_each(
+                notes, out_dir, (format or DraftFormat.md).value, settings=settings,
+                evidence=evidence, template_dir=template_dir, columns=columns,
+            )
+        )
+        for name, problem in summary.failed:
+            typer.echo(f"error: {name}: {problem}", err=True)
+        typer.echo(f"drafted {len(summary.drafted)} of {summary.total} -> {out_dir}")
+        if summary.failed:
+            raise typer.Exit(1)
+        return
+    fmt = format.value if format else SUFFIX_FORMATS.get(output.suffix.lower(), "") if output else "md"
+    if not fmt:
+        raise typer.BadParameter(
+            f"cannot tell the format from {output}; use .md .html .docx .json or --format"
+        )
+    if fmt == "docx" and output is None:
+        raise typer.BadParameter("a Word document needs -o FILE.docx")
+    briefing = run(
+        lambda: draft_briefing(
+            notes, title=title, date=date, context=context, columns=columns, settings=settings
+        )
+    )
+    content = run(
+        lambda: render_briefing(briefing, fmt, evidence=evidence, template_dir=template_dir)
+    )
+    if output is None:
+        assert isinstance(content, str)
+        sys.stdout.write(content)
+    elif isinstance(content, bytes):
+        run(lambda: write_bytes_atomic(output, content))
+    else:
+        run(lambda: write_atomic(output, content))
+
+
 @app.command(epilog="Example: briefing-nlp train --corpus my-team-corpus/ --out models/")
 def train(
     corpus: Annotated[

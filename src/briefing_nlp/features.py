@@ -139,6 +139,8 @@ IDIOMS = (
     (re.compile(r"\bout[- ]of[- ]date\b|\bo/d\b|\boverdue\b"), " outofdate "),
     (re.compile(r"\bout(?:side)?[- ]of[- ]timescales?\b"), " outoftimescale "),
     (re.compile(r"\b(?:in|within)[- ]timescales?\b"), " intimescale "),
+    (re.compile(r"\bw/o\b"), " without "),
+    (re.compile(r"(?<![a-z])w/(?=\s)"), " with "),
 )
 PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_ ]*?)(?:\s+[A-Z0-9]{1,3})?\]")
 PLACEHOLDER_KINDS = {
@@ -153,6 +155,12 @@ PLACEHOLDER_KINDS = {
     "ORG": "phorg",
 }
 DIGITS_RE = re.compile(r"\d+")
+# Raw identifiers and dates read like the placeholders redaction leaves, so a case fact
+# with a date of birth looks like one with [DATE] (the corpus uses placeholders).
+RAW_PATTERNS = (
+    (re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"), " phdate "),
+    (re.compile(r"\b\d{3}\s?\d{3}\s?\d{4}\b|\b\d{5}\s?\d{6}\b|\b\d{6,}\b"), " phid "),
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +212,10 @@ def normalise(text: str) -> str:
         word = match.group(1).strip().split()[0]
         return f" {PLACEHOLDER_KINDS.get(word, 'phperson')} "
 
-    return PLACEHOLDER_RE.sub(kind, text).lower()
+    text = PLACEHOLDER_RE.sub(kind, text)
+    for pattern, token in RAW_PATTERNS:
+        text = pattern.sub(token, text)
+    return text.lower()
 
 
 def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000) -> Features:

@@ -66,6 +66,39 @@ class Settings:
         default=5, metadata={"help": "Top contributing terms kept as evidence per label."}
     )
     batch_size: int = field(default=1000, metadata={"help": "Statements per nlp.pipe batch."})
+    similarity_threshold: float = field(
+        default=0.5,
+        metadata={"help": "Average similarity at which statements merge into one finding."},
+    )
+    text_weight: float = field(
+        default=0.5,
+        metadata={"help": "Share of wording (vs. theme scores) in statement similarity, 0-1."},
+    )
+    attach_similarity: float = field(
+        default=0.45,
+        metadata={
+            "help": "A one-record finding joins a recurring finding on the same main theme "
+            "when at least this similar to it on average."
+        },
+    )
+    co_support_min_similarity: float = field(
+        default=0.4,
+        metadata={
+            "help": "A multi-theme statement also supports another finding on one of its "
+            "themes when at least this similar to it."
+        },
+    )
+    prevalence_scale: str = field(
+        default="all=1.0, almost all=0.9, most=0.75, many=0.5, some=0.2, a few=0",
+        metadata={"help": "Prevalence words and the share of records each needs (one = 1)."},
+    )
+    low_confidence: float = field(
+        default=0.6, metadata={"help": "Bullets below this confidence are flagged for review."}
+    )
+    suggest_actions: bool = field(
+        default=True,
+        metadata={"help": "Suggest an action for recurring worries no auditor action covers."},
+    )
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the non-None values replaced (CLI options that were given)."""
@@ -104,10 +137,22 @@ def load_settings(path: Path | None = None) -> Settings:
         default = getattr(settings, key)
         if isinstance(default, Path) or key.endswith(("_dir", "_path")):
             values[key] = Path(value)
-        elif isinstance(default, bool) or not isinstance(value, type(default) | int):
-            raise ConfigError(
-                f"{path}: setting {key!r} should be {type(default).__name__}, got {value!r}"
-            )
         else:
-            values[key] = type(default)(value)
+            values[key] = _typed(path, key, default, value)
     return replace(settings, **values)
+
+
+def _typed(path: Path, key: str, default: object, value: object) -> object:
+    """`value` checked against the type of the setting's default."""
+    expected: tuple[type, ...]
+    if isinstance(default, bool):
+        expected = (bool,)
+    elif isinstance(default, float):
+        expected = (int, float)
+    else:
+        expected = (type(default),)
+    if isinstance(value, bool) is not isinstance(default, bool) or not isinstance(value, expected):
+        raise ConfigError(
+            f"{path}: setting {key!r} should be {type(default).__name__}, got {value!r}"
+        )
+    return float(value) if isinstance(default, float) else value  # type: ignore[arg-type]

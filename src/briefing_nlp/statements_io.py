@@ -56,13 +56,22 @@ def read_statements(path: Path) -> list[StatementInput]:
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write `content` to `path` via a temporary file, so a failure leaves no partial file."""
+    """Write text to `path` via a temporary file, so a failure leaves no partial file."""
+    write_bytes_atomic(path, content.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, content: bytes) -> None:
+    """Write bytes to `path` via a temporary file, so a failure leaves no partial file.
+
+    Raises:
+        InputError: the output folder does not exist.
+    """
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise InputError(f"{path.parent}: output folder does not exist; create it first")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "wb") as out:
             out.write(content)
         os.replace(temporary, path)
     except BaseException:

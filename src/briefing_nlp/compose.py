@@ -1,0 +1,235 @@
+"""Turn findings into the briefing's bullets: prevalence wording, grades, suggested actions.
+
+Prevalence follows a configurable scale (all; almost all ≥ 90%; most ≥ 75%; many ≥ 50%;
+some ≥ 20%; a few; one) and always carries the exact count ("In most records (11 of 14),
+..."). A recurring worry that no auditor action covers gets the theme's template action,
+marked `suggested`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from briefing_nlp.errors import ConfigError
+from briefing_nlp.group import Finding
+from briefing_nlp.ingest import Audit
+from briefing_nlp.segment import Statement
+from briefing_nlp.settings import Settings
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
+
+GRADE_RE = re.compile(
+    r"\b(?:grad(?:ed|e|ing)|judged|rated|overall)\b\s*(?:as\s*)?[:\-–]?\s*"
+    r"(outstanding|good|requires?\s+improvement|ri|adequate|inadequate)\b",
+    re.I,
+)
+GRADE_NAMES = {"ri": "requires improvement", "require improvement": "requires improvement"}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A statement behind a bullet, traceable to its record."""
+
+    record: int
+    label: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """One bullet of the briefing."""
+
+    id: str
+    section: str
+    text: str
+    themes: tuple[str, ...]
+    support: tuple[int, ...]
+    sources: tuple[Source, ...]
+    confidence: float
+    suggested: bool = False
+    prevalence: str = ""
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The draft six-step briefing."""
+
+    title: str
+    date: str
+    context: str
+    records: tuple[tuple[int, str], ...]
+    sections: dict[str, tuple[Bullet, ...]]
+    grades: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unplaced: tuple[Source, ...] = ()
+
+    @property
+    def grade_summary(self) -> str:
+        """"2 of the 14 records were graded good; 1 was graded requires improvement"."""
+        total = len(self.records)
+        parts = []
+        for number, (grade, records) in enumerate(
+            sorted(self.grades.items(), key=lambda item: -len(item[1]))
+        ):
+            count = len(records)
+            if number == 0:
+                verb = "was" if count == 1 else "were"
+                parts.append(f"{count} of the {total} records {verb} graded {grade}")
+            else:
+                parts.append(f"{count} {'was' if count == 1 else 'were'} graded {grade}")
+        return "; ".join(parts)
+
+
+def parse_scale(text: str) -> list[tuple[str, float]]:
+    """The prevalence scale setting ("most=0.75, ...") as (word, share) pairs, largest first.
+
+    Raises:
+        ConfigError: an entry is not `word=share` with a share between 0 and 1.
+    """
+    scale = []
+    for entry in text.split(","):
+        word, _, share = entry.partition("=")
+        try:
+            value = float(share)
+        except ValueError:
+            value = -1.0
+        if not word.strip() or not 0 <= value <= 1:
+            raise ConfigError(
+                f"prevalence_scale entry {entry.strip()!r} should look like 'most=0.75'"
+            )
+        scale.append((word.strip(), value))
+    return sorted(scale, key=lambda pair: -pair[1])
+
+
+def prevalence_word(count: int, total: int, scale: Sequence[tuple[str, float]]) -> str:
+    """The scale word for `count` of `total` records ("one" for a single record)."""
+    if count == 1 and total > 1:
+        return "one"
+    share = count / total
+    for word, minimum in scale:
+        if share >= minimum - 1e-9:
+            return word
+    return scale[-1][0]
+
+
+def bullet_text(section: str, wording: str, count: int, total: int, word: str) -> str:
+    """Briefing wording for a finding: prevalence first for findings, count after actions."""
+    clause = _sentence(wording)
+    if section == "action":
+        records = "record" if count == 1 else "records"
+        return f"{_capitalise(clause).rstrip('.')} (agreed in {count} of {total} {records})."
+    where = "record" if word == "one" else "records"
+    return f"In {word} {where} ({count} of {total}), {_decapitalise(clause)}"
+
+
+def compose_briefing(
+    audit: Audit,
+    findings: Sequence[Finding],
+    unplaced: Sequence[Statement],
+    taxonomy: Taxonomy,
+    settings: Settings,
+) -> Briefing:
+    """The briefing's sections from grouped findings."""
+    scale = parse_scale(settings.prevalence_scale)
+    total = len(audit.records)
+    labels = {r.ordinal: r.label for r in audit.records}
+    sections: dict[str, list[Bullet]] = {s: [] for s in BRIEFING_SECTIONS}
+    for finding in findings:
+        count = len(finding.support)
+        word = prevalence_word(count, total, scale)
+        bullets = sections[finding.section]
+        sources = tuple(
+            Source(m.statement.record, labels[m.statement.record], m.statement.text,
+                   m.statement.start, m.statement.end)
+            for m in sorted(finding.members, key=lambda m: (m.statement.record, m.statement.start))
+        )
+        bullets.append(
+            Bullet(
+                id=f"{finding.section}-{len(bullets) + 1}",
+                section=finding.section,
+                text=bullet_text(finding.section, finding.representative, count, total, word),
+                themes=finding.themes,
+                support=finding.support,
+                sources=sources,
+                confidence=finding.confidence,
+                prevalence=word,
+            )
+        )
+    if settings.suggest_actions:
+        sections["action"].extend(_suggested_actions(sections, taxonomy, total))
+    return Briefing(
+        title=audit.title,
+        date=audit.date,
+        context=audit.context,
+        records=tuple((r.ordinal, r.label) for r in audit.records),
+        sections={s: tuple(b) for s, b in sections.items()},
+        grades=_grades(audit),
+        unplaced=tuple(
+            Source(s.record, labels[s.record], s.text, s.start, s.end) for s in unplaced
+        ),
+    )
+
+
+def _suggested_actions(
+    sections: dict[str, list[Bullet]], taxonomy: Taxonomy, total: int
+) -> list[Bullet]:
+    covered = {t for bullet in sections["action"] for t in bullet.themes}
+    suggested: list[Bullet] = []
+    for worry in sections["worry"]:
+        if len(worry.support) < 2 or worry.themes[0] in covered:
+            continue
+        if set(worry.themes) & covered:
+            continue
+        theme = taxonomy.get(worry.themes[0]) if worry.themes[0] in taxonomy.slugs else None
+        if theme is None:
+            continue
+        covered.add(theme.slug)
+        suggested.append(
+            Bullet(
+                id=f"action-suggested-{len(suggested) + 1}",
+                section="action",
+                text=theme.action,
+                themes=(theme.slug,),
+                support=worry.support,
+                sources=(),
+                confidence=worry.confidence,
+                suggested=True,
+                prevalence=worry.prevalence,
+            )
+        )
+    return suggested
+
+
+def _grades(audit: Audit) -> dict[str, tuple[int, ...]]:
+    found: dict[int, str] = {}
+    for record in audit.records:
+        # A spreadsheet's grade column arrives as a "Graded ..." comment (see ingest_tables).
+        for comment in record.comments:
+            match = GRADE_RE.search(comment.text)
+            if match:
+                grade = " ".join(match.group(1).lower().split())
+                found[record.ordinal] = GRADE_NAMES.get(grade, grade)
+                break
+    grades: dict[str, list[int]] = {}
+    for ordinal, grade in sorted(found.items()):
+        grades.setdefault(grade, []).append(ordinal)
+    return {grade: tuple(records) for grade, records in grades.items()}
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split()).strip(" -–—;,:")
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _decapitalise(text: str) -> str:
+    if KEEP_CASE_RE.match(text):
+        return text
+    return text[:1].lower() + text[1:]

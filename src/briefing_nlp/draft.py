@@ -1,0 +1,70 @@
+"""The drafting pipeline as one call: notes in, briefing out (used by the CLI and web app).
+
+ingest -> segment -> classify -> group -> compose; each stage is its own module and the
+classifier is loaded once per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefing_nlp.classify import Classification, StatementClassifier
+from briefing_nlp.compose import Briefing, compose_briefing
+from briefing_nlp.group import group_findings
+from briefing_nlp.ingest import load_audit
+from briefing_nlp.segment import split_statements
+from briefing_nlp.settings import Settings
+from briefing_nlp.taxonomy import load_taxonomy
+
+
+class _Memo:
+    """Classify each distinct text once across segmentation's trial splits."""
+
+    def __init__(self, classifier: StatementClassifier) -> None:
+        self.classifier = classifier
+        self.seen: dict[str, Classification] = {}
+
+    def __call__(self, texts: Sequence[str]) -> list[Classification]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if missing:
+            results = self.classifier.classify(missing, evidence=False)
+            self.seen.update(zip(missing, results, strict=True))
+        return [self.seen[t] for t in texts]
+
+
+def draft_briefing(
+    notes: Sequence[Path | str],
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    context: str | None = None,
+    columns: dict[str, str] | None = None,
+    settings: Settings | None = None,
+    classifier: StatementClassifier | None = None,
+) -> Briefing:
+    """Draft a six-step briefing from audit notes.
+
+    Args:
+        notes: files (`Path`) and/or pasted text (`str`); together they are one audit.
+        title, date, context: override the notes' front matter.
+        columns: spreadsheet column overrides, role -> header (e.g. {"comment": "Finding"}).
+        settings: pipeline settings (defaults if None).
+        classifier: a loaded classifier to reuse (loaded from settings.model_dir if None).
+
+    Raises:
+        InputError: the notes cannot be read or hold no comments.
+        ModelError: the models cannot be loaded.
+    """
+    settings = settings or Settings()
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    audit = load_audit(notes, title=title, date=date, context=context, columns=columns)
+    classifier = classifier or StatementClassifier.load(settings.model_dir)
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    classifications, vectors = classifier.classify_with_vectors(
+        [s.text for s in statements], evidence=True
+    )
+    findings, unplaced = group_findings(
+        statements, classifications, classifier.wording_vectors(vectors), settings
+    )
+    return compose_briefing(audit, findings, unplaced, taxonomy, settings)

@@ -1,0 +1,277 @@
+"""Read audit notes into records: pasted text, .txt/.md, .csv/.xlsx exports and .docx.
+
+Text is normalised first (Word quotes, bullets, non-breaking spaces, cp1252), so every
+comment's character offsets point into its record's normalised `source`. Records are
+split on header lines ("Audit 3 - CIN", "Record 7 (CP plan)", "Case ref 1234567",
+"Case 2:"), then on `---` lines, then on blank-line blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing_nlp.errors import InputError
+
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+SUPPORTED = (*TEXT_SUFFIXES, *TABLE_SUFFIXES, ".docx")
+
+HEADER_RE = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?"
+    r"(?:audit|record|rec|case(?:\s+(?:ref(?:erence)?|no|number))?|file)\.?\s*(?:no\.?|#)?\s*"
+    r"(?P<number>\d+)\b",
+    re.IGNORECASE,
+)
+SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|_{3,}|\*{3,}|={3,})\s*$")
+FRONT_MATTER_RE = re.compile(r"^\s*(title|date|context)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+BULLET_RE = re.compile(r"^\s*(?:[-*•·◦▪‣–—>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
+# After the "Audit 3" part of a header: separators before the text worth classifying.
+HEADER_REST_RE = re.compile(r"^[\s\-–—:.,)(*]*")
+
+TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\t": " ",
+        "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
+        "\u2026": "...", "\uf0b7": "•",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment line or cell; `start`/`end` index its record's `source`."""
+
+    text: str
+    start: int
+    end: int
+    header: bool = False
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audited record: its 1-based position, header as written, and comments."""
+
+    ordinal: int
+    label: str
+    source: str
+    comments: tuple[Comment, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The records of one audit and its front matter."""
+
+    title: str
+    date: str
+    context: str
+    records: tuple[AuditRecord, ...]
+    sources: tuple[str, ...] = ()
+
+
+def normalise_text(text: str) -> str:
+    """Word artefacts to plain text: quotes, spaces, bullets, line endings, NFC."""
+    text = unicodedata.normalize("NFC", text).translate(TRANSLATE)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_bytes(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252; refuses binary.
+
+    Raises:
+        InputError: the bytes look binary or decode as nothing sensible.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: damaged UTF-16 text; re-save it as UTF-8") from None
+    if b"\x00" in raw[:4096]:
+        raise InputError(f"{name}: looks like a binary file, not text; export the notes as .txt")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:4096]) // 50):
+        raise InputError(f"{name}: looks like a binary file, not text; export the notes as .txt")
+    return text
+
+
+def load_audit(
+    sources: Sequence[Path | str],
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    context: str | None = None,
+    columns: dict[str, str] | None = None,
+) -> Audit:
+    """Read one audit from files and/or pasted text (a `str` that is not a path).
+
+    Several sources are one audit: their records are numbered on in order. Explicit
+    `title`/`date`/`context` win over front matter.
+
+    Raises:
+        InputError: a file is missing, unsupported, unreadable or holds no comments.
+    """
+    from briefing_nlp.ingest_tables import read_docx_lines, read_table
+
+    if not sources:
+        raise InputError("no notes given; pass a notes file or paste text")
+    records: list[AuditRecord] = []
+    front: dict[str, str] = {}
+    names: list[str] = []
+    for source in sources:
+        if isinstance(source, Path):
+            name = str(source)
+            suffix = source.suffix.lower()
+            if not source.exists():
+                raise InputError(f"{source}: file not found; check the path")
+            if source.is_dir():
+                raise InputError(f"{source}: is a folder; give the notes files inside it")
+            if suffix not in SUPPORTED:
+                raise InputError(
+                    f"{source}: unsupported file type {suffix or '(none)'}; "
+                    f"use {', '.join(SUPPORTED)}"
+                )
+            if suffix in TABLE_SUFFIXES:
+                found, found_front = read_table(source, columns or {}), {}
+            elif suffix == ".docx":
+                found, found_front = parse_notes("\n".join(read_docx_lines(source)), name)
+            else:
+                found, found_front = parse_notes(decode_bytes(source.read_bytes(), name), name)
+        else:
+            name = "pasted text"
+            found, found_front = parse_notes(source, name)
+        names.append(name)
+        for key, value in found_front.items():
+            front.setdefault(key, value)
+        offset = len(records)
+        records.extend(_renumber(r, offset + i + 1) for i, r in enumerate(found))
+    if not any(r.comments for r in records):
+        raise InputError(f"{', '.join(names)}: no audit comments found; check the file has notes")
+    return Audit(
+        title=title if title is not None else front.get("title", ""),
+        date=date if date is not None else front.get("date", ""),
+        context=context if context is not None else front.get("context", ""),
+        records=tuple(records),
+        sources=tuple(names),
+    )
+
+
+def _renumber(record: AuditRecord, ordinal: int) -> AuditRecord:
+    if record.ordinal == ordinal:
+        return record
+    return AuditRecord(ordinal, record.label, record.source, record.comments, record.meta)
+
+
+def parse_notes(text: str, name: str = "pasted text") -> tuple[list[AuditRecord], dict[str, str]]:
+    """Split notes text into records, reading any front matter.
+
+    Raises:
+        InputError: the text is empty.
+    """
+    text = normalise_text(text)
+    if not text.strip():
+        raise InputError(f"{name}: empty; paste or give the auditors' comments")
+    lines = text.split("\n")
+    front, first = _front_matter(lines)
+    body = lines[first:]
+    blocks = _header_blocks(body)
+    if blocks is None:
+        blocks = _separator_blocks(body) or _blank_line_blocks(body)
+        with_headers = False
+    else:
+        with_headers = True
+        lead = [line for line in body[: blocks[0][0]] if line.strip()]
+        if len(lead) == 1 and "title" not in front:
+            front["title"] = BULLET_RE.sub("", lead[0]).strip()
+    records = [
+        _make_record(body[start:end], ordinal, with_headers)
+        for ordinal, (start, end) in enumerate(blocks, start=1)
+    ]
+    return [r for r in records if r.comments or r.label], front
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
+    front: dict[str, str] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = FRONT_MATTER_RE.match(line)
+        if match and not HEADER_RE.match(line):
+            front[match.group(1).lower()] = match.group(2)
+        elif line.strip() or front:
+            if line.strip():
+                break
+        index += 1
+    return (front, index) if front else ({}, 0)
+
+
+def _header_blocks(lines: list[str]) -> list[tuple[int, int]] | None:
+    starts = [i for i, line in enumerate(lines) if HEADER_RE.match(line)]
+    if not starts:
+        return None
+    return [(s, starts[k + 1] if k + 1 < len(starts) else len(lines)) for k, s in enumerate(starts)]
+
+
+def _separator_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    cuts = [i for i, line in enumerate(lines) if SEPARATOR_RE.match(line)]
+    if not cuts:
+        return []
+    edges = [-1, *cuts, len(lines)]
+    blocks = [(edges[k] + 1, edges[k + 1]) for k in range(len(edges) - 1)]
+    return [(s, e) for s, e in blocks if any(line.strip() for line in lines[s:e])]
+
+
+def _blank_line_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    blocks: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, line in enumerate([*lines, ""]):
+        if line.strip() and start is None:
+            start = i
+        elif not line.strip() and start is not None:
+            blocks.append((start, i))
+            start = None
+    return blocks
+
+
+def _make_record(lines: list[str], ordinal: int, with_header: bool) -> AuditRecord:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    source = "\n".join(lines)
+    comments: list[Comment] = []
+    label = f"Record {ordinal}"
+    position = 0
+    for index, line in enumerate(lines):
+        line_start = position
+        position += len(line) + 1
+        if not line.strip() or SEPARATOR_RE.match(line):
+            continue
+        if index == 0 and with_header:
+            label = line.strip().strip("#*").strip()
+            match = HEADER_RE.match(line)
+            assert match is not None
+            rest_at = match.end()
+            rest_at += HEADER_REST_RE.match(line[rest_at:]).end()  # type: ignore[union-attr]
+            rest = line[rest_at:].rstrip().rstrip("*:").rstrip()
+            if rest.endswith(")") and rest.count(")") > rest.count("("):
+                rest = rest[:-1].rstrip()  # "Record 2 (CP plan)" -> "CP plan"
+            if rest:
+                comments.append(
+                    Comment(rest, line_start + rest_at, line_start + rest_at + len(rest), True)
+                )
+            continue
+        bullet = BULLET_RE.match(line)
+        begin = bullet.end() if bullet else len(line) - len(line.lstrip())
+        text = line[begin:].rstrip()
+        if text:
+            comments.append(Comment(text, line_start + begin, line_start + begin + len(text)))
+    return AuditRecord(ordinal=ordinal, label=label, source=source, comments=tuple(comments))

@@ -1,0 +1,159 @@
+"""Render a briefing as Markdown, HTML (jinja2, autoescaped), Word (python-docx) or JSON.
+
+Users can point `template_dir` at their own `briefing.md.j2` / `briefing.html.j2`; any
+template they do not provide falls back to the shipped one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefing_nlp.compose import Briefing, Bullet
+from briefing_nlp.errors import TemplateError
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS
+
+FORMATS = ("md", "html", "docx", "json")
+BRIEFING_TITLE = "Learning from Audits – 6 Step Briefing"
+HEADINGS = {
+    "title": "Title of audit and date completed",
+    "context": "Context / reason for audit",
+    "strength": "What's working well?",
+    "worry": "Worries",
+    "action": "What needs to happen? Agreed actions",
+    "good_practice": "Good practice",
+}
+
+
+def briefing_to_json(briefing: Briefing) -> dict[str, Any]:
+    """The `draft --format json` contract (DESIGN.md), plus grades and unplaced statements."""
+    return {
+        "title": briefing.title,
+        "date": briefing.date,
+        "context": briefing.context,
+        "records": [{"ordinal": o, "label": label} for o, label in briefing.records],
+        "sections": {
+            section: [_bullet_json(b) for b in briefing.sections.get(section, ())]
+            for section in BRIEFING_SECTIONS
+        },
+        "grades": {grade: list(records) for grade, records in briefing.grades.items()},
+        "unplaced": [{"record": s.record, "text": s.text} for s in briefing.unplaced],
+    }
+
+
+def _bullet_json(bullet: Bullet) -> dict[str, Any]:
+    return {
+        "id": bullet.id,
+        "text": bullet.text,
+        "themes": list(bullet.themes),
+        "support": list(bullet.support),
+        "sources": [{"record": s.record, "text": s.text} for s in bullet.sources],
+        "confidence": bullet.confidence,
+        "suggested": bullet.suggested,
+    }
+
+
+def render_briefing(
+    briefing: Briefing,
+    fmt: str,
+    *,
+    evidence: bool = False,
+    template_dir: Path | None = None,
+) -> str | bytes:
+    """The briefing in `fmt` (md, html, json: str; docx: bytes).
+
+    Raises:
+        TemplateError: the template folder or a template in it is unusable.
+    """
+    if fmt == "json":
+        return json.dumps(briefing_to_json(briefing), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "docx":
+        return render_docx(briefing, evidence=evidence)
+    if fmt not in ("md", "html"):
+        raise TemplateError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    name = f"briefing.{fmt}.j2"
+    environment = _environment(template_dir)
+    try:
+        template = environment.get_template(name)
+        return template.render(**_context(briefing, evidence))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"{exc.filename or name}:{exc.lineno}: template syntax error ({exc.message}); "
+            "fix the template"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{name}: {exc.message}; check the names the template uses") from None
+
+
+def _environment(template_dir: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise TemplateError(f"{template_dir}: template folder not found; check --template-dir")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.PackageLoader("briefing_nlp", "templates"))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _context(briefing: Briefing, evidence: bool) -> dict[str, Any]:
+    return {
+        "heading": BRIEFING_TITLE,
+        "headings": HEADINGS,
+        "briefing": briefing,
+        "sections": [(s, briefing.sections.get(s, ())) for s in BRIEFING_SECTIONS],
+        "record_count": len(briefing.records),
+        "grade_summary": briefing.grade_summary,
+        "evidence": evidence,
+    }
+
+
+def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
+    """A Word document laid out like the seed briefing: headings and bullet lists."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(BRIEFING_TITLE, level=0)
+    document.add_heading(HEADINGS["title"], level=1)
+    document.add_paragraph(briefing.title or "(title of audit)")
+    if briefing.date:
+        document.add_paragraph(briefing.date)
+    document.add_heading(HEADINGS["context"], level=1)
+    if briefing.context:
+        document.add_paragraph(briefing.context)
+    document.add_paragraph(f"{len(briefing.records)} records audited.")
+    if briefing.grade_summary:
+        document.add_paragraph(f"Grades: {briefing.grade_summary}.")
+    for section in BRIEFING_SECTIONS:
+        document.add_heading(HEADINGS[section], level=1)
+        for bullet in briefing.sections.get(section, ()):
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(bullet.text)
+            if bullet.suggested:
+                paragraph.add_run(" (suggested)").italic = True
+    if evidence:
+        document.add_heading("Appendix: evidence for each bullet", level=1)
+        for section in BRIEFING_SECTIONS:
+            for bullet in briefing.sections.get(section, ()):
+                if not bullet.sources:
+                    continue
+                document.add_paragraph().add_run(bullet.text).bold = True
+                for source in bullet.sources:
+                    document.add_paragraph(f"{source.label}: {source.text}", style="List Bullet 2")
+        if briefing.unplaced:
+            document.add_heading("Statements not placed in a bullet", level=2)
+            for source in briefing.unplaced:
+                document.add_paragraph(f"{source.label}: {source.text}", style="List Bullet 2")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,182 @@
+"""Split comments into statements, one finding each, keeping offsets into the record.
+
+Sentences come from spaCy's sentencizer. Inside a sentence, clause boundaries are tried
+level by level, most decisive first ("but" → ";" → " - " → "," → "&"/"and"), and a cut
+is kept only where the parts are findings of their own: of different polarity ("good MA
+input but chronology out of date"), or of the same polarity on unrelated themes
+("chronology out of date, no supervision recorded"). The classifier's view of each part
+decides, passed in as `classify` so callers can memoise it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from briefing_nlp.classify import Classification
+from briefing_nlp.ingest import Audit
+
+Classifier = Callable[[Sequence[str]], list[Classification]]
+
+LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # Concessive "although"/"whilst" clauses stay with their main clause: "no supervision
+    # recorded, although SW says TM is supportive" is one worry, not a worry and a strength.
+    ("contrast", re.compile(r",?\s+(?:but|however|yet)\b,?\s+", re.I)),
+    ("semicolon", re.compile(r"\s*;\s+")),
+    ("dash", re.compile(r"\s+[-–—]+\s+")),
+    ("comma", re.compile(r",\s+")),
+    ("conjunction", re.compile(r"\s+(?:&|\+|and also|and)\s+", re.I)),
+)
+# Strength and good practice are one polarity: "excellent X - shared as good practice"
+# is one finding, not a strength beside a good-practice fragment.
+POLARITY = {"strength": "positive", "good_practice": "positive", "worry": "negative",
+            "action": "action", "neutral": "neutral"}
+# A right-hand part that opens like this leans on the left one (no subject of its own:
+# "... but none of it is on the system", "... and is recorded", "... and used in").
+LEANS_BACK = re.compile(
+    r"^(?:it|its|it's|this|that|these|those|none|neither|nor|which|who|they|them|their|"
+    r"not|so|as|then|also|both|all|he|she|his|her|one|"
+    r"is|are|was|were|has|have|had|be|been|being|can|could|should|would|will|may|might|"
+    r"must|does|do|did|isn't|aren't|wasn't|weren't|hasn't|haven't|hadn't|doesn't|didn't|"
+    r"can't|won't|couldn't|shouldn't|used|done|seen|made|given|held|kept|shown|written|"
+    r"taken|[a-z]+ed|[a-z]+ing|in|on|at|with|for|by|from|to|of|into|within|without|via|"
+    r"how|what|where|when|why|whether|if|because|due|since|until|after|before|than|"
+    r"clear|good|well|very|really|only|just|still|even)\b|^\d",
+    re.I,
+)
+WORD_RE = re.compile(r"[A-Za-z]{2,}")
+# Comma and "and" lists split only between parts this long with a confident subject.
+MIN_LIST_WORDS = 3
+MIN_LIST_THEME_SCORE = 0.5
+TRIM = " \t,;:-–—&+"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One finding-sized piece of a record; `start`/`end` index the record's source."""
+
+    record: int
+    text: str
+    start: int
+    end: int
+    header: bool = False
+
+
+def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[Statement]:
+    """Every statement of every record, in order of appearance."""
+    sources = {r.ordinal: r.source for r in audit.records}
+    comments = [(r.ordinal, c) for r in audit.records for c in r.comments]
+    # (record, header, chunks) per sentence; chunks are (start, end) in the record source.
+    sentences: list[tuple[int, bool, list[tuple[int, int]]]] = []
+    docs = nlp.pipe((c.text for _, c in comments), disable=["lemmatizer"])
+    for (record, comment), doc in zip(comments, docs, strict=True):
+        for sentence in doc.sents:
+            start, end = _trim(comment.text, sentence.start_char, sentence.end_char)
+            if start < end:
+                span = (comment.start + start, comment.start + end)
+                sentences.append((record, comment.header, [span]))
+    for kind, pattern in LEVELS:
+        parts_per_chunk = [
+            [_split(sources[record], chunk, pattern) for chunk in chunks]
+            for record, _, chunks in sentences
+        ]
+        texts = sorted({
+            sources[record][s:e]
+            for (record, _, _), per_chunk in zip(sentences, parts_per_chunk, strict=True)
+            for parts in per_chunk if len(parts) > 1 for s, e in parts
+        })
+        labels = dict(zip(texts, classify(texts), strict=True)) if texts else {}
+        for index, ((record, header, _), per_chunk) in enumerate(
+            zip(sentences, parts_per_chunk, strict=True)
+        ):
+            chunks = [
+                joined
+                for parts in per_chunk
+                for joined in _join(sources[record], parts, kind, labels, header)
+            ]
+            sentences[index] = (record, header, chunks)
+    return [
+        Statement(record, sources[record][s:e], s, e, header)
+        for record, header, chunks in sentences
+        for s, e in chunks
+    ]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start] in TRIM or (text[start] == "(" and ")" not in
+                                                    text[start:end])):
+        start += 1
+    while end > start and (text[end - 1] in TRIM or (text[end - 1] == ")" and "(" not in
+                                                      text[start:end])):
+        end -= 1
+    return start, end
+
+
+def _split(source: str, chunk: tuple[int, int], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Parts of a chunk between this level's separators, ignoring those inside brackets."""
+    start, end = chunk
+    text = source[start:end]
+    depth, level = [0] * (len(text) + 1), 0
+    for i, ch in enumerate(text):
+        level = level + (ch in "([{") - (ch in ")]}" and level > 0)
+        depth[i + 1] = level
+    parts: list[tuple[int, int]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if depth[match.start()]:
+            continue
+        s, e = _trim(text, position, match.start())
+        if s < e:
+            parts.append((start + s, start + e))
+        position = match.end()
+    s, e = _trim(text, position, len(text))
+    if s < e:
+        parts.append((start + s, start + e))
+    return parts or [chunk]
+
+
+def _join(
+    source: str,
+    parts: list[tuple[int, int]],
+    kind: str,
+    labels: dict[str, Classification],
+    header: bool,
+) -> list[tuple[int, int]]:
+    """Merge neighbouring parts unless the boundary separates two findings."""
+    chunks = [parts[0]]
+    for left, right in zip(parts, parts[1:], strict=False):
+        left_text, right_text = source[left[0]:left[1]], source[right[0]:right[1]]
+        if _is_boundary(kind, left_text, right_text, labels, header):
+            chunks.append(right)
+        else:
+            chunks[-1] = (chunks[-1][0], right[1])
+    return chunks
+
+
+def _is_boundary(
+    kind: str, left: str, right: str, labels: dict[str, Classification], header: bool
+) -> bool:
+    a, b = labels[left], labels[right]
+    if header and kind != "conjunction":
+        # Header lines list facts and findings: "Audit 3 - CIN - audited with SW".
+        return True
+    words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
+    if words < 2 or LEANS_BACK.match(right):
+        return False
+    if kind in ("comma", "conjunction") and (
+        words < MIN_LIST_WORDS or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
+    ):
+        return False
+    neutral = "neutral" in (a.section, b.section)
+    if POLARITY[a.section] != POLARITY[b.section]:
+        # A finding beside a neutral fact splits at a firm boundary, not at a comma.
+        return kind not in ("comma", "conjunction") or not neutral
+    if neutral or kind in ("contrast", "dash"):
+        return False  # within one polarity, "but" and dashes usually elaborate
+    if kind == "semicolon":
+        return True  # auditors use ";" to list separate findings
+    # Same polarity: split only findings on unrelated themes.
+    return bool(a.themes and b.themes and not set(a.themes) & set(b.themes))

@@ -1,0 +1,184 @@
+"""Ingest: header forms, separators, front matter, normalisation, CSV/XLSX/DOCX, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from briefing_nlp.errors import InputError
+from briefing_nlp.ingest import load_audit, normalise_text, parse_notes
+
+
+@pytest.mark.parametrize(
+    ("header", "finding"),
+    [
+        ("Audit 3 - CIN", "CIN"),
+        ("Record 7 (CP plan)", "CP plan"),
+        ("Rec 3 - CP - audited with SW", "CP - audited with SW"),
+        ("AUDIT 5 – CLA", "CLA"),
+        ("Case ref 1234567", ""),
+        ("Case 2:", ""),
+        ("## Record 4 - audited with TM", "audited with TM"),
+        ("audit 12.", ""),
+    ],
+)
+def test_header_forms(header: str, finding: str) -> None:
+    records, _ = parse_notes(f"{header}\n- chronology out of date\n\n{header}\nvoice clear\n")
+    assert [r.ordinal for r in records] == [1, 2]
+    assert records[0].label == header.strip("# ").strip()
+    texts = [c.text for c in records[0].comments]
+    assert texts[-1] == "chronology out of date"
+    assert (texts[0] if finding else "") == (finding if finding else "")
+    if finding:
+        assert records[0].comments[0].header
+
+
+def test_comment_like_lines_are_not_headers() -> None:
+    records, _ = parse_notes("Audit 1\nCase notes not up to date\nRecord keeping good\n")
+    assert len(records) == 1 and len(records[0].comments) == 2
+
+
+def test_title_line_before_first_header_becomes_the_title() -> None:
+    records, front = parse_notes("Neglect audit - March\n\nAudit 1\n- voice clear\n")
+    assert front["title"] == "Neglect audit - March"
+    assert len(records) == 1
+
+
+def test_front_matter() -> None:
+    text = "Title: Neglect audit\nDate: March 2022\nContext: rise in plans\n\nAudit 1\n- x y\n"
+    audit = load_audit([text])
+    assert (audit.title, audit.date, audit.context) == ("Neglect audit", "March 2022", "rise in plans")
+    assert load_audit([text], title="Other").title == "Other"
+
+
+def test_separator_blocks_without_headers() -> None:
+    records, _ = parse_notes("chronology out of date\n---\nvoice clear\nvisits late\n---\nMO clear\n")
+    assert [len(r.comments) for r in records] == [1, 2, 1]
+    assert [r.label for r in records] == ["Record 1", "Record 2", "Record 3"]
+
+
+def test_blank_line_blocks_without_headers_or_separators() -> None:
+    records, _ = parse_notes("chronology out of date\nno genogram\n\n\nvoice clear\n")
+    assert [len(r.comments) for r in records] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["- chronology out of date", "• chronology out of date", "* chronology out of date",
+     "1. chronology out of date", "2) chronology out of date", "a) chronology out of date",
+     "– chronology out of date", "\u00a0\u00a0chronology out of date"],
+)
+def test_bullets_are_stripped_and_offsets_point_back(line: str) -> None:
+    records, _ = parse_notes(f"Audit 1\n{line}\n")
+    [comment] = records[0].comments
+    assert comment.text == "chronology out of date"
+    assert records[0].source[comment.start:comment.end] == comment.text
+
+
+def test_word_artefacts_are_normalised() -> None:
+    assert normalise_text("Mum\u2019s \u201cviews\u201d\u00a0clear\r\n") == 'Mum\'s "views" clear\n'
+
+
+def test_cp1252_and_bom_files(tmp_path: Path) -> None:
+    cp = tmp_path / "cp.txt"
+    cp.write_bytes("Audit 1\n- Mum\u2019s views clear\n".encode("cp1252"))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufeffAudit 1\n- voice clear\n".encode())
+    assert load_audit([cp]).records[0].comments[0].text == "Mum's views clear"
+    assert load_audit([bom]).records[0].label == "Audit 1"
+
+
+def test_several_files_are_one_audit(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.md"
+    a.write_text("Audit 1\n- x y\nAudit 2\n- y z\n", encoding="utf-8")
+    b.write_text("Audit 1\n- z w\n", encoding="utf-8")
+    audit = load_audit([a, b])
+    assert [r.ordinal for r in audit.records] == [1, 2, 3]
+    assert audit.records[2].label == "Audit 1"
+
+
+def test_csv_one_row_per_comment(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Case ID,Question,Auditor comment,Grade\n"
+        "C1,Is the chronology up to date?,No,Good\n"
+        "C1,,Voice of the child clear,\n"
+        "C2,,Supervision not recorded,Requires improvement\n",
+        encoding="utf-8",
+    )
+    audit = load_audit([path])
+    assert [r.label for r in audit.records] == ["C1", "C2"]
+    texts = [c.text for c in audit.records[0].comments]
+    assert texts[0] == "Is the chronology up to date? - No"
+    assert "Graded Good" in texts
+    assert audit.records[1].meta["grade"] == "Requires improvement"
+
+
+def test_csv_column_override_and_error_listing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Ref;What we saw\n1;chronology out of date\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no comment column found; columns are: 'Ref', 'What we saw'"):
+        load_audit([path])
+    audit = load_audit([path], columns={"comment": "What we saw"})
+    assert audit.records[0].comments[0].text == "chronology out of date"
+
+
+def test_xlsx_export(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    book = openpyxl.Workbook()
+    empty = book.active
+    empty.title = "Cover"
+    sheet = book.create_sheet("Comments")
+    sheet.append(["Record", "Findings"])
+    sheet.append([1, "No genogram on file"])
+    sheet.append([1, "=1+1"])
+    sheet.append([2, "Voice clear"])
+    book.save(path)
+    audit = load_audit([path])
+    assert [r.label for r in audit.records] == ["Record 1", "Record 2"]
+    assert audit.records[0].comments[0].text == "No genogram on file"
+
+
+def test_docx_paragraphs_lists_and_tables(tmp_path: Path) -> None:
+    path = tmp_path / "notes.docx"
+    document = docx.Document()
+    document.add_paragraph("Audit 1 - CIN")
+    document.add_paragraph("chronology out of date", style="List Bullet")
+    document.add_paragraph("Audit 2 - CP")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "voice of child clear"
+    table.cell(0, 1).text = "no supervision recorded"
+    document.save(str(path))
+    audit = load_audit([path])
+    assert [c.text for c in audit.records[0].comments] == ["CIN", "chronology out of date"]
+    assert [c.text for c in audit.records[1].comments][1:] == [
+        "voice of child clear", "no supervision recorded"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", r"empty.txt: empty"),
+        ("blank.txt", b"  \n\n \n", r"blank.txt: empty"),
+        ("binary.txt", bytes(range(256)) * 4, r"binary.txt: looks like a binary file"),
+        ("notes.pdf", b"%PDF-1.4", r"notes.pdf: unsupported file type .pdf"),
+        ("corrupt.docx", b"PK\x03\x04 not really", r"corrupt.docx: not a readable Word document"),
+        ("corrupt.xlsx", b"garbage", r"corrupt.xlsx: not a readable Excel workbook"),
+        ("headers.csv", b"record,comment\n", r"headers.csv: the comment column is empty|no audit"),
+    ],
+)
+def test_unreadable_input_is_one_line(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        load_audit([path])
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        load_audit([tmp_path / "nope.txt"])
