@@ -29,7 +29,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("packs", nargs="*", type=Path)
     args = parser.parse_args()
-    folders = args.packs or sorted(p.parent for p in (PROJECT_ROOT / "examples").glob("*/gold.json"))
+    folders = args.packs or sorted(
+        p.parent for p in (PROJECT_ROOT / "examples").glob("*/gold.json")
+    )
     packs = [load_pack(folder) for folder in folders]
     base = Settings()
     classifier = StatementClassifier.load(base.model_dir)

@@ -189,3 +189,73 @@ def test_broken_taxonomy_is_reported_before_any_work(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--config", str(config), "evaluate"])
     assert result.exit_code == 1
     assert "t.toml: theme 1: missing" in result.stderr
+
+
+EXAMPLE_NOTES = PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "check"),
+    [
+        (".md", lambda b: b.startswith(b"# Learning from Audits")),
+        (".html", lambda b: b.startswith(b"<!doctype html>")),
+        (".json", lambda b: json.loads(b)["sections"] is not None),
+        (".docx", lambda b: b[:2] == b"PK"),
+    ],
+)
+def test_draft_format_follows_the_output_suffix(tmp_path: Path, suffix: str, check) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"briefing{suffix}"
+    result = runner.invoke(app, ["draft", str(EXAMPLE_NOTES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert check(out.read_bytes())
+
+
+def test_draft_to_stdout_with_front_matter_flags() -> None:
+    result = runner.invoke(
+        app, ["draft", str(EXAMPLE_NOTES), "--title", "My audit", "--format", "json"]
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["title"] == "My audit"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty.txt: empty"),
+        ("binary.txt", bytes(range(256)) * 8, "binary.txt: looks like a binary file"),
+        ("sheet.csv", b"Ref,Score\n1,3\n", "sheet.csv: no comment column found; columns are"),
+        ("notes.docx", b"PK\x03\x04broken", "notes.docx: not a readable Word document"),
+        ("notes.rtf", b"{\\rtf1}", "notes.rtf: unsupported file type .rtf"),
+    ],
+)
+def test_draft_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+    out = tmp_path / "briefing.docx"
+    result = runner.invoke(app, ["draft", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not out.exists() and not list(tmp_path.glob(".briefing*"))
+
+
+def test_draft_usage_errors() -> None:
+    assert runner.invoke(app, ["draft", str(EXAMPLE_NOTES), "-o", "x.pdf"]).exit_code == 2
+    assert runner.invoke(app, ["draft", str(EXAMPLE_NOTES), "--format", "docx"]).exit_code == 2
+    assert runner.invoke(app, ["draft", str(EXAMPLE_NOTES), "--each"]).exit_code == 2
+    assert runner.invoke(app, ["draft", str(EXAMPLE_NOTES), "--column", "x"]).exit_code == 2
+
+
+def test_draft_each_reports_a_bad_file_and_drafts_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "audits"
+    folder.mkdir()
+    (folder / "a.txt").write_text(EXAMPLE_NOTES.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"")
+    (folder / "c.md").write_text("Audit 1\n- chronology out of date\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["draft", str(folder), "--each", "--out-dir", str(out)])
+    assert result.exit_code == 1
+    assert "b.txt: empty" in result.stderr
+    assert "drafted 2 of 3" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["a.md", "c.md"]

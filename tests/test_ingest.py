@@ -50,12 +50,18 @@ def test_title_line_before_first_header_becomes_the_title() -> None:
 def test_front_matter() -> None:
     text = "Title: Neglect audit\nDate: March 2022\nContext: rise in plans\n\nAudit 1\n- x y\n"
     audit = load_audit([text])
-    assert (audit.title, audit.date, audit.context) == ("Neglect audit", "March 2022", "rise in plans")
+    assert (audit.title, audit.date, audit.context) == (
+        "Neglect audit",
+        "March 2022",
+        "rise in plans",
+    )
     assert load_audit([text], title="Other").title == "Other"
 
 
 def test_separator_blocks_without_headers() -> None:
-    records, _ = parse_notes("chronology out of date\n---\nvoice clear\nvisits late\n---\nMO clear\n")
+    records, _ = parse_notes(
+        "chronology out of date\n---\nvoice clear\nvisits late\n---\nMO clear\n"
+    )
     assert [len(r.comments) for r in records] == [1, 2, 1]
     assert [r.label for r in records] == ["Record 1", "Record 2", "Record 3"]
 
@@ -67,15 +73,22 @@ def test_blank_line_blocks_without_headers_or_separators() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["- chronology out of date", "• chronology out of date", "* chronology out of date",
-     "1. chronology out of date", "2) chronology out of date", "a) chronology out of date",
-     "– chronology out of date", "\u00a0\u00a0chronology out of date"],
+    [
+        "- chronology out of date",
+        "• chronology out of date",
+        "* chronology out of date",
+        "1. chronology out of date",
+        "2) chronology out of date",
+        "a) chronology out of date",
+        "– chronology out of date",
+        "\u00a0\u00a0chronology out of date",
+    ],
 )
 def test_bullets_are_stripped_and_offsets_point_back(line: str) -> None:
     records, _ = parse_notes(f"Audit 1\n{line}\n")
     [comment] = records[0].comments
     assert comment.text == "chronology out of date"
-    assert records[0].source[comment.start:comment.end] == comment.text
+    assert records[0].source[comment.start : comment.end] == comment.text
 
 
 def test_word_artefacts_are_normalised() -> None:
@@ -120,7 +133,9 @@ def test_csv_one_row_per_comment(tmp_path: Path) -> None:
 def test_csv_column_override_and_error_listing_columns(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("Ref;What we saw\n1;chronology out of date\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"no comment column found; columns are: 'Ref', 'What we saw'"):
+    with pytest.raises(
+        InputError, match=r"no comment column found; columns are: 'Ref', 'What we saw'"
+    ):
         load_audit([path])
     audit = load_audit([path], columns={"comment": "What we saw"})
     assert audit.records[0].comments[0].text == "chronology out of date"
@@ -155,7 +170,8 @@ def test_docx_paragraphs_lists_and_tables(tmp_path: Path) -> None:
     audit = load_audit([path])
     assert [c.text for c in audit.records[0].comments] == ["CIN", "chronology out of date"]
     assert [c.text for c in audit.records[1].comments][1:] == [
-        "voice of child clear", "no supervision recorded"
+        "voice of child clear",
+        "no supervision recorded",
     ]
 
 
@@ -171,7 +187,9 @@ def test_docx_paragraphs_lists_and_tables(tmp_path: Path) -> None:
         ("headers.csv", b"record,comment\n", r"headers.csv: the comment column is empty|no audit"),
     ],
 )
-def test_unreadable_input_is_one_line(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+def test_unreadable_input_is_one_line(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InputError, match=message) as info:

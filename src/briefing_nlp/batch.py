@@ -43,8 +43,11 @@ def draft_each(
     files = [
         f
         for path in notes
-        for f in (sorted(p for p in Path(path).iterdir() if p.is_file())
-                  if Path(path).is_dir() else [Path(path)])
+        for f in (
+            sorted(p for p in Path(path).iterdir() if p.is_file())
+            if Path(path).is_dir()
+            else [Path(path)]
+        )
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
     classifier = StatementClassifier.load(settings.model_dir)

@@ -102,7 +102,9 @@ class StatementClassifier:
             [
                 n.startswith("words__")
                 and " " not in n
-                and not n.startswith(("words__NEG", "words__FIRST_", "words__HEDGE", "words__DOUBLE"))
+                and not n.startswith(
+                    ("words__NEG", "words__FIRST_", "words__HEDGE", "words__DOUBLE")
+                )
                 and n.removeprefix("words__") not in STOP_WORDS
                 for n in names
             ]
@@ -132,7 +134,9 @@ class StatementClassifier:
         """
         return self.classify_with_vectors(texts, evidence)[0]
 
-    def wording_vectors(self, matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    def wording_vectors(
+        self, matrix: sparse.csr_matrix
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """Unit-length content-word and character views of feature rows, for similarity."""
         return (
             normalize(matrix[:, self._content_columns]),

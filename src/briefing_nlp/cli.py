@@ -141,8 +141,14 @@ class DraftFormat(StrEnum):
     json = "json"
 
 
-SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-                  ".docx": "docx", ".json": "json"}
+SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".json": "json",
+}
 
 
 def _columns(values: list[str]) -> dict[str, str]:
@@ -201,8 +207,13 @@ def draft(
             raise typer.BadParameter("--each needs --out-dir FOLDER")
         summary = run(
             lambda: draft_each(
-                notes, out_dir, (format or DraftFormat.md).value, settings=settings,
-                evidence=evidence, template_dir=template_dir, columns=columns,
+                notes,
+                out_dir,
+                (format or DraftFormat.md).value,
+                settings=settings,
+                evidence=evidence,
+                template_dir=template_dir,
+                columns=columns,
             )
         )
         for name, problem in summary.failed:
@@ -211,7 +222,13 @@ def draft(
         if summary.failed:
             raise typer.Exit(1)
         return
-    fmt = format.value if format else SUFFIX_FORMATS.get(output.suffix.lower(), "") if output else "md"
+    fmt = (
+        format.value
+        if format
+        else SUFFIX_FORMATS.get(output.suffix.lower(), "")
+        if output
+        else "md"
+    )
     if not fmt:
         raise typer.BadParameter(
             f"cannot tell the format from {output}; use .md .html .docx .json or --format"

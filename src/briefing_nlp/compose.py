@@ -13,19 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from briefing_nlp.errors import ConfigError
+from briefing_nlp.grades import grade_of
 from briefing_nlp.group import Finding
 from briefing_nlp.ingest import Audit
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 
-GRADE_RE = re.compile(
-    r"\b(?:grad(?:ed|e|ing)|judged|rated|overall)\b\s*(?:as\s*)?[:\-–]?\s*"
-    r"(outstanding|good|requires?\s+improvement|ri|adequate|inadequate)\b",
-    re.I,
-)
-GRADE_NAMES = {"ri": "requires improvement", "require improvement": "requires improvement"}
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
 
 
@@ -38,6 +32,7 @@ class Source:
     text: str
     start: int
     end: int
+    primary: bool = True  # False: a multi-theme statement that also supports this bullet
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ class Briefing:
 
     @property
     def grade_summary(self) -> str:
-        """"2 of the 14 records were graded good; 1 was graded requires improvement"."""
+        """ "2 of the 14 records were graded good; 1 was graded requires improvement"."""
         total = len(self.records)
         parts = []
         for number, (grade, records) in enumerate(
@@ -143,8 +138,14 @@ def compose_briefing(
         word = prevalence_word(count, total, scale)
         bullets = sections[finding.section]
         sources = tuple(
-            Source(m.statement.record, labels[m.statement.record], m.statement.text,
-                   m.statement.start, m.statement.end)
+            Source(
+                m.statement.record,
+                labels[m.statement.record],
+                m.statement.text,
+                m.statement.start,
+                m.statement.end,
+                m.primary,
+            )
             for m in sorted(finding.members, key=lambda m: (m.statement.record, m.statement.start))
         )
         bullets.append(
@@ -209,10 +210,9 @@ def _grades(audit: Audit) -> dict[str, tuple[int, ...]]:
     for record in audit.records:
         # A spreadsheet's grade column arrives as a "Graded ..." comment (see ingest_tables).
         for comment in record.comments:
-            match = GRADE_RE.search(comment.text)
-            if match:
-                grade = " ".join(match.group(1).lower().split())
-                found[record.ordinal] = GRADE_NAMES.get(grade, grade)
+            grade = grade_of(comment.text)
+            if grade:
+                found[record.ordinal] = grade
                 break
     grades: dict[str, list[int]] = {}
     for ordinal, grade in sorted(found.items()):

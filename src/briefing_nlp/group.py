@@ -21,16 +21,12 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from briefing_nlp.classify import Classification
+from briefing_nlp.grades import grade_of
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
-GRADE_RE = re.compile(
-    r"\b(?:grad(?:ed|e)|judged|rated)\b\s*(?:as\s*)?[:\-–]?\s*"
-    r"(outstanding|good|requires?\s+improvement|ri\b|adequate|inadequate)",
-    re.I,
-)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -87,11 +83,14 @@ def group_findings(
         for position, label in enumerate(labels):
             clusters.setdefault(int(label), []).append(position)
         groups = [sorted(positions) for positions in clusters.values()]
-        groups = _attach_singletons(groups, indices, similarity, statements, classifications,
-                                    settings.attach_similarity)
+        groups = _attach_singletons(
+            groups, indices, similarity, statements, classifications, settings.attach_similarity
+        )
         co_members = _co_support(groups, indices, similarity, classifications, settings)
         for number, positions in enumerate(groups):
-            members = [Member(statements[indices[p]], classifications[indices[p]]) for p in positions]
+            members = [
+                Member(statements[indices[p]], classifications[indices[p]]) for p in positions
+            ]
             members += [
                 Member(statements[indices[p]], classifications[indices[p]], primary=False)
                 for p in co_members.get(number, [])
@@ -116,17 +115,12 @@ def _similarity(
     return np.clip(text_weight * text + (1 - text_weight) * subject, 0.0, 1.0)
 
 
-def _grade(text: str) -> str:
-    match = GRADE_RE.search(text)
-    return " ".join(match.group(1).lower().split()) if match else ""
-
-
 def _with_grades(
     similarity: np.ndarray, indices: list[int], classifications: Sequence[Classification]
 ) -> np.ndarray:
     """Grades ("Graded good", "RI - fed back") form their own findings, one per grade,
     however they are worded and whatever else the line says."""
-    grades = [_grade(classifications[i].text) for i in indices]
+    grades = [grade_of(classifications[i].text) for i in indices]
     if not any(grades):
         return similarity
     out = similarity.copy()
@@ -160,6 +154,7 @@ def _attach_singletons(
     another record, is far more common than a genuinely separate one-off finding; the
     threshold keeps one-offs that read differently apart.
     """
+
     def records(group: list[int]) -> set[int]:
         return {statements[indices[p]].record for p in group}
 

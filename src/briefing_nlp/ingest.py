@@ -34,11 +34,27 @@ HEADER_REST_RE = re.compile(r"^[\s\-–—:.,)(*]*")
 
 TRANSLATE = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\t": " ",
-        "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
-        "\u2026": "...", "\uf0b7": "•",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\t": " ",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
+        "\u00ad": None,
+        "\u2026": "...",
+        "\uf0b7": "•",
     }
 )
 
@@ -141,8 +157,9 @@ def load_audit(
                     f"{source}: unsupported file type {suffix or '(none)'}; "
                     f"use {', '.join(SUPPORTED)}"
                 )
+            found_front: dict[str, str] = {}
             if suffix in TABLE_SUFFIXES:
-                found, found_front = read_table(source, columns or {}), {}
+                found = read_table(source, columns or {})
             elif suffix == ".docx":
                 found, found_front = parse_notes("\n".join(read_docx_lines(source)), name)
             else:
@@ -208,9 +225,8 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
         match = FRONT_MATTER_RE.match(line)
         if match and not HEADER_RE.match(line):
             front[match.group(1).lower()] = match.group(2)
-        elif line.strip() or front:
-            if line.strip():
-                break
+        elif line.strip():
+            break
         index += 1
     return (front, index) if front else ({}, 0)
 

@@ -19,15 +19,57 @@ from briefing_nlp.ingest import AuditRecord, Comment, decode_bytes, normalise_te
 
 # Header names each role answers to, most specific first (compared after normalising).
 ROLES: dict[str, tuple[str, ...]] = {
-    "record": ("record", "record id", "record no", "record number", "case", "case id", "case ref",
-               "case reference", "case number", "case no", "child id", "child ref", "audit",
-               "audit id", "audit no", "audit number", "ref", "reference", "id", "file"),
-    "comment": ("comment", "comments", "finding", "findings", "notes", "note", "auditor comments",
-                "auditor comment", "audit comments", "audit findings", "text", "response",
-                "narrative", "observations", "observation", "feedback", "summary"),
+    "record": (
+        "record",
+        "record id",
+        "record no",
+        "record number",
+        "case",
+        "case id",
+        "case ref",
+        "case reference",
+        "case number",
+        "case no",
+        "child id",
+        "child ref",
+        "audit",
+        "audit id",
+        "audit no",
+        "audit number",
+        "ref",
+        "reference",
+        "id",
+        "file",
+    ),
+    "comment": (
+        "comment",
+        "comments",
+        "finding",
+        "findings",
+        "notes",
+        "note",
+        "auditor comments",
+        "auditor comment",
+        "audit comments",
+        "audit findings",
+        "text",
+        "response",
+        "narrative",
+        "observations",
+        "observation",
+        "feedback",
+        "summary",
+    ),
     "question": ("question", "prompt", "area", "standard", "domain", "audit question", "theme"),
-    "grade": ("grade", "grading", "rating", "judgement", "judgment", "overall grade",
-              "overall judgement"),
+    "grade": (
+        "grade",
+        "grading",
+        "rating",
+        "judgement",
+        "judgment",
+        "overall grade",
+        "overall judgement",
+    ),
     "auditor": ("auditor", "reviewer", "audited by", "auditor name"),
 }
 SHORT_ANSWER_WORDS = 3
@@ -111,7 +153,8 @@ def _table_record(
             continue
         question = (
             " ".join(normalise_text(row[columns["question"]]).split())
-            if "question" in columns else ""
+            if "question" in columns
+            else ""
         )
         if question and len(text.split()) <= SHORT_ANSWER_WORDS:
             text = f"{question} - {text}"  # "Yes" alone says nothing without its question
@@ -134,7 +177,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     try:
         return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:

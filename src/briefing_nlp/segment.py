@@ -10,6 +10,7 @@ decides, passed in as `classify` so callers can memoise it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,8 +33,13 @@ LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Strength and good practice are one polarity: "excellent X - shared as good practice"
 # is one finding, not a strength beside a good-practice fragment.
-POLARITY = {"strength": "positive", "good_practice": "positive", "worry": "negative",
-            "action": "action", "neutral": "neutral"}
+POLARITY = {
+    "strength": "positive",
+    "good_practice": "positive",
+    "worry": "negative",
+    "action": "action",
+    "neutral": "neutral",
+}
 # A right-hand part that opens like this leans on the left one (no subject of its own:
 # "... but none of it is on the system", "... and is recorded", "... and used in").
 LEANS_BACK = re.compile(
@@ -44,6 +50,7 @@ LEANS_BACK = re.compile(
     r"can't|won't|couldn't|shouldn't|used|done|seen|made|given|held|kept|shown|written|"
     r"taken|[a-z]+ed|[a-z]+ing|in|on|at|with|for|by|from|to|of|into|within|without|via|"
     r"how|what|where|when|why|whether|if|because|due|since|until|after|before|than|"
+    r"although|though|whilst|while|whereas|despite|even|except|unless|"
     r"clear|good|well|very|really|only|just|still|even)\b|^\d",
     re.I,
 )
@@ -83,11 +90,15 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
             [_split(sources[record], chunk, pattern) for chunk in chunks]
             for record, _, chunks in sentences
         ]
-        texts = sorted({
-            sources[record][s:e]
-            for (record, _, _), per_chunk in zip(sentences, parts_per_chunk, strict=True)
-            for parts in per_chunk if len(parts) > 1 for s, e in parts
-        })
+        texts = sorted(
+            {
+                sources[record][s:e]
+                for (record, _, _), per_chunk in zip(sentences, parts_per_chunk, strict=True)
+                for parts in per_chunk
+                if len(parts) > 1
+                for s, e in parts
+            }
+        )
         labels = dict(zip(texts, classify(texts), strict=True)) if texts else {}
         for index, ((record, header, _), per_chunk) in enumerate(
             zip(sentences, parts_per_chunk, strict=True)
@@ -106,11 +117,13 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start] in TRIM or (text[start] == "(" and ")" not in
-                                                    text[start:end])):
+    while start < end and (
+        text[start] in TRIM or (text[start] == "(" and ")" not in text[start:end])
+    ):
         start += 1
-    while end > start and (text[end - 1] in TRIM or (text[end - 1] == ")" and "(" not in
-                                                      text[start:end])):
+    while end > start and (
+        text[end - 1] in TRIM or (text[end - 1] == ")" and "(" not in text[start:end])
+    ):
         end -= 1
     return start, end
 
@@ -147,8 +160,8 @@ def _join(
 ) -> list[tuple[int, int]]:
     """Merge neighbouring parts unless the boundary separates two findings."""
     chunks = [parts[0]]
-    for left, right in zip(parts, parts[1:], strict=False):
-        left_text, right_text = source[left[0]:left[1]], source[right[0]:right[1]]
+    for left, right in itertools.pairwise(parts):
+        left_text, right_text = source[left[0] : left[1]], source[right[0] : right[1]]
         if _is_boundary(kind, left_text, right_text, labels, header):
             chunks.append(right)
         else:

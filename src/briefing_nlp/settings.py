@@ -92,9 +92,6 @@ class Settings:
         default="all=1.0, almost all=0.9, most=0.75, many=0.5, some=0.2, a few=0",
         metadata={"help": "Prevalence words and the share of records each needs (one = 1)."},
     )
-    low_confidence: float = field(
-        default=0.6, metadata={"help": "Bullets below this confidence are flagged for review."}
-    )
     suggest_actions: bool = field(
         default=True,
         metadata={"help": "Suggest an action for recurring worries no auditor action covers."},

@@ -1,0 +1,84 @@
+"""Compose: prevalence wording with exact counts, grades, suggested actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_nlp.compose import bullet_text, parse_scale, prevalence_word
+from briefing_nlp.draft import draft_briefing
+from briefing_nlp.errors import ConfigError
+from briefing_nlp.settings import Settings
+
+SCALE = parse_scale(Settings().prevalence_scale)
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "word"),
+    [
+        (14, 14, "all"),
+        (13, 14, "almost all"),
+        (11, 14, "most"),
+        (10, 14, "many"),
+        (7, 14, "many"),
+        (6, 14, "some"),
+        (3, 14, "some"),
+        (2, 14, "a few"),
+        (1, 14, "one"),
+        (9, 10, "almost all"),
+        (1, 1, "all"),
+    ],
+)
+def test_prevalence_scale(count: int, total: int, word: str) -> None:
+    assert prevalence_word(count, total, SCALE) == word
+
+
+def test_bullet_wording() -> None:
+    assert (
+        bullet_text("worry", "Chronologies were not kept up to date", 11, 14, "most")
+        == "In most records (11 of 14), chronologies were not kept up to date."
+    )
+    assert (
+        bullet_text("strength", "SOS used well", 1, 14, "one")
+        == "In one record (1 of 14), SOS used well."
+    )
+    assert (
+        bullet_text("action", "update chronology", 6, 14, "some")
+        == "Update chronology (agreed in 6 of 14 records)."
+    )
+
+
+def test_bad_scale_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"should look like 'most=0\.75'"):
+        parse_scale("most=lots")
+
+
+NOTES = """Title: Test audit
+Audit 1
+- Chronology out of date
+- Graded good
+Audit 2
+- chronology not updated since March
+- Graded good
+Audit 3
+- No chronology on file
+- Requires improvement overall
+Audit 4
+- Voice of the child clear
+"""
+
+
+def test_grades_and_suggested_actions(classifier) -> None:  # type: ignore[no-untyped-def]
+    briefing = draft_briefing([NOTES], classifier=classifier)
+    assert briefing.grades == {"good": (1, 2), "requires improvement": (3,)}
+    assert briefing.grade_summary == (
+        "2 of the 4 records were graded good; 1 was graded requires improvement"
+    )
+    suggested = [b for b in briefing.sections["action"] if b.suggested]
+    assert [b.themes for b in suggested] == [("chronology",)]
+    assert suggested[0].support == (1, 2, 3)
+
+
+def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # type: ignore[no-untyped-def]
+    notes = NOTES + "- SW to update the chronology\n"
+    briefing = draft_briefing([notes], classifier=classifier)
+    assert not [b for b in briefing.sections["action"] if b.suggested]

@@ -1,0 +1,68 @@
+"""Grouping: near-duplicates merge, different findings stay apart, support is records."""
+
+from __future__ import annotations
+
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.group import group_findings
+from briefing_nlp.segment import Statement
+from briefing_nlp.settings import Settings
+
+
+def group(classifier: StatementClassifier, rows: list[tuple[int, str]]):  # type: ignore[no-untyped-def]
+    statements = [Statement(record, text, 0, len(text)) for record, text in rows]
+    classifications, matrix = classifier.classify_with_vectors([t for _, t in rows])
+    return group_findings(
+        statements, classifications, classifier.wording_vectors(matrix), Settings()
+    )
+
+
+def finding_of(findings, text):  # type: ignore[no-untyped-def]
+    return next(
+        f for f in findings if any(m.statement.text == text and m.primary for m in f.members)
+    )
+
+
+def test_paraphrases_merge_and_support_counts_records(classifier: StatementClassifier) -> None:
+    rows = [
+        (1, "Chronology out of date"),
+        (2, "chrono not updated since the ICPC"),
+        (3, "Chronology has not been updated since March"),
+        (3, "chronology out of date again"),
+        (4, "Genogram out of date"),
+        (5, "genogram doesn't show dad's side of the family"),
+    ]
+    findings, unplaced = group(classifier, rows)
+    chronology = finding_of(findings, "Chronology out of date")
+    genogram = finding_of(findings, "Genogram out of date")
+    assert chronology is not genogram
+    assert chronology.support == (1, 2, 3)
+    assert genogram.support == (4, 5)
+    assert not unplaced
+
+
+def test_a_statement_naming_two_findings_supports_both(classifier: StatementClassifier) -> None:
+    rows = [
+        (1, "Chronology out of date"),
+        (2, "chronology not updated since the ICPC"),
+        (3, "Genogram out of date"),
+        (4, "no genogram on file"),
+        (5, "Chronology and genogram both out of date"),
+    ]
+    findings, _ = group(classifier, rows)
+    assert 5 in finding_of(findings, "Chronology out of date").support
+    assert 5 in finding_of(findings, "Genogram out of date").support
+
+
+def test_grades_form_their_own_findings(classifier: StatementClassifier) -> None:
+    rows = [
+        (1, "Graded good, feedback given to SW and TM"),
+        (2, "Graded good"),
+        (3, "Audited with SW"),
+    ]
+    findings, _ = group(classifier, rows)
+    assert finding_of(findings, "Graded good").support == (1, 2)
+
+
+def test_neutral_statements_are_not_findings(classifier: StatementClassifier) -> None:
+    findings, unplaced = group(classifier, [(1, "16yo, CLA s20 since [DATE]")])
+    assert findings == [] and unplaced == []

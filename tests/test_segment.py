@@ -1,0 +1,65 @@
+"""Segmentation: one finding per statement, offsets back to the record."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.draft import _Memo
+from briefing_nlp.ingest import load_audit
+from briefing_nlp.segment import split_statements
+
+CASES = [
+    (
+        "good multi-agency input (FNP, HV, college) but chronology not updated since March",
+        ["good multi-agency input (FNP, HV, college)", "chronology not updated since March"],
+    ),
+    (
+        "Chronology out of date, genogram not updated since the baby was born, "
+        "no supervision recorded.",
+        [
+            "Chronology out of date",
+            "genogram not updated since the baby was born",
+            "no supervision recorded.",
+        ],
+    ),
+    ("MA good; voice clear; MO evident", ["MA good", "voice clear", "MO evident"]),
+    (
+        "SW did direct work (talked through at case obs) but none of it is on the system",
+        ["SW did direct work (talked through at case obs) but none of it is on the system"],
+    ),
+    (
+        "No formal supervision recorded since Feb, although SW says TM is very supportive",
+        ["No formal supervision recorded since Feb, although SW says TM is very supportive"],
+    ),
+    (
+        "HV, school nurse and police all contributed to assessing her parenting",
+        ["HV, school nurse and police all contributed to assessing her parenting"],
+    ),
+    ("Chronology and genogram both out of date", ["Chronology and genogram both out of date"]),
+    (
+        "SOS mapping not used. Action: SW to update chronology.",
+        ["SOS mapping not used.", "Action: SW to update chronology."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), CASES)
+def test_split(classifier: StatementClassifier, line: str, expected: list[str]) -> None:
+    audit = load_audit([f"Audit 1\n- {line}\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert [s.text for s in statements] == expected
+
+
+def test_header_findings_are_split_from_record_facts(classifier: StatementClassifier) -> None:
+    audit = load_audit(["Audit 1 - CIN - audited with SW\n- voice clear\n"])
+    texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
+    assert texts[:2] == ["CIN", "audited with SW"]
+
+
+def test_offsets_map_back_to_the_record(classifier: StatementClassifier) -> None:
+    notes = "Record 1 (CP)\n• Mum\u2019s views clear; chrono o/d\n  2) TM to review drift\n"
+    audit = load_audit([notes])
+    for statement in split_statements(audit, classifier.nlp, _Memo(classifier)):
+        record = audit.records[statement.record - 1]
+        assert record.source[statement.start : statement.end] == statement.text
