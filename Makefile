@@ -43,7 +43,7 @@ evaluate: setup
 	$(BIN)/briefing-nlp evaluate
 
 bench: setup
-	$(BIN)/python benchmarks/bench_classify.py
+	$(BIN)/python benchmarks/bench.py
 
 serve: setup
 	@echo "The review web app (briefing-nlp serve) is not built yet: see issue 4." >&2

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from briefing_nlp.errors import ModelError
 
@@ -78,21 +79,19 @@ def load_skops(path: Path, expected_sha256: str | None) -> Any:
             "restore it from the repository or run `briefing-nlp train`"
         )
     try:
-        extra = sorted(set(untrusted_types(path)) - set(TRUSTED_TYPES))
-    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError, OSError) as exc:
-        raise ModelError(
-            f"{path}: not a readable skops file ({exc}); run `briefing-nlp train`"
-        ) from None
-    if extra:
-        raise ModelError(
-            f"{path}: refuses to load untrusted types {extra}; the file may be tampered with, "
-            "restore it or run `briefing-nlp train`"
-        )
-    try:
+        # One pass: skops refuses any type outside the list while it loads.
         return sio.load(path, trusted=TRUSTED_TYPES)
+    except UntrustedTypesFoundException as exc:
+        found = str(exc).split("\n")[0].removeprefix("Untrusted types found in the file: ")
+        raise ModelError(
+            f"{path}: refuses to load untrusted types {found.rstrip('.')}; the file may be "
+            "tampered with, restore it or run `briefing-nlp train`"
+        ) from None
     except Exception as exc:  # skops raises many kinds for damaged files
         raise ModelError(
-            f"{path}: could not load ({type(exc).__name__}: {exc}); run `briefing-nlp train`"
+            f"{path}: not a readable skops file ({type(exc).__name__}: "
+            f"{(str(exc).splitlines() or [''])[0]}); "
+            "run `briefing-nlp train`"
         ) from None
 
 

@@ -1,11 +1,12 @@
-"""Benchmark training time and classify throughput; writes benchmarks/RESULTS.md.
+"""Benchmark training, classify throughput and drafting; writes benchmarks/RESULTS.md.
 
 Usage:
-    python benchmarks/bench_classify.py            # full: train + 100/1,000/10,000 statements
-    python benchmarks/bench_classify.py --quick    # no training, 100/1,000 statements, no file
+    python benchmarks/bench.py            # full: train, 100-10,000 statements, 1,000 audits
+    python benchmarks/bench.py --quick    # no training, small sizes, prints only
 
-Statements are the corpus texts cycled to the wanted size. Timings are wall-clock on
-whatever machine runs this; they are recorded here, never asserted in tests.
+Statements are the corpus texts cycled to the wanted size; audits are the example audits
+copied to the wanted count. Timings are wall-clock on whatever machine runs this; they
+are recorded here, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,12 +26,15 @@ import spacy
 
 from briefing_nlp import __version__
 from briefing_nlp.classify import StatementClassifier, forget_loaded_models
+from briefing_nlp.batch import draft_each
 from briefing_nlp.corpus import load_corpus
+from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 from briefing_nlp.taxonomy import load_taxonomy
 from briefing_nlp.train import train_models
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+AUDIT = PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt"  # 14 records
 
 
 def corpus_texts() -> tuple[list[str], int]:
@@ -85,10 +92,12 @@ def main() -> None:
             f"| {classify_s / tokens_s:.1f}× |"
         )
 
+    draft_rows = bench_drafts(classifier, 20 if args.quick else 1_000)
+
     lines = [
         "# Benchmarks",
         "",
-        "Recorded by `python benchmarks/bench_classify.py` (full mode). Wall-clock, best of 3",
+        "Recorded by `python benchmarks/bench.py` (full mode). Wall-clock, best of 3",
         "runs for up to 1,000 statements, one run above; statements are the corpus texts",
         "cycled to size. Re-run it after changing features or models.",
         "",
@@ -117,11 +126,40 @@ def main() -> None:
         "|---|---|---|---|---|",
         *rows,
         "",
+        "## Drafting",
+        "",
+        *draft_rows,
+        "",
     ]
     report = "\n".join(lines)
     print(report)
     if not args.quick:
         RESULTS.write_text(report, encoding="utf-8")
+
+
+def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
+    """A 14-record audit in process and as a whole CLI run, then `draft --each`."""
+    draft_briefing([AUDIT], classifier=classifier)  # warm caches once
+    in_process = best_of(5, lambda: draft_briefing([AUDIT], classifier=classifier))
+    command = [sys.executable, "-m", "briefing_nlp.cli", "draft", str(AUDIT)]
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "briefing.md"
+        cold = best_of(3, lambda: subprocess.run([*command, "-o", str(out)], check=True))
+        notes = Path(scratch) / "notes"
+        notes.mkdir()
+        examples = sorted((PROJECT_ROOT / "examples").glob("*/notes.txt"))
+        for i in range(audits):
+            shutil.copy(examples[i % len(examples)], notes / f"audit-{i:04d}.txt")
+        started = time.perf_counter()
+        summary = draft_each([notes], Path(scratch) / "out", "md", settings=Settings())
+        each = time.perf_counter() - started
+    return [
+        f"- 14-record audit (`examples/neglect-cp`), models loaded: **{in_process:.3f} s**",
+        f"- `briefing-nlp draft` on it as a whole process (cold start, model load, write): "
+        f"**{cold:.2f} s**",
+        f"- `draft --each` over {audits:,} audits (10–15 records each, one process): "
+        f"{each:.1f} s, **{len(summary.drafted) / each:.1f} drafts/s**",
+    ]
 
 
 if __name__ == "__main__":
