@@ -115,8 +115,7 @@ def bullet_text(section: str, wording: str, count: int, total: int, word: str) -
     """Briefing wording for a finding: prevalence first for findings, count after actions."""
     clause = _sentence(wording)
     if section == "action":
-        records = "record" if count == 1 else "records"
-        return f"{_capitalise(clause).rstrip('.')} (agreed in {count} of {total} {records})."
+        return f"{_capitalise(clause).rstrip('.')} (agreed in {count} of {total} records)."
     where = "record" if word == "one" else "records"
     return f"In {word} {where} ({count} of {total}), {_decapitalise(clause)}"
 

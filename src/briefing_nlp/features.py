@@ -9,7 +9,7 @@ features rather than by luck. The word and character TF-IDF views are built in `
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,8 +221,9 @@ def normalise(text: str) -> str:
 def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000) -> Features:
     """Feature text for every statement, from a single `nlp.pipe` pass."""
     normalised = [normalise(t) for t in texts]
+    is_verb = _verb_test(nlp)
     analysed = [
-        " ".join(_doc_tokens(doc))
+        " ".join(_doc_tokens(doc, is_verb))
         for doc in nlp.pipe((_merge_idioms(t) for t in normalised), batch_size=batch_size)
     ]
     return Features(analysed=tuple(analysed), raw=tuple(normalised))
@@ -234,8 +235,47 @@ def _merge_idioms(text: str) -> str:
     return text
 
 
-def _doc_tokens(doc: Iterable[spacy.tokens.Token]) -> list[str]:
+def _verb_test(nlp: Language) -> Callable[[str], bool]:
+    """Whether a word is a verb's base form, judged from the lemma table (no tagger):
+    "provide" is, because "providing" lemmatises to it."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    except (KeyError, AttributeError):
+        return lambda word: False
+
+    def is_verb(word: str) -> bool:
+        if len(word) < 3 or not word.isalpha():
+            return False
+        stems = (word, word[:-1] if word.endswith("e") else word, word + word[-1])
+        return any(table.get(stem + "ing") == word for stem in stems)
+
+    return is_verb
+
+
+# Who an auditor asks to act, before "to" ("SW to update", "manager to ensure").
+AGENTS = frozenset(
+    "worker manager team school nursery college police carer carers mum dad parent parents "
+    "family auditor lead practitioner officer nurse midwife health partner partners".split()
+)
+# After an opening verb, these mean it was a noun after all ("Record keeping", "Plan is").
+NOT_IMPERATIVE_NEXT = frozenset("of is are was were has have 's keeping".split())
+
+
+def _doc_tokens(doc: spacy.tokens.Doc, is_verb: Callable[[str], bool]) -> list[str]:
+    words = [t for t in doc if not t.is_space and not t.is_punct]
     out: list[str] = []
+    if words and words[0].lower_ == words[0].lemma_.lower() and is_verb(words[0].lower_):
+        following = words[1].lower_ if len(words) > 1 else ""
+        if following not in NOT_IMPERATIVE_NEXT:
+            out.append("IMPERATIVE")
+    for index, token in enumerate(words[:4]):
+        # "SW to update", "PA to provide": someone is asked to do something.
+        if token.lower_ == "to" and 0 < index and index + 1 < len(words):
+            agent = words[index - 1]
+            is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma_ in AGENTS
+            if is_agent and is_verb(words[index + 1].lower_):
+                out.append("AGENT_TO_VERB")
+                break
     scope = 0
     previous = ""
     first = True

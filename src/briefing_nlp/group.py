@@ -27,6 +27,13 @@ from briefing_nlp.settings import Settings
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+MIN_FINDING_WORDS = 2
+# Wording that opens like this continues another clause: a poor bullet on its own.
+FRAGMENT_START_RE = re.compile(
+    r"^(?:and|but|or|so|also|then|mostly|which|though|although|as|it|this|that|these|"
+    r"they|he|she|his|her|their|its)\b",
+    re.I,
+)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -59,8 +66,8 @@ def group_findings(
 ) -> tuple[list[Finding], list[Statement]]:
     """Findings for every non-neutral statement, and the statements left unplaced.
 
-    A non-neutral statement with no theme at all (a fragment such as "update.") cannot be
-    matched to a finding on its own and is returned as unplaced for a reviewer.
+    A non-neutral fragment of fewer than two words ("update.") cannot be matched to a
+    finding on its own and is returned as unplaced for a reviewer.
     """
     findings: list[Finding] = []
     unplaced: list[Statement] = []
@@ -71,7 +78,7 @@ def group_findings(
     for index, classification in enumerate(classifications):
         if classification.section == "neutral":
             continue
-        if not classification.themes:
+        if len(WORD_RE.findall(statements[index].text)) < MIN_FINDING_WORDS:
             unplaced.append(statements[index])
             continue
         by_section.setdefault(classification.section, []).append(index)
@@ -180,8 +187,15 @@ def _attach_singletons(
     return [sorted(g) for g in result]
 
 
+def main_theme(classification: Classification) -> str:
+    """A statement's main theme: its first predicted theme, else its best-scoring one."""
+    if classification.themes:
+        return classification.themes[0]
+    return max(classification.theme_scores, key=lambda t: classification.theme_scores[t])
+
+
 def _dominant_theme(classifications: list[Classification]) -> str:
-    return Counter(c.themes[0] for c in classifications if c.themes).most_common(1)[0][0]
+    return Counter(main_theme(c) for c in classifications).most_common(1)[0][0]
 
 
 def _co_support(
@@ -214,7 +228,7 @@ def _finding(
 ) -> Finding:
     primary = [m for m in members if m.primary]
     counts = Counter(t for m in primary for t in m.classification.themes)
-    main = counts.most_common(1)[0][0]
+    main = counts.most_common(1)[0][0] if counts else main_theme(primary[0].classification)
     themes = [main] + [t for t, n in counts.most_common() if t != main and n * 2 >= len(primary)]
     cohesion = similarity[np.ix_(positions, positions)].mean(axis=1)
     best = max(
@@ -244,6 +258,8 @@ def _wording_score(text: str, section: str) -> float:
         score -= 0.2
     if PLACEHOLDER_RE.search(text):
         score -= 0.3
+    if FRAGMENT_START_RE.match(text):
+        score -= 0.4
     # Capitalised words mid-sentence are usually names or places: less general wording.
     names = sum(1 for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) > 2)
     score -= 0.15 * names
