@@ -25,8 +25,8 @@ import sklearn
 import spacy
 
 from briefing_nlp import __version__
-from briefing_nlp.classify import StatementClassifier, forget_loaded_models
 from briefing_nlp.batch import draft_each
+from briefing_nlp.classify import StatementClassifier, forget_loaded_models
 from briefing_nlp.corpus import load_corpus
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings

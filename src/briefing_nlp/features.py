@@ -254,11 +254,34 @@ def _verb_test(nlp: Language) -> Callable[[str], bool]:
 
 # Who an auditor asks to act, before "to" ("SW to update", "manager to ensure").
 AGENTS = frozenset(
-    "worker manager team school nursery college police carer carers mum dad parent parents "
-    "family auditor lead practitioner officer nurse midwife health partner partners".split()
+    [
+        "worker",
+        "manager",
+        "team",
+        "school",
+        "nursery",
+        "college",
+        "police",
+        "carer",
+        "carers",
+        "mum",
+        "dad",
+        "parent",
+        "parents",
+        "family",
+        "auditor",
+        "lead",
+        "practitioner",
+        "officer",
+        "nurse",
+        "midwife",
+        "health",
+        "partner",
+        "partners",
+    ]
 )
 # After an opening verb, these mean it was a noun after all ("Record keeping", "Plan is").
-NOT_IMPERATIVE_NEXT = frozenset("of is are was were has have 's keeping".split())
+NOT_IMPERATIVE_NEXT = frozenset(["of", "is", "are", "was", "were", "has", "have", "'s", "keeping"])
 
 
 def _doc_tokens(doc: spacy.tokens.Doc, is_verb: Callable[[str], bool]) -> list[str]:
@@ -270,7 +293,7 @@ def _doc_tokens(doc: spacy.tokens.Doc, is_verb: Callable[[str], bool]) -> list[s
             out.append("IMPERATIVE")
     for index, token in enumerate(words[:4]):
         # "SW to update", "PA to provide": someone is asked to do something.
-        if token.lower_ == "to" and 0 < index and index + 1 < len(words):
+        if token.lower_ == "to" and index > 0 and index + 1 < len(words):
             agent = words[index - 1]
             is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma_ in AGENTS
             if is_agent and is_verb(words[index + 1].lower_):
