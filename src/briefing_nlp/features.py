@@ -20,79 +20,18 @@ from briefing_nlp.errors import ModelError
 
 # Negation cues open a scope that runs to the next clause boundary or SCOPE_MAX tokens.
 NEGATION_CUES = frozenset(
-    [
-        "no",
-        "not",
-        "n't",
-        "never",
-        "nil",
-        "none",
-        "nothing",
-        "without",
-        "lack",
-        "lacks",
-        "lacking",
-        "absent",
-        "neither",
-        "nor",
-        "cannot",
-        "unable",
-    ]
+    "no not n't never nil none nothing without lack lacks lacking absent neither nor "
+    "cannot unable".split()
 )
 SCOPE_ENDERS = frozenset(
-    [
-        "but",
-        "although",
-        "though",
-        "however",
-        "whilst",
-        "while",
-        "yet",
-        "despite",
-        "except",
-        ".",
-        ",",
-        ";",
-        ":",
-        "!",
-        "?",
-        "(",
-        ")",
-        "-",
-        "–",
-        "—",
-    ]
+    "but although though however whilst while yet despite except . , ; : ! ? ( ) - – —".split()
 )
 SCOPE_MAX = 6
 # Single-word hedges; two-word hedges are matched on lemma pairs below.
 HEDGES = frozenset(
-    [
-        "mostly",
-        "largely",
-        "partly",
-        "partially",
-        "generally",
-        "somewhat",
-        "sometimes",
-        "occasionally",
-        "sporadic",
-        "sporadically",
-        "patchy",
-        "variable",
-        "inconsistent",
-        "inconsistently",
-        "limited",
-        "minimal",
-        "some",
-        "majority",
-        "mixed",
-        "intermittent",
-        "intermittently",
-        "bit",
-        "bits",
-        "fairly",
-        "reasonably",
-    ]
+    "mostly largely partly partially generally somewhat sometimes occasionally sporadic "
+    "sporadically patchy variable inconsistent inconsistently limited minimal some "
+    "majority mixed intermittent intermittently bit bits fairly reasonably".split()
 )
 HEDGE_PAIRS = frozenset(
     {
@@ -109,28 +48,8 @@ HEDGE_PAIRS = frozenset(
 # A negated negative is a positive ("no concerns about", "no gaps in", "no drift"): the
 # cue and the negative word become one DOUBLE_NEG marker and the scope closes there.
 NEGATIVE_WORDS = frozenset(
-    [
-        "concern",
-        "concerns",
-        "gap",
-        "gaps",
-        "drift",
-        "issue",
-        "issues",
-        "delay",
-        "delays",
-        "problem",
-        "problems",
-        "worry",
-        "worries",
-        "omission",
-        "omissions",
-        "lapse",
-        "lapses",
-        "shortfall",
-        "shortfalls",
-        "slippage",
-    ]
+    "concern concerns gap gaps drift issue issues delay delays problem problems worry "
+    "worries omission omissions lapse lapses shortfall shortfalls slippage".split()
 )
 # Fixed polarity idioms collapse to one token, so "out of date" cannot borrow the
 # positive weight of "date" learnt from "up to date".
@@ -254,31 +173,9 @@ def _verb_test(nlp: Language) -> Callable[[str], bool]:
 
 # Who an auditor asks to act, before "to" ("SW to update", "manager to ensure").
 AGENTS = frozenset(
-    [
-        "worker",
-        "manager",
-        "team",
-        "school",
-        "nursery",
-        "college",
-        "police",
-        "carer",
-        "carers",
-        "mum",
-        "dad",
-        "parent",
-        "parents",
-        "family",
-        "auditor",
-        "lead",
-        "practitioner",
-        "officer",
-        "nurse",
-        "midwife",
-        "health",
-        "partner",
-        "partners",
-    ]
+    "worker manager team school nursery college police carer carers mum dad parent "
+    "parents family auditor lead practitioner officer nurse midwife health partner "
+    "partners".split()
 )
 # After an opening verb, these mean it was a noun after all ("Record keeping", "Plan is").
 NOT_IMPERATIVE_NEXT = frozenset(["of", "is", "are", "was", "were", "has", "have", "'s", "keeping"])
