@@ -103,3 +103,15 @@ def test_wrong_encoding(tmp_path: Path) -> None:
 def test_missing_corpus(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="corpus not found"):
         load_corpus(tmp_path / "none", TAXONOMY)
+
+
+def test_datasheet_counts_match_the_corpus() -> None:
+    datasheet = (CORPUS_DIR.parent / "DATASHEET.md").read_text(encoding="utf-8")
+    train = load_corpus(CORPUS_DIR / "train", TAXONOMY)
+    test = load_corpus(CORPUS_DIR / "test", TAXONOMY)
+    assert f"| statements | {len(train.rows)} | {len(test.rows)} |" in datasheet
+    for section in SECTIONS:
+        row = (
+            f"| {section} | {train.section_counts()[section]} | {test.section_counts()[section]} |"
+        )
+        assert row in datasheet
