@@ -1,0 +1,371 @@
+"""Reviewers' edits to a stored draft: each one a transaction with undo and redo.
+
+An edit is a small JSON object, e.g. `{"kind": "move", "bullet": 12, "section": "worry"}`.
+Kinds: text, status, move, themes, merge, split, add, reorder, undo, redo. Every edit
+except undo/redo stores before/after snapshots of the bullets it touched; changes of
+section or themes and accepted bullets also become labelled feedback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from briefing_nlp.errors import InputError
+from briefing_nlp.store import STATUSES, Store, _now
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS
+
+MAX_TEXT = 2000
+
+
+def apply_edit(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...]
+) -> dict[str, Any]:
+    """Apply one edit and return the draft's new state.
+
+    Raises:
+        InputError: the edit names an unknown kind, bullet, section or theme.
+    """
+    store.draft(draft_id)  # raises if the draft does not exist
+    kind = edit.get("kind")
+    if kind == "undo":
+        _replay(store, draft_id, undo=True)
+    elif kind == "redo":
+        _replay(store, draft_id, undo=False)
+    elif kind in HANDLERS:
+        _record(store, draft_id, str(kind), edit, themes)
+    else:
+        raise InputError(
+            f"unknown edit kind {kind!r}; use one of {', '.join([*HANDLERS, 'undo', 'redo'])}"
+        )
+    return store.draft(draft_id)
+
+
+def _record(
+    store: Store, draft_id: int, kind: str, edit: dict[str, Any], themes: tuple[str, ...]
+) -> None:
+    handler = HANDLERS[kind]
+    with store._transaction() as db:
+        touched = _touched(store, draft_id, kind, edit)
+        before = {str(b): store._snapshot(b) for b in touched}
+        cursor = db.execute(
+            "INSERT INTO edits (draft_id, kind, before, after, created_at) VALUES (?,?,?,?,?)",
+            (draft_id, kind, "{}", "{}", _now()),
+        )
+        edit_id = cursor.lastrowid
+        assert edit_id is not None
+        created = handler(store, draft_id, edit, themes, edit_id)
+        touched = [*touched, *created]
+        after = {str(b): store._snapshot(b) for b in touched}
+        before.update({str(b): None for b in created})
+        db.execute(
+            "UPDATE edits SET before = ?, after = ? WHERE id = ?",
+            (json.dumps(before), json.dumps(after), edit_id),
+        )
+        # A new edit ends the redo chain, as in any editor.
+        db.execute("DELETE FROM edits WHERE draft_id = ? AND undone = 1", (draft_id,))
+
+
+def _replay(store: Store, draft_id: int, undo: bool) -> None:
+    order = "DESC" if undo else "ASC"
+    row = store._db.execute(
+        f"SELECT * FROM edits WHERE draft_id = ? AND undone = ? ORDER BY id {order} LIMIT 1",
+        (draft_id, 0 if undo else 1),
+    ).fetchone()
+    if row is None:
+        raise InputError(f"nothing to {'undo' if undo else 'redo'}")
+    snapshots = json.loads(row["before" if undo else "after"])
+    with store._transaction() as db:
+        for bullet_id, snap in snapshots.items():
+            store._restore(db, int(bullet_id), snap)
+        db.execute("UPDATE edits SET undone = ? WHERE id = ?", (1 if undo else 0, row["id"]))
+        db.execute(
+            "UPDATE feedback SET withdrawn = ? WHERE edit_id = ?", (1 if undo else 0, row["id"])
+        )
+
+
+def _touched(store: Store, draft_id: int, kind: str, edit: dict[str, Any]) -> list[int]:
+    if kind == "add":
+        return []
+    if kind == "split":
+        source = store._db.execute(
+            "SELECT s.bullet_id FROM sources s JOIN bullets b ON b.id = s.bullet_id "
+            "WHERE s.id = ? AND b.draft_id = ? AND b.deleted = 0",
+            (_int(edit, "source"), draft_id),
+        ).fetchone()
+        if source is None:
+            raise InputError(f"source statement {edit.get('source')!r} not found in this draft")
+        return [source["bullet_id"]]
+    ids = [_bullet(store, draft_id, _int(edit, "bullet"))["id"]]
+    if kind == "merge":
+        into = _bullet(store, draft_id, _int(edit, "into"))["id"]
+        if into == ids[0]:
+            raise InputError("cannot merge a bullet into itself; pick another bullet")
+        ids.append(into)
+    if kind == "reorder":
+        _neighbour(store, draft_id, ids[0], str(edit.get("direction")))  # validates direction
+        section = _bullet(store, draft_id, ids[0])["section"]
+        ids = _section_ids(store, draft_id, section)  # positions of all of them may change
+    return ids
+
+
+def _section_ids(store: Store, draft_id: int, section: str) -> list[int]:
+    return [
+        r[0]
+        for r in store._db.execute(
+            "SELECT id FROM bullets WHERE draft_id = ? AND section = ? AND deleted = 0 "
+            "ORDER BY position, id",
+            (draft_id, section),
+        )
+    ]
+
+
+def _int(edit: dict[str, Any], key: str) -> int:
+    value = edit.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"edit field {key!r} must be a whole number, got {value!r}")
+    return value
+
+
+def _bullet(store: Store, draft_id: int, bullet_id: int) -> Any:
+    row = store._db.execute(
+        "SELECT * FROM bullets WHERE id = ? AND draft_id = ? AND deleted = 0", (bullet_id, draft_id)
+    ).fetchone()
+    if row is None:
+        raise InputError(f"bullet {bullet_id} not found in draft {draft_id}")
+    return row
+
+
+def _section(edit: dict[str, Any]) -> str:
+    section = edit.get("section")
+    if section not in BRIEFING_SECTIONS:
+        raise InputError(f"section {section!r} unknown; use one of {', '.join(BRIEFING_SECTIONS)}")
+    return str(section)
+
+
+def _feedback(store: Store, draft_id: int, bullet_id: int, edit_id: int, reason: str) -> None:
+    bullet = store._db.execute("SELECT * FROM bullets WHERE id = ?", (bullet_id,)).fetchone()
+    for source in store._db.execute(
+        "SELECT text FROM sources WHERE bullet_id = ? AND is_primary = 1", (bullet_id,)
+    ).fetchall():
+        store._db.execute(
+            "INSERT INTO feedback (draft_id, edit_id, text, section, themes, reason, created_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (
+                draft_id,
+                edit_id,
+                source["text"],
+                bullet["section"],
+                bullet["themes"],
+                reason,
+                _now(),
+            ),
+        )
+
+
+def _support(store: Store, bullet_id: int) -> list[int]:
+    return sorted(
+        {
+            r[0]
+            for r in store._db.execute(
+                "SELECT record FROM sources WHERE bullet_id = ?", (bullet_id,)
+            )
+        }
+    )
+
+
+def _rerender(store: Store, draft_id: int, bullet_id: int) -> None:
+    """Recount support from sources and reword the bullet unless a person edited it."""
+    bullet = _bullet(store, draft_id, bullet_id)
+    support = (
+        _support(store, bullet_id) if not bullet["suggested"] else json.loads(bullet["support"])
+    )
+    text = bullet["text"]
+    if not bullet["edited"] and not bullet["suggested"] and support:
+        text = store._render(draft_id, bullet["section"], bullet["wording"], support)
+    store._db.execute(
+        "UPDATE bullets SET support = ?, text = ? WHERE id = ?",
+        (json.dumps(support), text, bullet_id),
+    )
+
+
+def _edit_text(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    text = edit.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise InputError(f"bullet text must be 1 to {MAX_TEXT} characters")
+    store._db.execute(
+        "UPDATE bullets SET text = ?, edited = 1 WHERE id = ?",
+        (" ".join(text.split()), _int(edit, "bullet")),
+    )
+    return []
+
+
+def _status(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    status = edit.get("status")
+    if status not in STATUSES:
+        raise InputError(f"status {status!r} unknown; use one of {', '.join(STATUSES)}")
+    bullet_id = _int(edit, "bullet")
+    store._db.execute("UPDATE bullets SET status = ? WHERE id = ?", (status, bullet_id))
+    if status == "accepted":
+        _feedback(store, draft_id, bullet_id, edit_id, "accepted")
+    return []
+
+
+def _move(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    bullet_id, section = _int(edit, "bullet"), _section(edit)
+    top = store._db.execute(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM bullets WHERE draft_id = ? AND section = ?",
+        (draft_id, section),
+    ).fetchone()[0]
+    store._db.execute(
+        "UPDATE bullets SET section = ?, position = ? WHERE id = ?", (section, top, bullet_id)
+    )
+    _rerender(store, draft_id, bullet_id)
+    _feedback(store, draft_id, bullet_id, edit_id, "moved")
+    return []
+
+
+def _themes(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    chosen = edit.get("themes")
+    if not isinstance(chosen, list) or not all(t in themes for t in chosen):
+        raise InputError(f"themes must be a list of known themes: {', '.join(themes)}")
+    bullet_id = _int(edit, "bullet")
+    store._db.execute(
+        "UPDATE bullets SET themes = ? WHERE id = ?",
+        (json.dumps(list(dict.fromkeys(chosen))), bullet_id),
+    )
+    _feedback(store, draft_id, bullet_id, edit_id, "themes")
+    return []
+
+
+def _merge(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    bullet_id, into = _int(edit, "bullet"), _int(edit, "into")
+    store._db.execute("UPDATE sources SET bullet_id = ? WHERE bullet_id = ?", (into, bullet_id))
+    merged = json.loads(_bullet(store, draft_id, into)["themes"])
+    merged += [
+        t for t in json.loads(_bullet(store, draft_id, bullet_id)["themes"]) if t not in merged
+    ]
+    store._db.execute("UPDATE bullets SET themes = ? WHERE id = ?", (json.dumps(merged), into))
+    store._db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (bullet_id,))
+    _rerender(store, draft_id, into)
+    return []
+
+
+def _split(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    source_id = _int(edit, "source")
+    source = store._db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+    old = _bullet(store, draft_id, source["bullet_id"])
+    new_id = store._insert_bullet(
+        store._db,
+        draft_id,
+        {
+            "section": old["section"],
+            "position": old["position"] + 0.5,
+            "text": source["text"],
+            "wording": source["text"],
+            "themes": json.loads(old["themes"]),
+            "support": [source["record"]],
+            "confidence": old["confidence"],
+            "suggested": False,
+            "edited": False,
+            "status": "pending",
+        },
+    )
+    store._db.execute(
+        "UPDATE sources SET bullet_id = ?, is_primary = 1 WHERE id = ?", (new_id, source_id)
+    )
+    _rerender(store, draft_id, new_id)
+    if _support(store, old["id"]):
+        _rerender(store, draft_id, old["id"])
+    else:
+        store._db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (old["id"],))
+    return [new_id]
+
+
+def _add(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    section = _section(edit)
+    text = edit.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise InputError(f"bullet text must be 1 to {MAX_TEXT} characters")
+    top = store._db.execute(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM bullets WHERE draft_id = ? AND section = ?",
+        (draft_id, section),
+    ).fetchone()[0]
+    new_id = store._insert_bullet(
+        store._db,
+        draft_id,
+        {
+            "section": section,
+            "position": top,
+            "text": " ".join(text.split()),
+            "wording": text,
+            "themes": [],
+            "support": [],
+            "confidence": 1.0,
+            "suggested": False,
+            "edited": True,
+            "status": "accepted",
+        },
+    )
+    return [new_id]
+
+
+def _neighbour(store: Store, draft_id: int, bullet_id: int, direction: str) -> int | None:
+    if direction not in ("up", "down"):
+        raise InputError(f"direction {direction!r} unknown; use up or down")
+    bullet = _bullet(store, draft_id, bullet_id)
+    ids = [
+        r[0]
+        for r in store._db.execute(
+            "SELECT id FROM bullets WHERE draft_id = ? AND section = ? AND deleted = 0 "
+            "ORDER BY position, id",
+            (draft_id, bullet["section"]),
+        )
+    ]
+    index = ids.index(bullet_id) + (-1 if direction == "up" else 1)
+    return ids[index] if 0 <= index < len(ids) else None
+
+
+def _reorder(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    bullet_id = _int(edit, "bullet")
+    other = _neighbour(store, draft_id, bullet_id, str(edit.get("direction")))
+    if other is None:
+        return []
+    ids = _section_ids(store, draft_id, _bullet(store, draft_id, bullet_id)["section"])
+    a, b = ids.index(bullet_id), ids.index(other)
+    ids[a], ids[b] = ids[b], ids[a]
+    store._db.executemany(
+        "UPDATE bullets SET position = ? WHERE id = ?",
+        [(float(i), bid) for i, bid in enumerate(ids)],
+    )
+    return []  # nothing created; the section's bullets were snapshotted beforehand
+
+
+Handler = Callable[[Store, int, dict[str, Any], tuple[str, ...], int], list[int]]
+HANDLERS: dict[str, Handler] = {
+    "text": _edit_text,
+    "status": _status,
+    "move": _move,
+    "themes": _themes,
+    "merge": _merge,
+    "split": _split,
+    "add": _add,
+    "reorder": _reorder,
+}

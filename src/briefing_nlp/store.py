@@ -1,0 +1,392 @@
+"""The review store: drafts, bullets, sources and every edit, in SQLite (WAL).
+
+Each edit runs in one transaction and records before/after snapshots of the bullets it
+touched, so undo and redo replay snapshots and a restart loses nothing. Changes of a
+statement's section or themes, and accepted bullets, are kept as labelled feedback
+(withdrawn again if the edit is undone). Migrations are versioned with user_version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from briefing_nlp.compose import Briefing, bullet_text, parse_scale, prevalence_word
+from briefing_nlp.errors import InputError
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY, title TEXT NOT NULL, date TEXT NOT NULL,
+        context TEXT NOT NULL, grades TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE records (
+        draft_id INTEGER NOT NULL REFERENCES drafts(id), ordinal INTEGER NOT NULL,
+        label TEXT NOT NULL, PRIMARY KEY (draft_id, ordinal));
+    CREATE TABLE bullets (
+        id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL REFERENCES drafts(id),
+        section TEXT NOT NULL, position REAL NOT NULL, text TEXT NOT NULL,
+        wording TEXT NOT NULL, themes TEXT NOT NULL, support TEXT NOT NULL,
+        confidence REAL NOT NULL, suggested INTEGER NOT NULL, edited INTEGER NOT NULL,
+        status TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY, bullet_id INTEGER NOT NULL REFERENCES bullets(id),
+        record INTEGER NOT NULL, text TEXT NOT NULL, is_primary INTEGER NOT NULL);
+    CREATE TABLE unplaced (
+        draft_id INTEGER NOT NULL REFERENCES drafts(id), record INTEGER NOT NULL,
+        text TEXT NOT NULL);
+    CREATE TABLE edits (
+        id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL REFERENCES drafts(id),
+        kind TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL, edit_id INTEGER NOT NULL,
+        text TEXT NOT NULL, section TEXT NOT NULL, themes TEXT NOT NULL,
+        reason TEXT NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    CREATE INDEX bullets_by_draft ON bullets(draft_id);
+    CREATE INDEX sources_by_bullet ON sources(bullet_id);
+    CREATE INDEX edits_by_draft ON edits(draft_id);
+    """,
+)
+STATUSES = ("pending", "accepted", "rejected")
+
+
+def default_db_path() -> Path:
+    """A per-user data file: $BRIEFING_NLP_DB, else the XDG data folder."""
+    if os.environ.get("BRIEFING_NLP_DB"):
+        return Path(os.environ["BRIEFING_NLP_DB"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "briefing-nlp" / "review.sqlite3"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    """A line in the list of earlier drafts."""
+
+    id: int
+    title: str
+    date: str
+    created_at: str
+    bullets: int
+
+
+class Store:
+    """All reads and writes of the review database."""
+
+    def __init__(self, path: Path, prevalence_scale: str) -> None:
+        self.path = Path(path)
+        self.scale = parse_scale(prevalence_scale)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise InputError(
+                f"{self.path}: cannot open the review database ({exc}); check the --db path "
+                "and its permissions"
+            ) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise InputError(
+                f"{self.path}: made by a newer briefing-nlp (schema {version}); upgrade first"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self._transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- drafts -------------------------------------------------------------------
+
+    def add_draft(self, briefing: Briefing) -> int:
+        """Store a freshly drafted briefing; returns its id."""
+        with self._transaction() as db:
+            draft_id = db.execute(
+                "INSERT INTO drafts (title, date, context, grades, created_at) VALUES (?,?,?,?,?)",
+                (
+                    briefing.title,
+                    briefing.date,
+                    briefing.context,
+                    json.dumps({g: list(r) for g, r in briefing.grades.items()}),
+                    _now(),
+                ),
+            ).lastrowid
+            assert draft_id is not None
+            db.executemany(
+                "INSERT INTO records (draft_id, ordinal, label) VALUES (?,?,?)",
+                [(draft_id, o, label) for o, label in briefing.records],
+            )
+            for section in BRIEFING_SECTIONS:
+                for position, bullet in enumerate(briefing.sections.get(section, ())):
+                    wording = bullet.sources[0].text if bullet.sources else bullet.text
+                    bullet_id = self._insert_bullet(
+                        db,
+                        draft_id,
+                        {
+                            "section": section,
+                            "position": float(position),
+                            "text": bullet.text,
+                            "wording": _wording(bullet.text, wording),
+                            "themes": list(bullet.themes),
+                            "support": list(bullet.support),
+                            "confidence": bullet.confidence,
+                            "suggested": bullet.suggested,
+                            "edited": False,
+                            "status": "pending",
+                        },
+                    )
+                    db.executemany(
+                        "INSERT INTO sources (bullet_id, record, text, is_primary) "
+                        "VALUES (?,?,?,?)",
+                        [(bullet_id, s.record, s.text, int(s.primary)) for s in bullet.sources],
+                    )
+            db.executemany(
+                "INSERT INTO unplaced (draft_id, record, text) VALUES (?,?,?)",
+                [(draft_id, s.record, s.text) for s in briefing.unplaced],
+            )
+        return int(draft_id)
+
+    def list_drafts(self) -> list[DraftSummary]:
+        rows = self._db.execute(
+            "SELECT d.id, d.title, d.date, d.created_at, "
+            "(SELECT COUNT(*) FROM bullets b WHERE b.draft_id = d.id AND b.deleted = 0) AS n "
+            "FROM drafts d ORDER BY d.id DESC"
+        ).fetchall()
+        return [DraftSummary(r["id"], r["title"], r["date"], r["created_at"], r["n"]) for r in rows]
+
+    def draft(self, draft_id: int) -> dict[str, Any]:
+        """The draft's current state, as the review page and exports need it.
+
+        Raises:
+            InputError: no draft has this id.
+        """
+        row = self._db.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise InputError(f"draft {draft_id} not found; it may have been deleted")
+        records = [
+            {"ordinal": r["ordinal"], "label": r["label"]}
+            for r in self._db.execute(
+                "SELECT ordinal, label FROM records WHERE draft_id = ? ORDER BY ordinal",
+                (draft_id,),
+            )
+        ]
+        labels = {r["ordinal"]: r["label"] for r in records}
+        sections: dict[str, list[dict[str, Any]]] = {s: [] for s in BRIEFING_SECTIONS}
+        for bullet in self._db.execute(
+            "SELECT * FROM bullets WHERE draft_id = ? AND deleted = 0 ORDER BY position, id",
+            (draft_id,),
+        ).fetchall():
+            sections[bullet["section"]].append(self._bullet_json(bullet, labels))
+        edits = self._db.execute(
+            "SELECT SUM(undone = 0) AS done, SUM(undone = 1) AS undone FROM edits "
+            "WHERE draft_id = ?",
+            (draft_id,),
+        ).fetchone()
+        return {
+            "id": draft_id,
+            "title": row["title"],
+            "date": row["date"],
+            "context": row["context"],
+            "grades": json.loads(row["grades"]),
+            "records": records,
+            "sections": sections,
+            "unplaced": [
+                {"record": r["record"], "label": labels.get(r["record"], ""), "text": r["text"]}
+                for r in self._db.execute(
+                    "SELECT record, text FROM unplaced WHERE draft_id = ?", (draft_id,)
+                )
+            ],
+            "can_undo": bool(edits["done"]),
+            "can_redo": bool(edits["undone"]),
+        }
+
+    def _bullet_json(self, bullet: sqlite3.Row, labels: dict[int, str]) -> dict[str, Any]:
+        sources = [
+            {
+                "id": s["id"],
+                "record": s["record"],
+                "label": labels.get(s["record"], ""),
+                "text": s["text"],
+                "primary": bool(s["is_primary"]),
+            }
+            for s in self._db.execute(
+                "SELECT * FROM sources WHERE bullet_id = ? ORDER BY record, id", (bullet["id"],)
+            )
+        ]
+        return {
+            "id": bullet["id"],
+            "section": bullet["section"],
+            "text": bullet["text"],
+            "themes": json.loads(bullet["themes"]),
+            "support": json.loads(bullet["support"]),
+            "confidence": bullet["confidence"],
+            "suggested": bool(bullet["suggested"]),
+            "edited": bool(bullet["edited"]),
+            "status": bullet["status"],
+            "sources": sources,
+        }
+
+    @staticmethod
+    def _insert_bullet(db: sqlite3.Connection, draft_id: int, values: dict[str, Any]) -> int:
+        cursor = db.execute(
+            "INSERT INTO bullets (draft_id, section, position, text, wording, themes, support, "
+            "confidence, suggested, edited, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                draft_id,
+                values["section"],
+                values["position"],
+                values["text"],
+                values["wording"],
+                json.dumps(values["themes"]),
+                json.dumps(values["support"]),
+                values["confidence"],
+                int(values["suggested"]),
+                int(values["edited"]),
+                values["status"],
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    # --- snapshots for undo/redo ----------------------------------------------------
+
+    def _snapshot(self, bullet_id: int) -> dict[str, Any] | None:
+        row = self._db.execute(
+            "SELECT * FROM bullets WHERE id = ? AND deleted = 0", (bullet_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        sources = [
+            {"id": s["id"], "record": s["record"], "text": s["text"], "primary": s["is_primary"]}
+            for s in self._db.execute("SELECT * FROM sources WHERE bullet_id = ?", (bullet_id,))
+        ]
+        return {**dict(row), "sources": sources}
+
+    def _restore(self, db: sqlite3.Connection, bullet_id: int, snap: dict[str, Any] | None) -> None:
+        if snap is None:
+            db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (bullet_id,))
+            return
+        db.execute(
+            "UPDATE bullets SET section=?, position=?, text=?, wording=?, themes=?, support=?, "
+            "confidence=?, suggested=?, edited=?, status=?, deleted=0 WHERE id=?",
+            (
+                snap["section"],
+                snap["position"],
+                snap["text"],
+                snap["wording"],
+                snap["themes"],
+                snap["support"],
+                snap["confidence"],
+                snap["suggested"],
+                snap["edited"],
+                snap["status"],
+                bullet_id,
+            ),
+        )
+        for source in snap["sources"]:
+            db.execute("UPDATE sources SET bullet_id = ? WHERE id = ?", (bullet_id, source["id"]))
+
+    def record_count(self, draft_id: int) -> int:
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM records WHERE draft_id = ?", (draft_id,)
+            ).fetchone()[0]
+        )
+
+    def _render(self, draft_id: int, section: str, wording: str, support: list[int]) -> str:
+        total = max(1, self.record_count(draft_id))
+        count = max(1, len(support))
+        return bullet_text(
+            section, wording, count, total, prevalence_word(count, total, self.scale)
+        )
+
+    # --- feedback -------------------------------------------------------------------
+
+    def feedback_rows(self, include_withdrawn: bool = False) -> list[dict[str, Any]]:
+        """Labelled examples from reviewers' corrections, newest last."""
+        query = "SELECT * FROM feedback" + ("" if include_withdrawn else " WHERE withdrawn = 0")
+        return [
+            {
+                "text": r["text"],
+                "section": r["section"],
+                "themes": json.loads(r["themes"]),
+                "reason": r["reason"],
+                "draft_id": r["draft_id"],
+            }
+            for r in self._db.execute(query + " ORDER BY id")
+        ]
+
+
+def _wording(text: str, fallback: str) -> str:
+    """The auditors' wording inside a composed bullet ("In most records (3 of 5), x." -> x)."""
+    if text.startswith("In ") and "), " in text:
+        return text.split("), ", 1)[1].rstrip(".")
+    if " (agreed in " in text:
+        return text.rsplit(" (agreed in ", 1)[0]
+    return fallback
+
+
+def to_briefing(state: dict[str, Any], include_rejected: bool = False) -> Briefing:
+    """The stored, edited draft as a Briefing for the renderers (rejected bullets left out)."""
+    from briefing_nlp.compose import Bullet, Source
+
+    sections = {
+        section: tuple(
+            Bullet(
+                id=str(b["id"]),
+                section=section,
+                text=b["text"],
+                themes=tuple(b["themes"]),
+                support=tuple(b["support"]),
+                sources=tuple(
+                    Source(s["record"], s["label"], s["text"], 0, 0, s["primary"])
+                    for s in b["sources"]
+                ),
+                confidence=b["confidence"],
+                suggested=b["suggested"],
+            )
+            for b in bullets
+            if include_rejected or b["status"] != "rejected"
+        )
+        for section, bullets in state["sections"].items()
+    }
+    return Briefing(
+        title=state["title"],
+        date=state["date"],
+        context=state["context"],
+        records=tuple((r["ordinal"], r["label"]) for r in state["records"]),
+        sections=sections,
+        grades={g: tuple(r) for g, r in state["grades"].items()},
+        unplaced=tuple(Source(u["record"], u["label"], u["text"], 0, 0) for u in state["unplaced"]),
+    )

@@ -1,0 +1,229 @@
+"""The review web app: paste or upload notes, review and edit the draft, export it.
+
+Built by `create_app(settings, db_path)`; every action calls the same library functions
+as the CLI (draft_briefing, apply_edit, render_briefing). Notes never leave the machine:
+pages and scripts are served from the package, and state-changing requests from another
+origin are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import UploadFile
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.draft import draft_briefing
+from briefing_nlp.errors import BriefingError, InputError
+from briefing_nlp.ingest import SUPPORTED
+from briefing_nlp.render import HEADINGS, render_briefing
+from briefing_nlp.review import apply_edit
+from briefing_nlp.settings import Settings
+from briefing_nlp.store import Store, default_db_path, to_briefing
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
+
+HERE = Path(__file__).parent
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+EXPORTS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+DEFAULT_UPLOAD_LIMIT_MB = 20
+
+
+class SameOriginOnly(BaseHTTPMiddleware):
+    """Refuse state-changing requests whose Origin (or Referer) is another site."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if request.method not in SAFE_METHODS:
+            claimed = request.headers.get("origin") or request.headers.get("referer")
+            if claimed:
+                parts = urlsplit(claimed)
+                if (
+                    f"{parts.scheme}://{parts.netloc}"
+                    != f"{request.url.scheme}://{request.url.netloc}"
+                ):
+                    return JSONResponse(
+                        {"error": "request from another site refused"}, status_code=403
+                    )
+        return await call_next(request)
+
+
+def create_app(
+    settings: Settings | None = None,
+    db_path: Path | None = None,
+    upload_limit_mb: float = DEFAULT_UPLOAD_LIMIT_MB,
+) -> FastAPI:
+    """The review app, storing drafts and edits in `db_path` (a per-user file by default)."""
+    settings = settings or Settings()
+    store = Store(db_path or default_db_path(), settings.prevalence_scale)
+    themes = load_taxonomy(settings.taxonomy_path).slugs
+    limit = int(upload_limit_mb * 1024 * 1024)
+    pages = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app = FastAPI(title="briefing-nlp review", docs_url=None, redoc_url=None)
+    app.add_middleware(SameOriginOnly)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.store = store
+
+    def classifier() -> StatementClassifier:
+        return StatementClassifier.load(settings.model_dir)  # cached per process
+
+    def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = pages.get_template(name).render(headings=HEADINGS, **values)
+        return HTMLResponse(html, status_code=status)
+
+    def start_page(
+        error: str = "", status: int = 200, form: dict[str, str] | None = None
+    ) -> HTMLResponse:
+        return page(
+            "index.html",
+            status,
+            drafts=store.list_drafts(),
+            error=error,
+            form=form or {},
+            accept=",".join(SUPPORTED),
+            limit_mb=upload_limit_mb,
+        )
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return start_page()
+
+    @app.post("/drafts", response_model=None)
+    async def create_draft(request: Request) -> Response:
+        if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+            return start_page(
+                f"That upload is larger than {upload_limit_mb:g} MB; "
+                "split the notes or raise the limit.",
+                413,
+            )
+        form = await request.form()
+        try:
+            return await _draft_from_form(form)
+        finally:
+            await form.close()
+
+    async def _draft_from_form(form: Any) -> Response:
+        fields = {k: str(form.get(k) or "") for k in ("title", "date", "context", "notes")}
+        upload = form.get("file")
+        try:
+            sources: list[Path | str] = []
+            with tempfile.TemporaryDirectory() as scratch:
+                if isinstance(upload, UploadFile) and upload.filename:
+                    sources.append(await _save_upload(upload, Path(scratch), limit))
+                if fields["notes"].strip():
+                    sources.append(fields["notes"])
+                if not sources:
+                    raise InputError("paste the auditors' notes or choose a file to upload")
+                briefing = draft_briefing(
+                    sources,
+                    title=fields["title"] or None,
+                    date=fields["date"] or None,
+                    context=fields["context"] or None,
+                    settings=settings,
+                    classifier=classifier(),
+                )
+        except _TooLarge:
+            return start_page(
+                f"That file is larger than {upload_limit_mb:g} MB; split the notes "
+                "or raise the limit.",
+                413,
+                fields,
+            )
+        except BriefingError as exc:
+            return start_page(str(exc), 400, fields)
+        draft_id = store.add_draft(briefing)
+        return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+
+    @app.get("/drafts/{draft_id}", response_class=HTMLResponse)
+    def review(draft_id: int) -> HTMLResponse:
+        try:
+            state = store.draft(draft_id)
+        except InputError as exc:
+            return page("error.html", 404, message=str(exc))
+        initial = json.dumps(
+            {"draft": state, "themes": list(themes), "sections": list(BRIEFING_SECTIONS)}
+        )
+        # Inside <script type="application/json">, "<" must not open a tag.
+        initial = initial.replace("<", "\\u003c")
+        return page("review.html", state=state, initial=initial, sections=BRIEFING_SECTIONS)
+
+    @app.get("/api/drafts/{draft_id}")
+    def draft_state(draft_id: int) -> JSONResponse:
+        try:
+            return JSONResponse(store.draft(draft_id))
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+
+    @app.post("/api/drafts/{draft_id}/edits")
+    async def edit(draft_id: int, request: Request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return JSONResponse({"error": "send the edit as a JSON object"}, status_code=400)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "send the edit as a JSON object"}, status_code=400)
+        try:
+            return JSONResponse(apply_edit(store, draft_id, body, themes))
+        except InputError as exc:
+            status = 404 if str(exc).startswith("draft ") else 400
+            return JSONResponse({"error": str(exc)}, status_code=status)
+
+    @app.get("/drafts/{draft_id}/export.{fmt}", response_model=None)
+    def export(draft_id: int, fmt: str) -> Response:
+        if fmt not in EXPORTS:
+            return JSONResponse({"error": f"unknown format {fmt!r}; use docx, md or html"}, 404)
+        try:
+            state = store.draft(draft_id)
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        content = render_briefing(to_briefing(state), fmt, evidence=(fmt != "docx"))
+        name = f"briefing-{draft_id}.{fmt}"
+        return Response(
+            content,
+            media_type=EXPORTS[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    return app
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """Copy an upload to a scratch file (deleted with the request) within the size limit.
+
+    Raises:
+        InputError: the file type is not one ingest reads.
+    """
+    name = Path(upload.filename or "upload").name  # never trust a client's path
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(
+            f"{name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"
+        )
+    target = folder / name
+    size = 0
+    with target.open("wb") as out:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
+            out.write(chunk)
+    return target

@@ -1,0 +1,199 @@
+// Review page: renders the draft from JSON and sends every edit to the server at once.
+// All text from notes goes through textContent, never innerHTML, so notes cannot run.
+"use strict";
+(function () {
+  const initial = JSON.parse(document.getElementById("initial").textContent);
+  const SECTIONS = initial.sections;
+  const THEMES = initial.themes;
+  const NAMES = {strength: "What's working well?", worry: "Worries",
+                 action: "What needs to happen?", good_practice: "Good practice"};
+  let state = initial.draft;
+  let selected = null;  // bullet id
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function say(message, isError) {
+    const status = document.getElementById("status");
+    status.textContent = message;
+    status.className = isError ? "error" : "saved";
+  }
+
+  async function send(edit) {
+    say("Saving…");
+    try {
+      const response = await fetch(`/api/drafts/${state.id}/edits`, {
+        method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(edit),
+      });
+      const body = await response.json();
+      if (!response.ok) { say(body.error || "Could not save that change", true); return; }
+      state = body;
+      render();
+      say("Saved");
+    } catch (error) {
+      say("Could not reach the app: your change was not saved", true);
+    }
+  }
+
+  function allBullets() {
+    return SECTIONS.flatMap((s) => state.sections[s]);
+  }
+
+  function cue(confidence) {
+    if (confidence >= 0.8) return ["high", "confident"];
+    if (confidence >= 0.6) return ["medium", "check"];
+    return ["low", "look first"];
+  }
+
+  function bulletNode(bullet) {
+    const [level, label] = cue(bullet.confidence);
+    const node = el("li", {class: `bullet ${bullet.status} ${bullet.id === selected ? "selected" : ""}`,
+                           "data-id": String(bullet.id), tabindex: "0",
+                           onclick: () => { selected = bullet.id; mark(); }});
+    const text = el("p", {class: "text"}, bullet.text);
+    const meta = el("div", {class: "meta"},
+      el("span", {class: "support"}, `${bullet.support.length} of ${state.records.length} records`),
+      el("span", {class: `cue ${level}`, title: `confidence ${bullet.confidence.toFixed(2)}`}, label),
+      bullet.suggested ? el("span", {class: "suggested"}, "suggested") : null,
+      bullet.status !== "pending" ? el("span", {class: `badge ${bullet.status}`}, bullet.status) : null,
+      ...bullet.themes.map((t) => el("span", {class: "theme"}, t.replace(/_/g, " "))));
+    const actions = el("div", {class: "actions"},
+      el("button", {class: "accept", onclick: () => send({kind: "status", bullet: bullet.id,
+        status: bullet.status === "accepted" ? "pending" : "accepted"})}, "Accept"),
+      el("button", {class: "reject", onclick: () => send({kind: "status", bullet: bullet.id,
+        status: bullet.status === "rejected" ? "pending" : "rejected"})}, "Reject"),
+      el("button", {class: "edit", onclick: () => startEdit(bullet)}, "Edit"),
+      el("button", {class: "up", title: "Move up", onclick: () => send({kind: "reorder", bullet: bullet.id, direction: "up"})}, "↑"),
+      el("button", {class: "down", title: "Move down", onclick: () => send({kind: "reorder", bullet: bullet.id, direction: "down"})}, "↓"),
+      moveSelect(bullet), mergeSelect(bullet));
+    const sources = el("details", {class: "sources"},
+      el("summary", {}, `${bullet.sources.length} source statement${bullet.sources.length === 1 ? "" : "s"} · themes`),
+      el("ul", {}, ...bullet.sources.map((s) => el("li", {},
+        el("span", {class: "record"}, s.label || `Record ${s.record}`), " ",
+        el("q", {}, s.text), s.primary ? null : el("span", {class: "muted"}, " (also supports this)"),
+        bullet.sources.length > 1 ? el("button", {class: "split", onclick: () => send({kind: "split", source: s.id})}, "Move out") : null))),
+      themeEditor(bullet));
+    node.append(text, meta, actions, sources);
+    return node;
+  }
+
+  function moveSelect(bullet) {
+    const select = el("select", {class: "move", "aria-label": "Move to section",
+      onchange: (e) => e.target.value && send({kind: "move", bullet: bullet.id, section: e.target.value})},
+      el("option", {value: ""}, "Move to…"),
+      ...SECTIONS.filter((s) => s !== bullet.section).map((s) => el("option", {value: s}, NAMES[s])));
+    return select;
+  }
+
+  function mergeSelect(bullet) {
+    const others = state.sections[bullet.section].filter((b) => b.id !== bullet.id);
+    return el("select", {class: "merge", "aria-label": "Merge into",
+      onchange: (e) => e.target.value && send({kind: "merge", bullet: bullet.id, into: Number(e.target.value)})},
+      el("option", {value: ""}, "Merge into…"),
+      ...others.map((b) => el("option", {value: String(b.id)}, b.text.slice(0, 80))));
+  }
+
+  function themeEditor(bullet) {
+    const box = el("fieldset", {class: "themes"}, el("legend", {}, "Themes"));
+    for (const theme of THEMES) {
+      const input = el("input", {type: "checkbox", value: theme});
+      input.checked = bullet.themes.includes(theme);
+      input.addEventListener("change", () => {
+        const chosen = [...box.querySelectorAll("input:checked")].map((i) => i.value);
+        send({kind: "themes", bullet: bullet.id, themes: chosen});
+      });
+      box.append(el("label", {}, input, " " + theme.replace(/_/g, " ")));
+    }
+    return box;
+  }
+
+  function startEdit(bullet) {
+    const node = document.querySelector(`li[data-id="${bullet.id}"]`);
+    const area = el("textarea", {class: "editor", rows: "3"});
+    area.value = bullet.text;
+    const save = el("button", {class: "save", onclick: () => send({kind: "text", bullet: bullet.id, text: area.value})}, "Save");
+    const cancel = el("button", {onclick: render}, "Cancel");
+    node.querySelector(".text").replaceWith(el("div", {class: "editing"}, area, save, cancel));
+    area.focus();
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); save.click(); }
+      if (e.key === "Escape") render();
+    });
+  }
+
+  function render() {
+    for (const section of SECTIONS) {
+      const list = document.getElementById(`section-${section}`);
+      list.replaceChildren(...state.sections[section].map(bulletNode));
+      if (!state.sections[section].length) list.append(el("li", {class: "muted empty"}, "(none)"));
+    }
+    const grades = Object.entries(state.grades).map(([g, r]) => `${r.length} graded ${g}`).join("; ");
+    document.getElementById("records-line").textContent =
+      `${state.records.length} records audited.` + (grades ? ` Grades: ${grades}.` : "");
+    const flagged = allBullets().filter((b) => b.confidence < 0.6 && b.status === "pending");
+    const look = document.getElementById("look-first-list");
+    look.replaceChildren(
+      ...flagged.map((b) => el("li", {}, el("a", {href: "#", onclick: (e) => { e.preventDefault(); selected = b.id; mark(); }}, b.text))),
+      ...state.unplaced.map((u) => el("li", {class: "unplaced"}, `Not placed in any bullet — ${u.label}: `, el("q", {}, u.text))));
+    document.getElementById("look-first").hidden = !(flagged.length || state.unplaced.length);
+    document.getElementById("undo").disabled = !state.can_undo;
+    document.getElementById("redo").disabled = !state.can_redo;
+    mark();
+  }
+
+  function mark() {
+    document.querySelectorAll("li.bullet").forEach((n) =>
+      n.classList.toggle("selected", Number(n.dataset.id) === selected));
+    const node = document.querySelector("li.bullet.selected");
+    if (node) node.scrollIntoView({block: "nearest"});
+  }
+
+  function step(delta) {
+    const ids = allBullets().map((b) => b.id);
+    if (!ids.length) return;
+    const at = ids.indexOf(selected);
+    selected = ids[Math.max(0, Math.min(ids.length - 1, at === -1 ? 0 : at + delta))];
+    mark();
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
+    const bullet = allBullets().find((b) => b.id === selected);
+    if (e.key === "j") step(1);
+    else if (e.key === "k") step(-1);
+    else if (e.key === "u") send({kind: "undo"});
+    else if (e.key === "U") send({kind: "redo"});
+    else if (e.key === "?") document.getElementById("help").hidden ^= true;
+    else if (bullet && e.key === "a") send({kind: "status", bullet: bullet.id, status: "accepted"});
+    else if (bullet && e.key === "r") send({kind: "status", bullet: bullet.id, status: "rejected"});
+    else if (bullet && e.key === "e") { e.preventDefault(); startEdit(bullet); }
+    else if (bullet && "1234".includes(e.key) && e.key.length === 1) {
+      const section = SECTIONS[Number(e.key) - 1];
+      if (section !== bullet.section) send({kind: "move", bullet: bullet.id, section});
+    } else return;
+    e.preventDefault();
+  });
+
+  document.getElementById("undo").addEventListener("click", () => send({kind: "undo"}));
+  document.getElementById("redo").addEventListener("click", () => send({kind: "redo"}));
+  document.getElementById("help-button").addEventListener("click", () => {
+    document.getElementById("help").hidden ^= true;
+  });
+  document.querySelectorAll("form.add").forEach((form) => form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = form.elements.text.value.trim();
+    if (text) send({kind: "add", section: form.dataset.section, text}).then(() => { form.reset(); });
+  }));
+  render();
+})();
