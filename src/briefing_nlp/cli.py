@@ -262,13 +262,24 @@ def train(
     taxonomy: Annotated[
         Path | None, typer.Option(help="Theme taxonomy TOML (default: the shipped one).")
     ] = None,
+    feedback: Annotated[
+        Path | None,
+        typer.Option(help="Reviewers' corrections (from `feedback export`) to learn from too."),
+    ] = None,
 ) -> None:
     """Train the section and theme classifiers and write models/ with its model card."""
     from briefing_nlp.train import train_models
 
     settings = run(lambda: _settings().with_overrides(taxonomy_path=taxonomy))
     with err.status("Training (about a minute on two cores)..."):
-        result = run(lambda: train_models(settings, corpus, out))
+        result = run(lambda: train_models(settings, corpus, out, feedback))
+    if result.kept_old:
+        typer.echo(
+            f"kept the old model in {result.out_dir}: the new one is worse on the test split"
+        )
+        for reason in result.reasons:
+            typer.echo(f"  - {reason}")
+        return
     meta = result.meta
     rows = meta["corpus"]["train"]["rows"]
     typer.echo(

@@ -191,3 +191,9 @@ def _validate(
     assert isinstance(text, str) and isinstance(section, str)
     unique = tuple(dict.fromkeys(themes))
     return LabelledStatement(" ".join(text.split()), section, unique, source, line), []
+
+
+def combine_corpora(first: Corpus, second: Corpus) -> Corpus:
+    """Both corpora's rows as one, with a hash covering both."""
+    digest = hashlib.sha256((first.sha256 + second.sha256).encode()).hexdigest()
+    return Corpus(rows=first.rows + second.rows, files=first.files + second.files, sha256=digest)

@@ -36,10 +36,11 @@ from briefing_nlp.artifacts import (
     dump_skops,
     file_sha256,
     install_artifacts,
+    read_meta,
     write_json,
 )
 from briefing_nlp.classify import StatementClassifier, forget_loaded_models, frame
-from briefing_nlp.corpus import Corpus, load_corpus, split_dirs
+from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, split_dirs
 from briefing_nlp.errors import CorpusError
 from briefing_nlp.features import build_nlp, extract_features
 from briefing_nlp.modelcard import render_model_card
@@ -56,6 +57,8 @@ class TrainResult:
     out_dir: Path
     meta: dict[str, Any]
     classifier: StatementClassifier
+    kept_old: bool = False
+    reasons: tuple[str, ...] = ()
 
 
 def build_vectorizer() -> ColumnTransformer:
@@ -151,15 +154,21 @@ def _best_threshold(truth: np.ndarray, scores: np.ndarray, floor: float) -> dict
 
 
 def train_models(
-    settings: Settings, corpus_path: Path | None = None, out_dir: Path | None = None
+    settings: Settings,
+    corpus_path: Path | None = None,
+    out_dir: Path | None = None,
+    feedback: Path | None = None,
 ) -> TrainResult:
     """Train on the corpus, evaluate on its test split if any, and write the model folder.
 
     `corpus_path` is a folder with train/ (and test/) or a single JSONL/CSV file; the
-    artifacts land in `out_dir` only when everything succeeded.
+    artifacts land in `out_dir` only when everything succeeded. With `feedback` (reviewers'
+    corrections in the corpus format) the new model trains on corpus + feedback and
+    replaces the model in `out_dir` only if it is no worse on the test split in section
+    macro-F1 and theme micro-F1; otherwise the old model stays and `reasons` say why.
 
     Raises:
-        CorpusError, TaxonomyError: the corpus or taxonomy is invalid.
+        CorpusError, TaxonomyError: the corpus, feedback or taxonomy is invalid.
     """
     from briefing_nlp.evaluate import evaluate_classifier  # evaluate imports train's peers
 
@@ -170,6 +179,13 @@ def train_models(
     train_path, test_path = split_dirs(corpus_path)
     train_corpus = load_corpus(train_path, taxonomy)
     test_corpus = load_corpus(test_path, taxonomy) if test_path else None
+    if feedback is not None:
+        if test_corpus is None:
+            raise CorpusError(
+                f"{corpus_path}: training with --feedback needs a test/ split to compare the "
+                "old and new models; use a corpus folder with train/ and test/"
+            )
+        train_corpus = combine_corpora(train_corpus, load_corpus(feedback, taxonomy))
     classifier, facts = fit_classifier(train_corpus, taxonomy, settings)
     train_seconds = time.perf_counter() - started
 
@@ -178,6 +194,13 @@ def train_models(
         if test_corpus
         else None
     )
+    if feedback is not None and evaluation is not None and (out_dir / "meta.json").is_file():
+        old = StatementClassifier.load(out_dir)
+        assert test_corpus is not None
+        old_evaluation = evaluate_classifier(old, test_corpus, train_corpus, taxonomy)
+        reasons = compare_evaluations(old_evaluation["model"], evaluation["model"])
+        if reasons:
+            return TrainResult(out_dir, read_meta(out_dir), old, kept_old=True, reasons=reasons)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
@@ -197,6 +220,26 @@ def train_models(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return TrainResult(out_dir=out_dir, meta=meta, classifier=classifier)
+
+
+def compare_evaluations(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
+    """Why the new model is worse than the old (empty when it is not), label by label."""
+    reasons: list[str] = []
+    for part, key, name in (
+        ("section", "macro_f1", "section macro-F1"),
+        ("themes", "micro_f1", "theme micro-F1"),
+    ):
+        if new[part][key] < old[part][key]:
+            worse = [
+                f"{label} {old[part]['per_label'][label]['f1']:.3f} -> {m['f1']:.3f}"
+                for label, m in new[part]["per_label"].items()
+                if label in old[part]["per_label"] and m["f1"] < old[part]["per_label"][label]["f1"]
+            ]
+            reasons.append(
+                f"{name} fell from {old[part][key]:.3f} to {new[part][key]:.3f}"
+                + (f" (worse: {', '.join(worse)})" if worse else "")
+            )
+    return tuple(reasons)
 
 
 def _write_staging(
