@@ -46,8 +46,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench.py
 
 serve: setup
-	@echo "The review web app (briefing-nlp serve) is not built yet: see issue 4." >&2
-	@exit 1
+	$(BIN)/briefing-nlp serve
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -259,3 +259,25 @@ def test_draft_each_reports_a_bad_file_and_drafts_the_rest(tmp_path: Path) -> No
     assert "b.txt: empty" in result.stderr
     assert "drafted 2 of 3" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["a.md", "c.md"]
+
+
+def test_feedback_export_help_and_readme() -> None:
+    result = runner.invoke(app, ["feedback", "export", "--help"])
+    assert result.exit_code == 0 and "Example: briefing-nlp feedback export" in result.output
+    assert "briefing-nlp feedback export" in (PROJECT_ROOT / "README.md").read_text()
+
+
+def test_feedback_export_without_a_database(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "feedback",
+            "export",
+            "--db",
+            str(tmp_path / "none.sqlite3"),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+        ],
+    )
+    assert result.exit_code == 1 and "no review database here" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()

@@ -1,0 +1,139 @@
+"""The review app in a real browser: paste, review, edit, persist, export, stay safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import docx
+
+from briefing_nlp.settings import PROJECT_ROOT
+from tests.browser.conftest import LiveServer
+
+NOTES = (PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt").read_text(encoding="utf-8")
+SCREENSHOT = PROJECT_ROOT / "docs" / "review-page.png"
+
+
+def paste_and_draft(
+    page: Any, live: LiveServer, notes: str = NOTES, title: str = "Neglect audit"
+) -> None:
+    page.goto(live.url + "/")
+    page.fill("input[name=title]", title)
+    page.fill("#notes", notes)
+    page.click("#draft-button")
+    page.wait_for_url("**/drafts/*")
+    page.wait_for_selector("li.bullet")
+
+
+def bullet_texts(page: Any, section: str) -> list[str]:
+    return page.locator(f"#section-{section} li.bullet .text").all_inner_texts()
+
+
+def bullet_ids(page: Any, section: str) -> list[str]:
+    return [n.get_attribute("data-id") for n in page.locator(f"#section-{section} li.bullet").all()]
+
+
+def wait_saved(page: Any) -> None:
+    page.wait_for_function("document.getElementById('status').textContent === 'Saved'")
+
+
+def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_path: Path) -> None:
+    paste_and_draft(page, live)
+    for section in ("strength", "worry", "action", "good_practice"):
+        assert bullet_texts(page, section), section
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+
+    # edit a bullet
+    first = page.locator("#section-worry li.bullet").first
+    first.locator("button.edit").click()
+    page.fill("textarea.editor", "Chronologies were not kept up to date.")
+    page.click("button.save")
+    wait_saved(page)
+    assert bullet_texts(page, "worry")[0] == "Chronologies were not kept up to date."
+
+    # move one to the actions
+    moving = page.locator("#section-worry li.bullet").nth(1)
+    moved = moving.get_attribute("data-id")
+    moving.locator("select.move").select_option("action")
+    wait_saved(page)
+    assert moved in bullet_ids(page, "action")
+
+    # merge two strengths
+    strengths = bullet_texts(page, "strength")
+    second = page.locator("#section-strength li.bullet").nth(1)
+    second.locator("select.merge").select_option(index=1)
+    wait_saved(page)
+    assert len(bullet_texts(page, "strength")) == len(strengths) - 1
+
+    # reject one, then undo the rejection
+    page.locator("#section-worry li.bullet").nth(1).locator("button.reject").click()
+    wait_saved(page)
+    assert page.locator("#section-worry li.bullet.rejected").count() == 1
+    page.click("#undo")
+    wait_saved(page)
+    assert page.locator("#section-worry li.bullet.rejected").count() == 0
+
+    # reload, then restart the server: every edit is still there
+    page.reload()
+    page.wait_for_selector("li.bullet")
+    live.restart()
+    page.goto(f"{live.url}/drafts/1")
+    page.wait_for_selector("li.bullet")
+    assert bullet_texts(page, "worry")[0] == "Chronologies were not kept up to date."
+    assert moved in bullet_ids(page, "action")
+    assert len(bullet_texts(page, "strength")) == len(strengths) - 1
+
+    # export to Word and read it back
+    with page.expect_download() as download:
+        page.click("#export-docx")
+    path = tmp_path / "briefing.docx"
+    download.value.save_as(path)
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Worries" in headings and "Good practice" in headings
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert "Chronologies were not kept up to date." in bullets
+
+
+def test_keyboard_review(page: Any, live: LiveServer) -> None:
+    paste_and_draft(page, live)
+    page.keyboard.press("?")
+    assert page.locator("#help").is_visible()
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    wait_saved(page)
+    assert page.locator("li.bullet.selected.accepted").count() == 1
+    page.keyboard.press("j")
+    selected = page.locator("li.bullet.selected").get_attribute("data-id")
+    page.keyboard.press("2")
+    wait_saved(page)
+    assert selected in bullet_ids(page, "worry")
+    page.keyboard.press("u")
+    wait_saved(page)
+    assert selected in bullet_ids(page, "strength")
+
+
+def test_pasted_script_and_html_are_shown_as_text(page: Any, live: LiveServer) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    notes = (
+        "Audit 1\n- Chronology out of date <script>alert(1)</script>\n"
+        "Audit 2\n- chronology not updated <b>bold</b> <img src=x onerror=alert(2)>\n"
+    )
+    paste_and_draft(page, live, notes, title="<script>alert(1)</script> audit")
+    page.locator("details.sources").first.click()
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert "<script>alert(1)</script>" in page.locator("#title").inner_text()
+    assert page.locator("li.bullet b, li.bullet img, #title script").count() == 0
+    assert "<b>bold</b>" in page.content().replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_bad_upload_gets_a_message(page: Any, live: LiveServer, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    page.goto(live.url + "/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("#draft-button")
+    assert "unsupported file type .pdf" in page.locator("#error").inner_text()
+    assert page.locator(".drafts li").count() == 0
