@@ -13,6 +13,7 @@ from briefing_nlp.classify import Classification, StatementClassifier
 from briefing_nlp.compose import Briefing, compose_briefing
 from briefing_nlp.group import group_findings
 from briefing_nlp.ingest import load_audit
+from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
@@ -59,6 +60,10 @@ def draft_briefing(
     settings = settings or Settings()
     taxonomy = load_taxonomy(settings.taxonomy_path)
     audit = load_audit(notes, title=title, date=date, context=context, columns=columns)
+    if settings.redact:
+        # Before anything else sees the text: statements, bullets and stores hold
+        # placeholders only.
+        audit = redact_audit(audit, redactor_for(settings))
     classifier = classifier or StatementClassifier.load(settings.model_dir)
     statements = split_statements(audit, classifier.nlp, _Memo(classifier))
     classifications, vectors = classifier.classify_with_vectors(

@@ -92,6 +92,21 @@ class Settings:
         default="all=1.0, almost all=0.9, most=0.75, many=0.5, some=0.2, a few=0",
         metadata={"help": "Prevalence words and the share of records each needs (one = 1)."},
     )
+    redact: bool = field(
+        default=True,
+        metadata={"help": "Replace personal data with placeholders before anything is shown."},
+    )
+    pii_spacy_model: str = field(
+        default="",
+        metadata={
+            "help": "An installed spaCy pipeline whose PERSON/ORG entities are redacted too "
+            "(e.g. en_core_web_sm if you have it); nothing is downloaded."
+        },
+    )
+    allow_list_path: Path | None = field(
+        default=None,
+        metadata={"help": "Text file of extra terms never to redact, one per line."},
+    )
     suggest_actions: bool = field(
         default=True,
         metadata={"help": "Suggest an action for recurring worries no auditor action covers."},

@@ -1,0 +1,203 @@
+"""Pattern recognizers for personal data, each small and explainable (Presidio-style).
+
+Every recognizer takes the text and returns `Entity` spans with a score and the reason
+it matched. Structured kinds use patterns with validators (the NHS number's modulus-11
+check); context rules catch names next to relationship words, roles and titles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+STREET_TYPES = (
+    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Way|Grove|Drive|Dr|Court|Ct|Crescent|"
+    r"Cres|Gardens|Gdns|Place|Pl|Terrace|Walk|Row|Hill|Park|View|Rise|Green|Square|Sq|"
+    r"Mews|Parade|Vale|Meadows?|Fields?|Heights|Estate|Lodge|House)"
+)
+NAME = r"[A-Z][a-zA-Z'’-]+(?:[- ][A-Z][a-zA-Z'’-]+)?"
+RELATIONS = (
+    r"(?:mum|mother|mam|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|"
+    r"grandfather|uncle|aunt|auntie|sister|brother|sibling|partner|boyfriend|girlfriend|"
+    r"stepdad|stepmum|step-dad|step-mum|carer|baby|son|daughter|cousin|child|friend|"
+    r"husband|wife|ex-partner|father of baby|fob|sw|tm|iro|hv|pa|worker|teacher|"
+    r"senco|dsl|midwife|gp|auditor|social worker|manager)"
+)
+ROLES_AFTER = r"(?:SW|TM|IRO|HV|PA|SM|DSL|SENCO|FNP|YOS|PSW|auditor|social worker|manager|mum|dad)"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A span of personal data in a text and why it was found."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    score: float
+    reason: str
+
+
+Recognizer = Callable[[str], Iterator[Entity]]
+
+
+def _pattern(
+    kind: str,
+    pattern: re.Pattern[str],
+    score: float,
+    reason: str,
+    group: int = 0,
+    validate: Callable[[str, str, int], float | None] | None = None,
+) -> Recognizer:
+    def recognise(text: str) -> Iterator[Entity]:
+        for match in pattern.finditer(text):
+            start, end = match.span(group)
+            value = text[start:end]
+            confidence = validate(value, text, start) if validate else score
+            if confidence is not None:
+                yield Entity(start, end, kind, value, confidence, reason)
+
+    return recognise
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    """The NHS number's modulus-11 check digit."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs(value: str, text: str, start: int) -> float | None:
+    digits = re.sub(r"\D", "", value)
+    if nhs_checksum_ok(digits):
+        return 0.95
+    # A 10-digit number beside "NHS" is redacted even when mistyped.
+    if re.search(r"nhs", text[max(0, start - 20) : start], re.I):
+        return 0.7
+    return None
+
+
+def _phone(value: str, text: str, start: int) -> float | None:
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return 0.9 if len(digits) in (10, 11) and digits.startswith("0") else None
+
+
+RECOGNIZERS: tuple[Recognizer, ...] = (
+    _pattern("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), 0.99, "e-mail pattern"),
+    _pattern(
+        "PHONE",
+        re.compile(
+            r"(?<!\d)(?:\+44\s?7\d{3}|\(?07\d{3}\)?|\(?0\d{2,4}\)?)[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)"
+        ),
+        0.9,
+        "UK phone pattern",
+        validate=_phone,
+    ),
+    _pattern(
+        "ID",
+        re.compile(r"(?<![\d/])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?![\d/])"),
+        0.95,
+        "NHS number (check digit or 'NHS' beside it)",
+        validate=_nhs,
+    ),
+    _pattern(
+        "POSTCODE",
+        re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"),
+        0.95,
+        "UK postcode pattern",
+    ),
+    _pattern(
+        "DATE",
+        re.compile(r"(?<![\d/])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])"),
+        0.9,
+        "day-level date",
+    ),
+    _pattern(
+        "DATE",
+        re.compile(
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?(?:,?\s+\d{{2,4}})?\b", re.I
+        ),
+        0.85,
+        "day and month",
+    ),
+    _pattern(
+        "DATE",
+        re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
+        0.85,
+        "month, day and year",
+    ),
+    _pattern(
+        "ID",
+        re.compile(
+            r"(?:\b(?:case|record|child|client|ref|reference|id|no|number|carestore|lcs|mosaic|"
+            r"liquidlogic|yos|cr|ni)\b\.?\s*(?:ref(?:erence)?|no|number|id)?\.?\s*[:#]?\s*)"
+            r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{3,})",
+            re.I,
+        ),
+        0.9,
+        "reference after 'ref', 'case', 'id'",
+        group=1,
+    ),
+    _pattern(
+        "ID",
+        re.compile(r"\b[A-Z]{1,4}[-/]\d{3,}(?:[-/][A-Z\d]+)*\b|\b\d{5,}[-/][A-Z]{2,}\b"),
+        0.85,
+        "reference-shaped code",
+    ),
+    _pattern("ID", re.compile(r"(?<![\d/.])\d{6,9}(?![\d/])"), 0.7, "long number"),
+    _pattern(
+        "ADDRESS",
+        re.compile(
+            rf"\b(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+"
+            rf"(?:[A-Z][a-zA-Z'’]+\s+){{1,3}}{STREET_TYPES}\b"
+        ),
+        0.9,
+        "house number and street",
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(rf"\b(?i:{RELATIONS})\s*\(\s*({NAME})\s*\)"),
+        0.9,
+        "name in brackets after a relationship or role",
+        group=1,
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(rf"\b({NAME})\s*\(\s*{ROLES_AFTER}\b"),
+        0.9,
+        "name before a role in brackets",
+        group=1,
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+([A-Z][a-zA-Z'’-]+)"),
+        0.9,
+        "surname after a title",
+        group=1,
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(
+            rf"\b(?i:auditor|allocated (?:sw|worker)|named midwife|social worker)\s*:?\s+"
+            rf"({NAME})"
+        ),
+        0.75,
+        "name after a role",
+        group=1,
+    ),
+)
+
+
+def find_patterns(text: str) -> list[Entity]:
+    """Every pattern recognizer's matches in `text`."""
+    return [entity for recognise in RECOGNIZERS for entity in recognise(text)]

@@ -1,0 +1,335 @@
+"""Find personal data and replace it with typed placeholders, consistently per audit.
+
+Recognizers share one parse: the pattern recognizers (recognizers.py) and a PERSON/ORG
+NER component the project trains (models/ner), plus any installed spaCy pipeline a user
+names. Names found once are redacted wherever they recur in the audit, and a first name
+used alone gets its full name's placeholder. The original-to-placeholder mapping lives
+in memory only and is never written out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from briefing_nlp.errors import ConfigError, ModelError
+from briefing_nlp.ingest import Audit, AuditRecord, Comment
+from briefing_nlp.recognizers import Entity, find_patterns
+from briefing_nlp.settings import Settings
+
+NUMBERED = ("PERSON", "ORG")
+PRIORITY = {
+    "EMAIL": 8,
+    "ID": 7,
+    "PHONE": 6,
+    "POSTCODE": 5,
+    "DATE": 5,
+    "ADDRESS": 4,
+    "ORG": 3,
+    "PERSON": 2,
+}
+# Practice vocabulary, roles and frameworks that are never personal data.
+ALLOW = frozenset(
+    """sw tm iro cin cp cla icpc rcpc plo sos hv fnp camhs mash lado ehcp pa yos dsl senco
+    ma mo dw gp psw cse cce nrm rhi mace ehc pep sgo dv da iro's sw's tm's hv's
+    mum dad nan gran grandad grandma mother father baby carer carers auditor worker
+    signs of safety graded care profile gcp gcp2 brilliant basics talking mats makaton pecs
+    ofsted home office children's services team manager social worker health visitor
+    the school the college the nursery the academy the hospital maternity police
+    monday tuesday wednesday thursday friday saturday sunday christmas easter eid ramadan
+    diwali january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec action actions record case audit
+    voice chronology genogram supervision care plan""".split()
+) | {
+    "signs of safety",
+    "graded care profile",
+    "brilliant basics",
+    "talking mats",
+    "home office",
+    "team manager",
+    "social worker",
+    "health visitor",
+    "children's services",
+    "voice of the child",
+    "care plan",
+    "cp plan",
+    "cin plan",
+    "pathway plan",
+    "life story",
+}
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """A redacted text, its entities (offsets into the original) and the offset map."""
+
+    text: str
+    entities: tuple[Entity, ...]
+    spans: tuple[tuple[int, int, int, int], ...] = ()  # original start/end -> new start/end
+
+    def map_start(self, position: int) -> int:
+        """Where an original start offset lands in the redacted text."""
+        shift = 0
+        for old_start, old_end, new_start, new_end in self.spans:
+            if old_start <= position < old_end:
+                return new_start
+            if old_end > position:
+                break
+            shift = new_end - old_end
+        return position + shift
+
+    def map_end(self, position: int) -> int:
+        """Where an original end offset lands in the redacted text."""
+        shift = 0
+        for old_start, old_end, _, new_end in self.spans:
+            if old_start < position <= old_end:
+                return new_end
+            if old_end > position:
+                break
+            shift = new_end - old_end
+        return position + shift
+
+
+@dataclass
+class Placeholders:
+    """Typed placeholders, the same one for the same person or organisation per session."""
+
+    numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def label(self, kind: str, value: str) -> str:
+        if kind not in NUMBERED:
+            return f"[{kind}]"
+        key = (kind, _name_key(value))
+        if key not in self.numbers and kind == "PERSON":
+            # "Chloe" alone is the same person as "Chloe Bennett" seen earlier.
+            for (other_kind, other), number in self.numbers.items():
+                if other_kind == kind and (
+                    other.split()[0] == key[1] or key[1].split()[0] == other
+                ):
+                    self.numbers[key] = number
+                    break
+        if key not in self.numbers:
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            self.numbers[key] = self.counts[kind]
+        return f"[{kind} {self.numbers[key]}]"
+
+
+def _name_key(value: str) -> str:
+    return " ".join(re.sub(r"['’]s$", "", value).lower().split())
+
+
+class Redactor:
+    """Finds personal data with every recognizer over one parse of the texts."""
+
+    def __init__(
+        self,
+        ner: Language | None,
+        allow: frozenset[str] = ALLOW,
+        extra: Language | None = None,
+        batch_size: int = 256,
+    ) -> None:
+        self.ner = ner
+        self.allow = allow
+        self.extra = extra
+        self.batch_size = batch_size
+
+    def find(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """Entities in each text, overlaps resolved, allow-listed terms dropped, and names
+        found in any text propagated to their other occurrences."""
+        found = [find_patterns(text) for text in texts]
+        for pipeline, score in ((self.ner, 0.8), (self.extra, 0.7)):
+            if pipeline is None:
+                continue
+            for index, doc in enumerate(pipeline.pipe(texts, batch_size=self.batch_size)):
+                for ent in doc.ents:
+                    kind = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG"}.get(ent.label_)
+                    if kind:
+                        found[index].append(
+                            Entity(
+                                ent.start_char,
+                                ent.end_char,
+                                kind,
+                                ent.text,
+                                score,
+                                f"{kind} named-entity model",
+                            )
+                        )
+        found = [[e for e in entities if self._keep(e)] for entities in found]
+        found = _propagate(texts, found)
+        return [_resolve(entities) for entities in found]
+
+    def _keep(self, entity: Entity) -> bool:
+        value = _name_key(entity.text.strip(" .,;:()"))
+        if not value or value in self.allow:
+            return False
+        if entity.type in NUMBERED and all(part in self.allow for part in value.split()):
+            return False
+        return not (entity.type == "PERSON" and len(value) < 2)
+
+    def redact(
+        self, texts: Sequence[str], placeholders: Placeholders | None = None
+    ) -> list[Redaction]:
+        """Each text with its personal data replaced by placeholders."""
+        placeholders = placeholders or Placeholders()
+        results = []
+        for text, entities in zip(texts, self.find(texts), strict=True):
+            parts: list[str] = []
+            spans: list[tuple[int, int, int, int]] = []
+            position = new_length = 0
+            for entity in entities:
+                parts.append(text[position : entity.start])
+                new_length += entity.start - position
+                label = placeholders.label(entity.type, entity.text)
+                spans.append((entity.start, entity.end, new_length, new_length + len(label)))
+                parts.append(label)
+                new_length += len(label)
+                position = entity.end
+            parts.append(text[position:])
+            results.append(Redaction("".join(parts), tuple(entities), tuple(spans)))
+        return results
+
+
+def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Entity]]:
+    names: dict[str, str] = {}
+    for entities in found:
+        for entity in entities:
+            if entity.type in NUMBERED:
+                value = re.sub(r"['’]s$", "", entity.text.strip())
+                names.setdefault(value, entity.type)
+                parts = value.split()
+                if entity.type == "PERSON" and len(parts) > 1:
+                    for part in parts:
+                        if len(part) > 2 and part.lower() not in ALLOW:
+                            names.setdefault(part, "PERSON")
+    if not names:
+        return found
+    pattern = re.compile(
+        r"(?<![\w\[])("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![\w\]])",
+        re.IGNORECASE,
+    )
+    lowered = {n.lower(): kind for n, kind in names.items()}
+    out = []
+    for text, entities in zip(texts, found, strict=True):
+        extra = [
+            Entity(
+                m.start(),
+                m.end(),
+                lowered[m.group(0).lower()],
+                m.group(0),
+                0.75,
+                "same name as found elsewhere in the audit",
+            )
+            for m in pattern.finditer(text)
+            # Lower-case repeats are usually ordinary words ("grace", "hope"), not the name.
+            if not m.group(0).islower()
+        ]
+        out.append(entities + extra)
+    return out
+
+
+def _resolve(entities: list[Entity]) -> list[Entity]:
+    """Non-overlapping spans: overlapping ones merge, keeping the strongest type."""
+    merged: list[Entity] = []
+    for entity in sorted(entities, key=lambda e: (e.start, -(e.end - e.start))):
+        if merged and entity.start < merged[-1].end:
+            last = merged[-1]
+            keep = (
+                last
+                if (PRIORITY[last.type], last.end - last.start)
+                >= (PRIORITY[entity.type], entity.end - entity.start)
+                else entity
+            )
+            start, end = last.start, max(last.end, entity.end)
+            merged[-1] = replace(keep, start=start, end=end)
+            continue
+        merged.append(entity)
+    return merged
+
+
+def redact_audit(audit: Audit, redactor: Redactor) -> Audit:
+    """The audit with personal data replaced in every record, label, title and context.
+
+    Comment offsets are mapped onto the redacted text, so statements still trace back.
+    """
+    placeholders = Placeholders()
+    texts = [r.source for r in audit.records] + [audit.title, audit.context]
+    results = redactor.redact(texts, placeholders)
+    records = []
+    for record, result in zip(audit.records, results, strict=False):
+        comments = []
+        for comment in record.comments:
+            start, end = result.map_start(comment.start), result.map_end(comment.end)
+            comments.append(
+                Comment(result.text[start:end], start, end, comment.header, comment.question)
+            )
+        # A header label is the record's first line: take it from the redacted text.
+        if _first_line(record.source) == record.label:
+            label = _first_line(result.text)
+        else:
+            label = redactor.redact([record.label], placeholders)[0].text
+        records.append(
+            AuditRecord(record.ordinal, label, result.text, tuple(comments), dict(record.meta))
+        )
+    return Audit(
+        title=results[-2].text,
+        date=audit.date,
+        context=results[-1].text,
+        records=tuple(records),
+        sources=audit.sources,
+    )
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].strip().strip("#*").strip()
+
+
+def redactor_for(settings: Settings) -> Redactor:
+    """The redactor the settings ask for (NER from the model folder, allow-list extended)."""
+    return load_redactor(Path(settings.model_dir) / "ner", settings.pii_spacy_model,
+                         settings.allow_list_path)
+
+
+@lru_cache(maxsize=4)
+def load_redactor(
+    ner_dir: Path | None, extra_model: str = "", allow_list: Path | None = None
+) -> Redactor:
+    """The redactor with the shipped NER model (and an installed pipeline if named).
+
+    Raises:
+        ModelError: the NER model folder exists but cannot be loaded.
+        ConfigError: `extra_model` is not installed, or the allow-list file is unreadable.
+    """
+    allow = ALLOW
+    if allow_list is not None:
+        try:
+            lines = Path(allow_list).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{allow_list}: cannot read the allow-list ({exc})") from None
+        allow = ALLOW | {_name_key(line) for line in lines if line.strip()}
+    ner = None
+    if ner_dir is not None and (Path(ner_dir) / "config.cfg").is_file():
+        try:
+            ner = spacy.load(ner_dir)
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"{ner_dir}: NER model unreadable ({exc}); run `briefing-nlp train --pii`"
+            ) from None
+    extra = None
+    if extra_model:
+        try:
+            extra = spacy.load(extra_model, exclude=["parser", "lemmatizer", "textcat"])
+        except OSError:
+            raise ConfigError(
+                f"spaCy pipeline {extra_model!r} is not installed; install it yourself or unset "
+                "pii_spacy_model (nothing is downloaded)"
+            ) from None
+    return Redactor(ner, allow=allow, extra=extra)
