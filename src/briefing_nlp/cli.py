@@ -193,6 +193,9 @@ def draft(
     out_dir: Annotated[
         Path | None, typer.Option(help="Folder for --each briefings (created if missing).")
     ] = None,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep personal data in the output (not advised).")
+    ] = False,
 ) -> None:
     """Draft a six-step 'Learning from Audits' briefing from auditors' notes."""
     from briefing_nlp.batch import draft_each
@@ -202,6 +205,9 @@ def draft(
 
     columns = _columns(column or [])
     settings = _settings()
+    if no_redact:
+        _warn_unredacted()
+        settings = settings.with_overrides(redact=False)
     if each:
         if out_dir is None:
             raise typer.BadParameter("--each needs --out-dir FOLDER")
@@ -266,11 +272,27 @@ def train(
         Path | None,
         typer.Option(help="Reviewers' corrections (from `feedback export`) to learn from too."),
     ] = None,
+    pii: Annotated[
+        bool,
+        typer.Option("--pii", help="Train the redaction NER on corpora/pii instead (or --corpus)."),
+    ] = False,
 ) -> None:
     """Train the section and theme classifiers and write models/ with its model card."""
     from briefing_nlp.train import train_models
 
     settings = run(lambda: _settings().with_overrides(taxonomy_path=taxonomy))
+    if pii:
+        from briefing_nlp.pii import train_pii
+
+        with err.status("Training the redaction model (a few minutes on two cores)..."):
+            facts = run(lambda: train_pii(settings, corpus, out))
+        scores = facts["test"]
+        typer.echo(
+            f"redaction on {scores['rows']} test lines: person recall {scores['person_recall']}, "
+            f"identifier recall {scores['identifier_recall']}, organisation and address recall "
+            f"{scores['org_address_recall']}, precision {scores['precision']}"
+        )
+        return
     with err.status("Training (about a minute on two cores)..."):
         result = run(lambda: train_models(settings, corpus, out, feedback))
     if result.kept_old:
@@ -308,10 +330,38 @@ def evaluate(
     format: Annotated[
         ReportFormat, typer.Option("--format", help="table (default) or json.")
     ] = ReportFormat.table,
+    pii: Annotated[
+        bool, typer.Option("--pii", help="Score redaction on the PII test split instead.")
+    ] = False,
 ) -> None:
     """Score the trained models and two baselines on the held-out test split."""
-    from briefing_nlp.evaluation_run import evaluate_models
+    from briefing_nlp.evaluation_run import evaluate_models, evaluate_redaction
 
+    if pii:
+        scores = run(lambda: evaluate_redaction(_settings(), corpus))
+        if format is ReportFormat.json:
+            typer.echo(json.dumps(scores, indent=2))
+            return
+        table = Table(
+            "type",
+            "recall",
+            "precision",
+            "F2",
+            "gold",
+            "redacted",
+            title=f"redaction on {scores['rows']} test lines",
+        )
+        for kind, m in scores["per_type"].items():
+            table.add_row(
+                kind,
+                f"{m['recall']:.3f}",
+                f"{m['precision']:.3f}",
+                f"{m['f2']:.3f}",
+                str(m["gold"]),
+                str(m["predicted"]),
+            )
+        Console(file=sys.stdout, width=120).print(table)
+        return
     result = run(lambda: evaluate_models(_settings(), corpus))
     if format is ReportFormat.json:
         typer.echo(json.dumps(result, indent=2))
@@ -355,6 +405,63 @@ def _print_report(result: dict[str, Any]) -> None:
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
+def _warn_unredacted() -> None:
+    typer.echo(
+        "warning: --no-redact keeps names, dates of birth and other personal data in the "
+        "output; do not share it",
+        err=True,
+    )
+
+
+class RedactFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog="Example: briefing-nlp redact notes.docx --format json > entities.json")
+def redact(
+    file: Annotated[Path, typer.Argument(help="Notes file (.txt .md .csv .xlsx .docx).")],
+    format: Annotated[
+        RedactFormat, typer.Option("--format", help="text (default) or json with entities.")
+    ] = RedactFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(help="Spreadsheet column for a role, e.g. --column comment=Finding."),
+    ] = None,
+) -> None:
+    """Replace personal data in notes with placeholders ([PERSON 1], [DATE], [ID], ...)."""
+    from briefing_nlp.ingest import extract_text
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.statements_io import write_atomic
+
+    text = run(lambda: extract_text(file, _columns(column or [])))
+    result = run(lambda: redactor_for(_settings()).redact([text]))[0]
+    if format is RedactFormat.json:
+        content = (
+            json.dumps(
+                {
+                    "text": result.text,
+                    "entities": [
+                        {"start": e.start, "end": e.end, "type": e.type, "text": e.text}
+                        for e in result.entities
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        content = result.text
+    if output:
+        run(lambda: write_atomic(output, content))
+    else:
+        sys.stdout.write(content)
+
+
 @app.command(epilog="Example: briefing-nlp serve --port 8000 --db ~/audits/review.sqlite3")
 def serve(
     host: Annotated[
@@ -365,19 +472,26 @@ def serve(
         Path | None, typer.Option(help="Review database (default: a per-user data file).")
     ] = None,
     upload_limit_mb: Annotated[float, typer.Option(help="Largest upload accepted, in MB.")] = 20,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep personal data in drafts (not advised).")
+    ] = False,
 ) -> None:
     """Start the review web app: paste notes, review and edit the draft, export to Word."""
     import uvicorn
 
     from briefing_nlp.web.app import create_app
 
+    settings = _settings()
+    if no_redact:
+        _warn_unredacted()
+        settings = settings.with_overrides(redact=False)
     if host not in LOOPBACK:
         typer.echo(
             f"warning: listening on {host}: other computers can reach the app, and audit notes "
             "are confidential; use 127.0.0.1 unless the network is trusted",
             err=True,
         )
-    application = run(lambda: create_app(_settings(), db, upload_limit_mb))
+    application = run(lambda: create_app(settings, db, upload_limit_mb))
     typer.echo(f"briefing-nlp review app: http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 

@@ -39,3 +39,18 @@ def evaluate_models(settings: Settings, corpus_path: Path | None = None) -> dict
     test = load_corpus(test_path, taxonomy)
     train = load_corpus(train_path, taxonomy)
     return evaluate_classifier(classifier, test, train, taxonomy)
+
+
+def evaluate_redaction(settings: Settings, corpus_path: Path | None = None) -> dict[str, Any]:
+    """Redaction recall, precision and F2 per type on the PII test split.
+
+    Raises:
+        CorpusError: the PII test split is missing or malformed.
+        ModelError: the redaction model cannot be loaded.
+    """
+    from briefing_nlp.pii import load_pii_corpus, score_redaction
+    from briefing_nlp.redact import redactor_for
+
+    folder = Path(corpus_path or Path(settings.corpus_dir).parent / "pii")
+    test = folder / "test" if (folder / "test").is_dir() else folder
+    return score_redaction(redactor_for(settings), load_pii_corpus(test))

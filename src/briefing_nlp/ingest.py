@@ -291,3 +291,34 @@ def _make_record(lines: list[str], ordinal: int, with_header: bool) -> AuditReco
         if text:
             comments.append(Comment(text, line_start + begin, line_start + begin + len(text)))
     return AuditRecord(ordinal=ordinal, label=label, source=source, comments=tuple(comments))
+
+
+def extract_text(path: Path, columns: dict[str, str] | None = None) -> str:
+    """The notes in a file as one normalised text, as `redact` shows them.
+
+    Text files keep their layout; Word documents give their lines; spreadsheets give each
+    record's label and comments.
+
+    Raises:
+        InputError: the file is missing, unsupported or unreadable.
+    """
+    from briefing_nlp.ingest_tables import read_docx_lines, read_table
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found; check the path")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"
+        )
+    if suffix in TABLE_SUFFIXES:
+        records = read_table(path, columns or {})
+        return "\n\n".join(f"{r.label}\n{r.source}" for r in records) + "\n"
+    if suffix == ".docx":
+        text = normalise_text("\n".join(read_docx_lines(path)))
+    else:
+        text = normalise_text(decode_bytes(path.read_bytes(), str(path)))
+    if not text.strip():
+        raise InputError(f"{path}: empty; give a file with the auditors' notes")
+    return text

@@ -8,8 +8,12 @@ touches gold personal data; F2 weighs recall over precision, as leaks cost more.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
 import re
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from spacy.training import Example
 
 from briefing_nlp.errors import CorpusError
 from briefing_nlp.redact import Redactor
+from briefing_nlp.settings import Settings
 
 TYPES = ("PERSON", "DATE", "ID", "PHONE", "POSTCODE", "EMAIL", "ADDRESS", "ORG")
 NER_TYPES = ("PERSON", "ORG")
@@ -94,7 +99,7 @@ def train_ner(
     nlp = spacy.blank("en")
     ner = nlp.add_pipe("ner")
     for label in NER_TYPES:
-        ner.add_label(label)
+        ner.add_label(label)  # type: ignore[attr-defined]
     data = []
     for example in examples:
         doc = nlp.make_doc(example.text)
@@ -157,3 +162,50 @@ def score_redaction(redactor: Redactor, examples: Sequence[PiiExample]) -> dict[
         ),
         "precision": round(sum(precision_hits.values()) / max(1, sum(precision_total.values())), 3),
     }
+
+
+def train_pii(
+    settings: Settings, corpus_dir: Path | None = None, out_dir: Path | None = None
+) -> dict[str, Any]:
+    """Train the PERSON/ORG NER, score the whole redactor on the PII test split, and record
+    both in the model folder's meta.json and model card.
+
+    Raises:
+        CorpusError: the PII corpus is missing or malformed.
+        ModelError: the model folder has no meta.json (train the classifiers first).
+    """
+    from briefing_nlp.artifacts import dir_sha256, read_meta, write_json
+    from briefing_nlp.modelcard import render_model_card
+    from briefing_nlp.redact import load_redactor
+
+    corpus_dir = Path(corpus_dir or Path(settings.corpus_dir).parent / "pii")
+    out_dir = Path(out_dir or settings.model_dir)
+    meta = read_meta(out_dir)
+    train = load_pii_corpus(corpus_dir / "train")
+    test = load_pii_corpus(corpus_dir / "test")
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".ner-") as scratch:
+        facts = train_ner(train, Path(scratch) / "ner", seed=settings.random_state)
+        load_redactor.cache_clear()
+        scores = score_redaction(load_redactor(Path(scratch) / "ner"), test)
+        target = out_dir / "ner"
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(Path(scratch) / "ner", target)
+    load_redactor.cache_clear()
+    meta["artifacts"]["ner"] = dir_sha256(out_dir / "ner")
+    meta["pii"] = {
+        "training": facts,
+        "train_rows": len(train),
+        "test": scores,
+        "corpus_sha256": _sha(corpus_dir),
+    }
+    write_json(out_dir / "meta.json", meta)
+    (out_dir / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")
+    return meta["pii"]
+
+
+def _sha(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*.txt")):
+        digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()

@@ -163,7 +163,7 @@ class Redactor:
                         )
         found = [[e for e in entities if self._keep(e)] for entities in found]
         found = _propagate(texts, found)
-        return [_resolve(entities) for entities in found]
+        return [_resolve(text, entities) for text, entities in zip(texts, found, strict=True)]
 
     def _keep(self, entity: Entity) -> bool:
         value = _name_key(entity.text.strip(" .,;:()"))
@@ -236,20 +236,17 @@ def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Ent
     return out
 
 
-def _resolve(entities: list[Entity]) -> list[Entity]:
-    """Non-overlapping spans: overlapping ones merge, keeping the strongest type."""
+def _resolve(text: str, entities: list[Entity]) -> list[Entity]:
+    """Non-overlapping spans: overlapping ones merge into their union, typed by the longer
+    match (then the more specific kind)."""
     merged: list[Entity] = []
     for entity in sorted(entities, key=lambda e: (e.start, -(e.end - e.start))):
         if merged and entity.start < merged[-1].end:
             last = merged[-1]
-            keep = (
-                last
-                if (PRIORITY[last.type], last.end - last.start)
-                >= (PRIORITY[entity.type], entity.end - entity.start)
-                else entity
-            )
+            keep = last if (last.end - last.start, PRIORITY[last.type]) >= (
+                entity.end - entity.start, PRIORITY[entity.type]) else entity
             start, end = last.start, max(last.end, entity.end)
-            merged[-1] = replace(keep, start=start, end=end)
+            merged[-1] = replace(keep, start=start, end=end, text=text[start:end])
             continue
         merged.append(entity)
     return merged
@@ -294,13 +291,17 @@ def _first_line(text: str) -> str:
 
 def redactor_for(settings: Settings) -> Redactor:
     """The redactor the settings ask for (NER from the model folder, allow-list extended)."""
-    return load_redactor(Path(settings.model_dir) / "ner", settings.pii_spacy_model,
-                         settings.allow_list_path)
+    return load_redactor(
+        Path(settings.model_dir) / "ner", settings.pii_spacy_model, settings.allow_list_path
+    )
 
 
 @lru_cache(maxsize=4)
 def load_redactor(
-    ner_dir: Path | None, extra_model: str = "", allow_list: Path | None = None
+    ner_dir: Path | None,
+    extra_model: str = "",
+    allow_list: Path | None = None,
+    expected_sha256: str = "",
 ) -> Redactor:
     """The redactor with the shipped NER model (and an installed pipeline if named).
 
@@ -315,7 +316,18 @@ def load_redactor(
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{allow_list}: cannot read the allow-list ({exc})") from None
         allow = ALLOW | {_name_key(line) for line in lines if line.strip()}
+    from briefing_nlp.artifacts import dir_sha256
+
     ner = None
+    if ner_dir is not None and expected_sha256 and not (Path(ner_dir) / "config.cfg").is_file():
+        raise ModelError(
+            f"{ner_dir}: redaction model missing; restore it or run `briefing-nlp train --pii`"
+        )
+    if expected_sha256 and ner_dir is not None and dir_sha256(Path(ner_dir)) != expected_sha256:
+        raise ModelError(
+            f"{ner_dir}: redaction model does not match meta.json (altered or corrupt); "
+            "restore it or run `briefing-nlp train --pii`"
+        )
     if ner_dir is not None and (Path(ner_dir) / "config.cfg").is_file():
         try:
             ner = spacy.load(ner_dir)

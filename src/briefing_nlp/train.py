@@ -41,7 +41,7 @@ from briefing_nlp.artifacts import (
 )
 from briefing_nlp.classify import StatementClassifier, forget_loaded_models, frame
 from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, split_dirs
-from briefing_nlp.errors import CorpusError
+from briefing_nlp.errors import CorpusError, ModelError
 from briefing_nlp.features import build_nlp, extract_features
 from briefing_nlp.modelcard import render_model_card
 from briefing_nlp.settings import Settings
@@ -202,6 +202,7 @@ def train_models(
         if reasons:
             return TrainResult(out_dir, read_meta(out_dir), old, kept_old=True, reasons=reasons)
     out_dir.mkdir(parents=True, exist_ok=True)
+    kept = _redaction_facts(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
         meta = _write_staging(
@@ -214,6 +215,7 @@ def train_models(
             test_corpus,
             taxonomy,
             evaluation,
+            kept,
         )
         install_artifacts(staging, out_dir)
         forget_loaded_models()  # a cached copy of the old model must not outlive it
@@ -252,6 +254,7 @@ def _write_staging(
     test_corpus: Corpus | None,
     taxonomy: Taxonomy,
     evaluation: dict[str, Any] | None,
+    kept: dict[str, Any],
 ) -> dict[str, Any]:
     """Write every artifact, meta.json and the model card into `staging`."""
     classifier.nlp.to_disk(staging / "nlp")
@@ -263,6 +266,8 @@ def _write_staging(
         for name in ("vectorizer.skops", "section.skops", "themes.skops")
     }
     artifacts["nlp"] = dir_sha256(staging / "nlp")
+    if "ner" in kept:
+        artifacts["ner"] = kept["ner"]
     meta = {
         "schema_version": SCHEMA_VERSION,
         "name": "briefing-nlp statement classifier",
@@ -291,9 +296,28 @@ def _write_staging(
         "metrics": evaluation,
         "artifacts": artifacts,
     }
+    if "pii" in kept:
+        meta["pii"] = kept["pii"]
     write_json(staging / "meta.json", meta)
     (staging / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")
     return meta
+
+
+def _redaction_facts(out_dir: Path) -> dict[str, Any]:
+    """The redaction model's hash and scores from an existing meta.json, which retraining
+    the classifiers keeps (the NER folder itself is left in place)."""
+    if not (out_dir / "meta.json").is_file() or not (out_dir / "ner").is_dir():
+        return {}
+    try:
+        meta = read_meta(out_dir)
+    except ModelError:
+        return {}
+    kept: dict[str, Any] = {}
+    if "ner" in meta.get("artifacts", {}):
+        kept["ner"] = meta["artifacts"]["ner"]
+    if "pii" in meta:
+        kept["pii"] = meta["pii"]
+    return kept
 
 
 def _corpus_facts(train: Corpus, test: Corpus | None, taxonomy: Taxonomy) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Redaction: recognizer hits and misses, placeholders, offsets, and the pipeline edge."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_nlp.ingest import load_audit
+from briefing_nlp.recognizers import find_patterns, nhs_checksum_ok
+from briefing_nlp.redact import Placeholders, Redactor, redact_audit
+
+PATTERNS = Redactor(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("DOB 12/03/2004", "DATE", "12/03/2004"),
+        ("born 2.6.20", "DATE", "2.6.20"),
+        ("seen on 3rd May 2021", "DATE", "3rd May 2021"),
+        ("NHS no. 999 417 2638", "ID", "999 417 2638"),
+        ("NHS 999 417 2639 (typo)", "ID", "999 417 2639"),
+        ("tel 07700 900412", "PHONE", "07700 900412"),
+        ("landline 0113 496 0781", "PHONE", "0113 496 0781"),
+        ("lives NN5 7DX", "POSTCODE", "NN5 7DX"),
+        ("email l.baines@westgate.example", "EMAIL", "l.baines@westgate.example"),
+        ("Case ref 1234567", "ID", "1234567"),
+        ("CareStore ref CS-448201", "ID", "CS-448201"),
+        ("at 14 Larch Close", "ADDRESS", "14 Larch Close"),
+        ("Flat 3, 27 Brook Street", "ADDRESS", "Flat 3, 27 Brook Street"),
+        ("Mum (Sarah) agreed", "PERSON", "Sarah"),
+        ("feedback to Marcia (SW)", "PERSON", "Marcia"),
+        ("spoke to Mr Kowalski", "PERSON", "Kowalski"),
+        ("Auditor: Bev Thornton", "PERSON", "Bev Thornton"),
+    ],
+)
+def test_hits(text: str, kind: str, value: str) -> None:
+    [entities] = PATTERNS.find([text])
+    assert any(e.type == kind and e.text == value for e in entities), entities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SW and TM discussed at ICPC; IRO, HV, FNP, CAMHS, MASH, LADO and EHCP all noted",
+        "Signs of Safety mapping and Graded Care Profile used; Brilliant Basics plan",
+        "referral at 25/40, ICPC at 37 wks, since March, in 2019",
+        "Mum and paternal gran attended; the SW visited",
+        "16yo, CP plan, CIN since May",
+    ],
+)
+def test_misses(text: str) -> None:
+    assert PATTERNS.find([text]) == [[]]
+
+
+def test_nhs_check_digit() -> None:
+    assert nhs_checksum_ok("9994172638")
+    assert not nhs_checksum_ok("9994172639")
+    assert not find_patterns("ref 999 417 2639 on file")[0:0]  # no crash on near misses
+
+
+def test_placeholders_are_consistent_and_link_first_names() -> None:
+    placeholders = Placeholders()
+    assert placeholders.label("PERSON", "Chloe Bennett") == "[PERSON 1]"
+    assert placeholders.label("PERSON", "Jade") == "[PERSON 2]"
+    assert placeholders.label("PERSON", "Chloe") == "[PERSON 1]"
+    assert placeholders.label("PERSON", "chloe bennett") == "[PERSON 1]"
+    assert placeholders.label("DATE", "12/03/2004") == "[DATE]"
+    assert placeholders.label("ORG", "Lindford College") == "[ORG 1]"
+
+
+def test_names_found_once_are_redacted_everywhere() -> None:
+    texts = ["Mum (Sarah) agreed the plan", "Sarah's views recorded; SARAH seen alone",
+             "sarah is a common word here"]
+    results = PATTERNS.redact(texts)
+    assert results[0].text == "Mum ([PERSON 1]) agreed the plan"
+    assert results[1].text == "[PERSON 1]'s views recorded; [PERSON 1] seen alone"
+    assert "sarah" in results[2].text  # lower case repeats are left alone
+
+
+def test_offsets_map_onto_the_redacted_text() -> None:
+    [result] = PATTERNS.redact(["DOB 12/03/2004, tel 07700 900412 ok"])
+    assert result.text == "DOB [DATE], tel [PHONE] ok"
+    assert result.map_start(0) == 0
+    assert result.map_start(4) == 4 and result.map_end(14) == 10
+    assert result.text[result.map_start(32):] == " ok"
+
+
+def test_redacted_audit_keeps_statements_traceable() -> None:
+    audit = load_audit(["Rec 3 - CP - Kayleigh (15) & Mum (Sarah Price)\n"
+                        "- DOB 12/03/2004, NHS 999 417 2638\n- chronology out of date\n"])
+    redacted = redact_audit(audit, PATTERNS)
+    record = redacted.records[0]
+    assert "Sarah" not in record.source and "12/03/2004" not in record.source
+    assert record.label == record.source.split("\n")[0]
+    for comment in record.comments:
+        assert record.source[comment.start:comment.end] == comment.text
+    assert record.comments[-1].text == "chronology out of date"
