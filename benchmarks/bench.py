@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import sklearn
@@ -141,6 +142,8 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
     """A 14-record audit in process and as a whole CLI run, then `draft --each`."""
     draft_briefing([AUDIT], classifier=classifier)  # warm caches once
     in_process = best_of(5, lambda: draft_briefing([AUDIT], classifier=classifier))
+    plain = replace(Settings(), redact=False)
+    unredacted = best_of(5, lambda: draft_briefing([AUDIT], settings=plain, classifier=classifier))
     command = [sys.executable, "-m", "briefing_nlp.cli", "draft", str(AUDIT)]
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "briefing.md"
@@ -154,7 +157,9 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
         summary = draft_each([notes], Path(scratch) / "out", "md", settings=Settings())
         each = time.perf_counter() - started
     return [
-        f"- 14-record audit (`examples/neglect-cp`), models loaded: **{in_process:.3f} s**",
+        f"- 14-record audit (`examples/neglect-cp`), models loaded: **{in_process:.3f} s** "
+        f"with redaction, {unredacted:.3f} s without (redaction adds "
+        f"**{100 * (in_process / unredacted - 1):.0f}%**)",
         f"- `briefing-nlp draft` on it as a whole process (cold start, model load, write): "
         f"**{cold:.2f} s**",
         f"- `draft --each` over {audits:,} audits (10–15 records each, one process): "

@@ -11,10 +11,11 @@ import pytest
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.compose import Briefing
 from briefing_nlp.draft import draft_briefing
-from briefing_nlp.ingest import load_audit, normalise_text
+from briefing_nlp.ingest import Audit, load_audit, normalise_text
 from briefing_nlp.packs import load_pack, score_briefing
+from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.render import render_briefing
-from briefing_nlp.settings import PROJECT_ROOT
+from briefing_nlp.settings import PROJECT_ROOT, Settings
 
 EXAMPLES = sorted(p.parent for p in (PROJECT_ROOT / "examples").glob("*/gold.json"))
 GOLDEN = Path(__file__).parent / "golden" / "neglect-cp.md"
@@ -50,9 +51,14 @@ def _squash(text: str) -> str:
     return " ".join(normalise_text(text).split())
 
 
+def redacted_audit(pack: Path) -> Audit:
+    """The audit as drafting sees it: personal data already replaced."""
+    return redact_audit(load_audit([pack / "notes.txt"]), redactor_for(Settings()))
+
+
 @pytest.mark.parametrize("pack", EXAMPLES, ids=lambda p: p.name)
 def test_sources_are_real_statements(pack: Path, drafts: dict[str, Briefing]) -> None:
-    audit = load_audit([pack / "notes.txt"])
+    audit = redacted_audit(pack)
     records = {r.ordinal: _squash(r.source) for r in audit.records}
     for bullets in drafts[pack.name].sections.values():
         for bullet in bullets:
@@ -68,7 +74,7 @@ def test_every_finding_lands_in_exactly_one_bullet(
     from briefing_nlp.draft import _Memo
     from briefing_nlp.segment import split_statements
 
-    audit = load_audit([pack / "notes.txt"])
+    audit = redacted_audit(pack)
     statements = split_statements(audit, classifier.nlp, _Memo(classifier))
     labels = classifier.classify([s.text for s in statements], evidence=False)
     briefing = drafts[pack.name]

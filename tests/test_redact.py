@@ -69,8 +69,11 @@ def test_placeholders_are_consistent_and_link_first_names() -> None:
 
 
 def test_names_found_once_are_redacted_everywhere() -> None:
-    texts = ["Mum (Sarah) agreed the plan", "Sarah's views recorded; SARAH seen alone",
-             "sarah is a common word here"]
+    texts = [
+        "Mum (Sarah) agreed the plan",
+        "Sarah's views recorded; SARAH seen alone",
+        "sarah is a common word here",
+    ]
     results = PATTERNS.redact(texts)
     assert results[0].text == "Mum ([PERSON 1]) agreed the plan"
     assert results[1].text == "[PERSON 1]'s views recorded; [PERSON 1] seen alone"
@@ -82,16 +85,20 @@ def test_offsets_map_onto_the_redacted_text() -> None:
     assert result.text == "DOB [DATE], tel [PHONE] ok"
     assert result.map_start(0) == 0
     assert result.map_start(4) == 4 and result.map_end(14) == 10
-    assert result.text[result.map_start(32):] == " ok"
+    assert result.text[result.map_start(32) :] == " ok"
 
 
 def test_redacted_audit_keeps_statements_traceable() -> None:
-    audit = load_audit(["Rec 3 - CP - Kayleigh (15) & Mum (Sarah Price)\n"
-                        "- DOB 12/03/2004, NHS 999 417 2638\n- chronology out of date\n"])
+    audit = load_audit(
+        [
+            "Rec 3 - CP - Kayleigh (15) & Mum (Sarah Price)\n"
+            "- DOB 12/03/2004, NHS 999 417 2638\n- chronology out of date\n"
+        ]
+    )
     redacted = redact_audit(audit, PATTERNS)
     record = redacted.records[0]
     assert "Sarah" not in record.source and "12/03/2004" not in record.source
     assert record.label == record.source.split("\n")[0]
     for comment in record.comments:
-        assert record.source[comment.start:comment.end] == comment.text
+        assert record.source[comment.start : comment.end] == comment.text
     assert record.comments[-1].text == "chronology out of date"

@@ -257,7 +257,7 @@ def _wording_score(text: str, section: str) -> float:
     elif len(words) > 30:
         score -= 0.2
     if PLACEHOLDER_RE.search(text):
-        score -= 0.3
+        score -= 0.6  # a named child's finding is a poor general bullet
     if FRAGMENT_START_RE.match(text):
         score -= 0.4
     # Capitalised words mid-sentence are usually names or places: less general wording.

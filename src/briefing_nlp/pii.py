@@ -9,6 +9,7 @@ touches gold personal data; F2 weighs recall over precision, as leaks cost more.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -22,9 +23,10 @@ from typing import Any
 
 import spacy
 from spacy.training import Example
+from spacy.util import compile_infix_regex
 
 from briefing_nlp.errors import CorpusError
-from briefing_nlp.redact import Redactor
+from briefing_nlp.redact import COMMON_WORDS, Redactor
 from briefing_nlp.settings import Settings
 
 TYPES = ("PERSON", "DATE", "ID", "PHONE", "POSTCODE", "EMAIL", "ADDRESS", "ORG")
@@ -92,11 +94,18 @@ def load_pii_corpus(path: Path) -> list[PiiExample]:
 
 
 def train_ner(
-    examples: Sequence[PiiExample], out_dir: Path, seed: int = 13, epochs: int = 12
+    examples: Sequence[PiiExample],
+    out_dir: Path,
+    seed: int = 13,
+    epochs: int = 12,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Train a PERSON/ORG NER from a blank English pipeline and save it to `out_dir`."""
     spacy.util.fix_random_seed(seed)
     nlp = spacy.blank("en")
+    # Spreadsheet pastes join cells with ";" or "|" and no spaces: split there too.
+    infixes = [*nlp.Defaults.infixes, r"[;|]", r"(?<=\w)/(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     ner = nlp.add_pipe("ner")
     for label in NER_TYPES:
         ner.add_label(label)  # type: ignore[attr-defined]
@@ -115,7 +124,45 @@ def train_ner(
             nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
-    return {"epochs": epochs, "final_loss": round(losses.get("ner", 0.0), 2), "rows": len(data)}
+    write_common_words(out_dir / COMMON_WORDS, extra=vocabulary)
+    return {
+        "epochs": epochs,
+        "final_loss": round(float(losses.get("ner", 0.0)), 2),
+        "rows": len(data),
+    }
+
+
+COMMON_LOG_PROB = -17.0
+
+
+def write_common_words(path: Path, extra: frozenset[str] = frozenset()) -> int:
+    """Save the English words (from spacy-lookups-data word frequencies) that the
+    unfamiliar-word rule must not take for names, plus the corpus's own vocabulary."""
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    source = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(source, "rt", encoding="utf-8") as handle:
+        probabilities = json.load(handle)
+    words = {
+        w for w, p in probabilities.items() if p > COMMON_LOG_PROB and w.isalpha() and w.islower()
+    }
+    words |= extra
+    with gzip.GzipFile(path, "wb", mtime=0) as handle:  # mtime 0: same words, same bytes
+        handle.write("\n".join(sorted(words)).encode("utf-8"))
+    return len(words)
+
+
+def corpus_vocabulary(corpus_dir: Path) -> frozenset[str]:
+    """Words written in lower case in the statement corpus (practice vocabulary)."""
+    words: set[str] = set()
+    for file in Path(corpus_dir).rglob("*.jsonl"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text", "") if line.strip() else ""
+            words.update(w for w in re.findall(r"[a-z]{3,}", text))
+    return frozenset(words)
 
 
 def score_redaction(redactor: Redactor, examples: Sequence[PiiExample]) -> dict[str, Any]:
@@ -184,7 +231,12 @@ def train_pii(
     train = load_pii_corpus(corpus_dir / "train")
     test = load_pii_corpus(corpus_dir / "test")
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".ner-") as scratch:
-        facts = train_ner(train, Path(scratch) / "ner", seed=settings.random_state)
+        facts = train_ner(
+            train,
+            Path(scratch) / "ner",
+            seed=settings.random_state,
+            vocabulary=corpus_vocabulary(settings.corpus_dir),
+        )
         load_redactor.cache_clear()
         scores = score_redaction(load_redactor(Path(scratch) / "ner"), test)
         target = out_dir / "ner"

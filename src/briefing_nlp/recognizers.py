@@ -18,9 +18,10 @@ MONTHS = (
 STREET_TYPES = (
     r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Way|Grove|Drive|Dr|Court|Ct|Crescent|"
     r"Cres|Gardens|Gdns|Place|Pl|Terrace|Walk|Row|Hill|Park|View|Rise|Green|Square|Sq|"
-    r"Mews|Parade|Vale|Meadows?|Fields?|Heights|Estate|Lodge|House)"
+    r"Mews|Parade|Vale|Meadows?|Fields?|Heights|Estate|Lodge|House|Bank|Side|End|Wharf|Yard|"
+    r"Bridge|Wood|Croft|Chase|Dale|Gate|Leys|Nook|Brow|Crescent|Circle|Approach|Boulevard)"
 )
-NAME = r"[A-Z][a-zA-Z'’-]+(?:[- ][A-Z][a-zA-Z'’-]+)?"
+NAME = r"[A-ZÀ-Þ][\w'’-]+(?:[- ][A-ZÀ-Þ][\w'’-]+)?"
 RELATIONS = (
     r"(?:mum|mother|mam|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|"
     r"grandfather|uncle|aunt|auntie|sister|brother|sibling|partner|boyfriend|girlfriend|"
@@ -28,7 +29,16 @@ RELATIONS = (
     r"husband|wife|ex-partner|father of baby|fob|sw|tm|iro|hv|pa|worker|teacher|"
     r"senco|dsl|midwife|gp|auditor|social worker|manager)"
 )
-ROLES_AFTER = r"(?:SW|TM|IRO|HV|PA|SM|DSL|SENCO|FNP|YOS|PSW|auditor|social worker|manager|mum|dad)"
+ROLES_AFTER = (
+    r"(?i:SW|TM|IRO|HV|PA|SM|DSL|SENCO|FNP|YOS|PSW|auditor|social worker|manager|mum|dad|"
+    r"mother|father|nan|gran|carer|stepmum|stepdad|partner|sister|brother|aunt|uncle|"
+    r"key worker|teacher|nurse|midwife)"
+)
+ORG_SUFFIX = (
+    r"(?:Primary(?: School)?|Academy|School|College|Surgery|Medical Centre|Medical Practice|"
+    r"Health Centre|Family Practice|Hospital|Nursery|Children's Centre|Pre-?school|Infants|"
+    r"Juniors|PRU|Short Breaks|Children's Home|Lodge|High School|Grammar|Sixth Form)"
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,11 @@ def _nhs(value: str, text: str, start: int) -> float | None:
     digits = re.sub(r"\D", "", value)
     if nhs_checksum_ok(digits):
         return 0.95
+    # Written 3-3-4 and not a phone number: the shape of an NHS number in notes.
+    if re.fullmatch(r"\d{3}[\s-]\d{3}[\s-]\d{4}", value) and not digits.startswith("0"):
+        return 0.6
     # A 10-digit number beside "NHS" is redacted even when mistyped.
-    if re.search(r"nhs", text[max(0, start - 20) : start], re.I):
+    if re.search(r"nhs", text[max(0, start - 30) : start], re.I):
         return 0.7
     return None
 
@@ -112,7 +125,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     _pattern(
         "POSTCODE",
-        re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"),
+        re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[A-Z]{2})\b"),
         0.95,
         "UK postcode pattern",
     ),
@@ -150,19 +163,47 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     _pattern(
         "ID",
-        re.compile(r"\b[A-Z]{1,4}[-/]\d{3,}(?:[-/][A-Z\d]+)*\b|\b\d{5,}[-/][A-Z]{2,}\b"),
+        re.compile(r"\b[A-Z]{1,4}[-/]\d{2,}(?:[-/][A-Z\d]+)*\b|\b\d{5,}[-/][A-Z]{2,}\b"),
         0.85,
         "reference-shaped code",
     ),
     _pattern("ID", re.compile(r"(?<![\d/.])\d{6,9}(?![\d/])"), 0.7, "long number"),
+    _pattern("ID", re.compile(r"\b[A-Z]{1,2}\d{6,}\b"), 0.8, "letter-prefixed reference"),
     _pattern(
         "ADDRESS",
         re.compile(
-            rf"\b(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+"
-            rf"(?:[A-Z][a-zA-Z'’]+\s+){{1,3}}{STREET_TYPES}\b"
+            rf"\b(?:(?:Flat|Apartment|Apt|Unit|Room|Pitch|Plot)\s+\d+[A-Za-z]?,?\s+)?"
+            rf"(?:[A-Z][a-zA-Z'’]+\s+(?:House|Court|Lodge|Mews|Buildings|Tower|Point),?\s+)?"
+            rf"\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-zA-Z'’]+\s+){{1,3}}{STREET_TYPES}\b"
         ),
         0.9,
         "house number and street",
+    ),
+    _pattern(
+        "ADDRESS",
+        re.compile(
+            r"\b\d{1,4}[A-Za-z]?\s+(?:Heol|Ffordd|Stryd|Lon|Maes|Rhodfa)(?:\s+[a-zA-Z'’]+){1,3}"
+        ),
+        0.85,
+        "Welsh street name",
+    ),
+    _pattern(
+        "ADDRESS",
+        re.compile(
+            r"\b(?:Flat|Apartment|Apt|Unit|Pitch|Plot)\s+\d+[A-Za-z]?,\s+[A-Z][a-zA-Z'’]+"
+            r"(?:\s+[A-Z][a-zA-Z'’]+){0,2}(?:,\s+\d{1,4}[A-Za-z]?(?:\s+[A-Z][a-zA-Z'’]+){1,3})?"
+        ),
+        0.85,
+        "flat or pitch and building",
+    ),
+    _pattern(
+        "ADDRESS",
+        re.compile(
+            r"\b\d{1,4}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+            r"(?=,?\s+(?:[A-Z][a-z]+,?\s+)?[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[A-Z]{2}\b)"
+        ),
+        0.8,
+        "house number and name before a postcode",
     ),
     _pattern(
         "PERSON",
@@ -198,6 +239,45 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
 )
 
 
+EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
+    _pattern(
+        "PERSON",
+        re.compile(rf"\b(?i:{RELATIONS}|key worker|stepmum|stepdad|named nurse)\s+({NAME})"),
+        0.75,
+        "name after a relationship or role word",
+        group=1,
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(r"(?<![\w-])[A-Z]-[A-Z](?:-[A-Z])?(?![\w-])"),
+        0.7,
+        "a child's initials (T-J)",
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(rf"\b({NAME})\s*\(\s*\d{{1,2}}\s*\)"),
+        0.85,
+        "name followed by an age in brackets",
+        group=1,
+    ),
+    _pattern(
+        "PERSON",
+        re.compile(
+            rf"\b({NAME}(?:,?\s+{NAME})?)\s*[-–,:]?\s*(?:DOB|D\.O\.B\.?|d\.o\.b\.?|born|b\.)\b"
+        ),
+        0.85,
+        "name before a date of birth",
+        group=1,
+    ),
+    _pattern(
+        "ORG",
+        re.compile(rf"\b(?:[A-Z][\w'’.-]+\s+){{1,4}}{ORG_SUFFIX}\b"),
+        0.8,
+        "name ending like a school, surgery or hospital",
+    ),
+)
+
+
 def find_patterns(text: str) -> list[Entity]:
     """Every pattern recognizer's matches in `text`."""
-    return [entity for recognise in RECOGNIZERS for entity in recognise(text)]
+    return [entity for recognise in RECOGNIZERS + EXTRA_RECOGNIZERS for entity in recognise(text)]

@@ -9,6 +9,7 @@ in memory only and is never written out.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,8 @@ from briefing_nlp.recognizers import Entity, find_patterns
 from briefing_nlp.settings import Settings
 
 NUMBERED = ("PERSON", "ORG")
+CAPITALISED_RE = re.compile(r"(?<![\w\[@./])[A-ZÀ-Þ][\w'’-]*[^\W\d_](?![\w@])")
+COMMON_WORDS = "common_words.txt.gz"
 PRIORITY = {
     "EMAIL": 8,
     "ID": 7,
@@ -34,10 +37,17 @@ PRIORITY = {
     "ORG": 3,
     "PERSON": 2,
 }
+# Abbreviations are practice terms when written in capitals ("MO clear"); "Mo" is a name.
+ABBREVIATIONS = frozenset(
+    """sw tm iro cin cp cla icpc rcpc plo sos hv fnp camhs mash lado ehcp pa yos dsl senco
+    ma mo dw gp psw cse cce nrm rhi mace ehc pep sgo dv da neet eet uasc sdq pip dla ehcna
+    pams marac idva dash mappa sil ha sen send asd adhd lac yjs pru eh taf fgc tac cafcass
+    aspire mbu ico epo pr sm hos asye nqsw ic ot slt salt bsl esol gcse ucas brp ni dbs
+    pnc strat rcpcs icpcs cins cps swt adcs dfe ofsted""".split()
+)
 # Practice vocabulary, roles and frameworks that are never personal data.
 ALLOW = frozenset(
-    """sw tm iro cin cp cla icpc rcpc plo sos hv fnp camhs mash lado ehcp pa yos dsl senco
-    ma mo dw gp psw cse cce nrm rhi mace ehc pep sgo dv da iro's sw's tm's hv's
+    """iro's sw's tm's hv's
     mum dad nan gran grandad grandma mother father baby carer carers auditor worker
     signs of safety graded care profile gcp gcp2 brilliant basics talking mats makaton pecs
     ofsted home office children's services team manager social worker health visitor
@@ -45,7 +55,7 @@ ALLOW = frozenset(
     monday tuesday wednesday thursday friday saturday sunday christmas easter eid ramadan
     diwali january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec action actions record case audit
-    voice chronology genogram supervision care plan""".split()
+    voice chronology genogram supervision care plan mr mrs ms miss mx dr sir madam""".split()
 ) | {
     "signs of safety",
     "graded care profile",
@@ -134,11 +144,40 @@ class Redactor:
         allow: frozenset[str] = ALLOW,
         extra: Language | None = None,
         batch_size: int = 256,
+        common_words: frozenset[str] = frozenset(),
     ) -> None:
         self.ner = ner
         self.allow = allow
         self.extra = extra
         self.batch_size = batch_size
+        self.common_words = common_words
+
+    def _unfamiliar_words(self, text: str) -> list[Entity]:
+        """Capitalised words that are not English words: in notes, nearly always names.
+
+        The word list (about 76,000 common English words plus the corpus vocabulary) ships
+        with the NER model; a name that is also a word ("Grace") is left to the model.
+        """
+        out = []
+        for match in CAPITALISED_RE.finditer(text):
+            word = re.sub(r"['’]s$", "", match.group(0))
+            parts = [p for p in re.split(r"['’-]", word.lower()) if p]
+            if word.isupper() and len(word) <= 5:
+                continue  # short capitals are abbreviations
+            if not parts or word.lower() in self.allow or word.lower() in ABBREVIATIONS:
+                continue
+            if any(len(p) > 2 and p not in self.common_words for p in parts):
+                out.append(
+                    Entity(
+                        match.start(),
+                        match.start() + len(word),
+                        "PERSON",
+                        word,
+                        0.55,
+                        "capitalised word that is not an English word",
+                    )
+                )
+        return out
 
     def find(self, texts: Sequence[str]) -> list[list[Entity]]:
         """Entities in each text, overlaps resolved, allow-listed terms dropped, and names
@@ -161,15 +200,23 @@ class Redactor:
                                 f"{kind} named-entity model",
                             )
                         )
+        if self.common_words:
+            for index, text in enumerate(texts):
+                found[index].extend(self._unfamiliar_words(text))
         found = [[e for e in entities if self._keep(e)] for entities in found]
         found = _propagate(texts, found)
         return [_resolve(text, entities) for text, entities in zip(texts, found, strict=True)]
 
     def _keep(self, entity: Entity) -> bool:
-        value = _name_key(entity.text.strip(" .,;:()"))
+        raw = entity.text.strip(" .,;:()")
+        value = _name_key(raw)
         if not value or value in self.allow:
             return False
-        if entity.type in NUMBERED and all(part in self.allow for part in value.split()):
+        if value in ABBREVIATIONS and (raw.isupper() or raw.islower()):
+            return False
+        if entity.type in NUMBERED and all(
+            part in self.allow or part in ABBREVIATIONS for part in value.split()
+        ):
             return False
         return not (entity.type == "PERSON" and len(value) < 2)
 
@@ -206,7 +253,7 @@ def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Ent
                 parts = value.split()
                 if entity.type == "PERSON" and len(parts) > 1:
                     for part in parts:
-                        if len(part) > 2 and part.lower() not in ALLOW:
+                        if len(part) > 2 and part.lower() not in ALLOW | ABBREVIATIONS:
                             names.setdefault(part, "PERSON")
     if not names:
         return found
@@ -243,8 +290,12 @@ def _resolve(text: str, entities: list[Entity]) -> list[Entity]:
     for entity in sorted(entities, key=lambda e: (e.start, -(e.end - e.start))):
         if merged and entity.start < merged[-1].end:
             last = merged[-1]
-            keep = last if (last.end - last.start, PRIORITY[last.type]) >= (
-                entity.end - entity.start, PRIORITY[entity.type]) else entity
+            keep = (
+                last
+                if (last.end - last.start, PRIORITY[last.type])
+                >= (entity.end - entity.start, PRIORITY[entity.type])
+                else entity
+            )
             start, end = last.start, max(last.end, entity.end)
             merged[-1] = replace(keep, start=start, end=end, text=text[start:end])
             continue
@@ -328,6 +379,10 @@ def load_redactor(
             f"{ner_dir}: redaction model does not match meta.json (altered or corrupt); "
             "restore it or run `briefing-nlp train --pii`"
         )
+    common: frozenset[str] = frozenset()
+    if ner_dir is not None and (Path(ner_dir) / COMMON_WORDS).is_file():
+        with gzip.open(Path(ner_dir) / COMMON_WORDS, "rt", encoding="utf-8") as handle:
+            common = frozenset(handle.read().split())
     if ner_dir is not None and (Path(ner_dir) / "config.cfg").is_file():
         try:
             ner = spacy.load(ner_dir)
@@ -344,4 +399,4 @@ def load_redactor(
                 f"spaCy pipeline {extra_model!r} is not installed; install it yourself or unset "
                 "pii_spacy_model (nothing is downloaded)"
             ) from None
-    return Redactor(ner, allow=allow, extra=extra)
+    return Redactor(ner, allow=allow, extra=extra, common_words=common)

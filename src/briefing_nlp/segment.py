@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from briefing_nlp.classify import Classification
 from briefing_nlp.ingest import Audit
@@ -80,8 +81,8 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
     sentences: list[tuple[int, bool, list[tuple[int, int]]]] = []
     docs = nlp.pipe((c.text for _, c in comments), disable=["lemmatizer"])
     for (record, comment), doc in zip(comments, docs, strict=True):
-        for sentence in doc.sents:
-            start, end = _trim(comment.text, sentence.start_char, sentence.end_char)
+        for sentence_start, sentence_end in _sentence_spans(doc):
+            start, end = _trim(comment.text, sentence_start, sentence_end)
             if start < end:
                 span = (comment.start + start, comment.start + end)
                 sentences.append((record, comment.header, [span]))
@@ -114,6 +115,19 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         for record, header, chunks in sentences
         for s, e in chunks
     ]
+
+
+def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence character spans, with an opening bracket moved to the sentence it opens.
+
+    The sentencizer keeps punctuation after a full stop with the sentence before, so
+    "... mum. [ADDRESS]" would split inside the placeholder.
+    """
+    bounds = [s.start_char for s in doc.sents] + [len(doc.text)]
+    for index in range(1, len(bounds) - 1):
+        while bounds[index] > bounds[index - 1] and doc.text[bounds[index] - 1] in "[(":
+            bounds[index] -= 1
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
