@@ -104,3 +104,24 @@ def test_messages_are_one_line(model_copy: Path) -> None:
     with pytest.raises(ModelError) as info:
         load(model_copy)
     assert "\n" not in str(info.value)
+
+
+def test_altered_redaction_model_is_refused(model_copy: Path) -> None:
+    from briefing_nlp.redact import load_redactor, redactor_for
+    from briefing_nlp.settings import Settings
+
+    config = model_copy / "ner" / "config.cfg"
+    config.write_text(config.read_text() + "\n# edited\n")
+    load_redactor.cache_clear()
+    with pytest.raises(ModelError, match=r"ner: redaction model does not match meta.json"):
+        redactor_for(Settings(model_dir=model_copy))
+
+
+def test_missing_redaction_model_is_refused(model_copy: Path) -> None:
+    from briefing_nlp.redact import load_redactor, redactor_for
+    from briefing_nlp.settings import Settings
+
+    shutil.rmtree(model_copy / "ner")
+    load_redactor.cache_clear()
+    with pytest.raises(ModelError, match=r"redaction model missing"):
+        redactor_for(Settings(model_dir=model_copy))

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from briefing_nlp.cli import app
 from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.cli import app
 from briefing_nlp.corpus import load_corpus
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.evaluate import report
@@ -108,7 +108,10 @@ def test_classification_quality_holds_on_redacted_text(classifier: StatementClas
     assert hidden["themes"]["micro_f1"] >= plain["themes"]["micro_f1"] - 0.01
 
 
-NOTE = "Audit 1 - CIN\n- Mum (Sarah Okafor) DOB 12/03/1990, tel 07700 900412\n- chronology out of date\n"
+NOTE = (
+    "Audit 1 - CIN\n- Mum (Sarah Okafor) DOB 12/03/1990, tel 07700 900412\n"
+    "- chronology out of date\n"
+)
 
 
 def _inputs(tmp_path: Path) -> list[Path]:

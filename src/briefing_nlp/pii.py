@@ -104,8 +104,8 @@ def train_ner(
     spacy.util.fix_random_seed(seed)
     nlp = spacy.blank("en")
     # Spreadsheet pastes join cells with ";" or "|" and no spaces: split there too.
-    infixes = [*nlp.Defaults.infixes, r"[;|]", r"(?<=\w)/(?=[A-Za-z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    infixes = [*list(nlp.Defaults.infixes or []), r"[;|]", r"(?<=\w)/(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
     ner = nlp.add_pipe("ner")
     for label in NER_TYPES:
         ner.add_label(label)  # type: ignore[attr-defined]

@@ -342,8 +342,14 @@ def _first_line(text: str) -> str:
 
 def redactor_for(settings: Settings) -> Redactor:
     """The redactor the settings ask for (NER from the model folder, allow-list extended)."""
+    from briefing_nlp.artifacts import META, read_meta
+
+    model_dir = Path(settings.model_dir)
+    expected = ""
+    if (model_dir / META).is_file():
+        expected = read_meta(model_dir).get("artifacts", {}).get("ner", "")
     return load_redactor(
-        Path(settings.model_dir) / "ner", settings.pii_spacy_model, settings.allow_list_path
+        model_dir / "ner", settings.pii_spacy_model, settings.allow_list_path, expected
     )
 
 
@@ -388,7 +394,8 @@ def load_redactor(
             ner = spacy.load(ner_dir)
         except (OSError, ValueError) as exc:
             raise ModelError(
-                f"{ner_dir}: NER model unreadable ({exc}); run `briefing-nlp train --pii`"
+                f"{ner_dir}: NER model unreadable ({str(exc).strip().splitlines()[0]}); "
+                "run `briefing-nlp train --pii`"
             ) from None
     extra = None
     if extra_model:
