@@ -258,7 +258,20 @@ def test_draft_each_reports_a_bad_file_and_drafts_the_rest(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "b.txt: empty" in result.stderr
     assert "drafted 2 of 3" in result.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["a.md", "c.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.md", "c.md", "summary.json"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["total"] == 3 and len(summary["drafted"]) == 2
+    assert summary["failed"][0]["file"].endswith("b.txt")
+    assert "empty" in summary["failed"][0]["error"]
+
+    # Two worker processes draft the same briefings.
+    parallel = tmp_path / "parallel"
+    result = runner.invoke(
+        app, ["draft", str(folder), "--each", "--out-dir", str(parallel), "--workers", "2"]
+    )
+    assert result.exit_code == 1 and "drafted 2 of 3" in result.stdout
+    for name in ("a.md", "c.md"):
+        assert (parallel / name).read_text() == (out / name).read_text()
 
 
 def test_feedback_export_help_and_readme() -> None:

@@ -1,19 +1,28 @@
-"""Draft one briefing per notes file (`draft --each`), reporting failures without stopping."""
+"""Draft one briefing per notes file (`draft --each`), reporting failures without stopping.
+
+With `workers > 1`, worker processes each load the models once and take whole files
+(spaCy's own `n_process` was measured slower for these light pipelines). A summary of
+what was drafted and what failed is written beside the briefings as `summary.json`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
-from briefing_nlp.errors import BriefingError
+from briefing_nlp.errors import BriefingError, InputError
 from briefing_nlp.render import render_briefing
 from briefing_nlp.settings import Settings
-from briefing_nlp.statements_io import write_bytes_atomic
+from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
 
 SUFFIXES = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}
+SUMMARY = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,61 @@ class BatchSummary:
     failed: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class _Job:
+    source: Path
+    target: Path
+    fmt: str
+    evidence: bool
+    template_dir: Path | None
+    columns: dict[str, str]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(settings: Settings) -> None:
+    _WORKER["settings"] = settings
+    _WORKER["classifier"] = StatementClassifier.load(settings.model_dir)
+
+
+def _run(job: _Job) -> tuple[str, str]:
+    """Draft one file; returns (target, "") or (source, one-line reason)."""
+    settings = _WORKER["settings"]
+    classifier = _WORKER["classifier"]
+    assert isinstance(settings, Settings) and isinstance(classifier, StatementClassifier)
+    try:
+        briefing = draft_briefing(
+            [job.source], columns=job.columns, settings=settings, classifier=classifier
+        )
+        content = render_briefing(
+            briefing, job.fmt, evidence=job.evidence, template_dir=job.template_dir
+        )
+        write_bytes_atomic(job.target, content if isinstance(content, bytes) else content.encode())
+    except BriefingError as exc:
+        return str(job.source), str(exc)
+    return str(job.target), ""
+
+
+def note_files(notes: Sequence[Path]) -> list[Path]:
+    """The files to draft: given files, and the files directly inside given folders.
+
+    Raises:
+        InputError: a path does not exist.
+    """
+    files: list[Path] = []
+    for path in map(Path, notes):
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: not found; give notes files or folders of them")
+    return files
+
+
 def draft_each(
     notes: Sequence[Path],
     out_dir: Path,
@@ -34,38 +98,54 @@ def draft_each(
     evidence: bool = False,
     template_dir: Path | None = None,
     columns: dict[str, str] | None = None,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BatchSummary:
-    """Draft every notes file (folders are expanded) into `out_dir`, one briefing each.
+    """Draft every notes file into `out_dir`, one briefing each.
 
     A file that cannot be drafted is listed in `failed` with its one-line reason; the
-    others are still drafted.
+    others are still drafted. `progress(done, total)` is called after each file.
     """
-    files = [
-        f
-        for path in notes
-        for f in (
-            sorted(p for p in Path(path).iterdir() if p.is_file())
-            if Path(path).is_dir()
-            else [Path(path)]
-        )
-    ]
+    files = note_files(notes)
     out_dir.mkdir(parents=True, exist_ok=True)
-    classifier = StatementClassifier.load(settings.model_dir)
-    drafted: list[Path] = []
-    failed: list[tuple[str, str]] = []
     stems = [f.stem for f in files]
+    jobs = []
     for file in files:
         # Files named alike in different folders ("a/notes.txt", "b/notes.txt") keep apart.
         stem = f"{file.parent.name}-{file.stem}" if stems.count(file.stem) > 1 else file.stem
-        target = out_dir / (stem + SUFFIXES[fmt])
-        try:
-            briefing = draft_briefing(
-                [file], columns=columns, settings=settings, classifier=classifier
-            )
-            content = render_briefing(briefing, fmt, evidence=evidence, template_dir=template_dir)
-            write_bytes_atomic(target, content if isinstance(content, bytes) else content.encode())
-        except BriefingError as exc:
-            failed.append((str(file), str(exc)))
-            continue
-        drafted.append(target)
-    return BatchSummary(total=len(files), drafted=tuple(drafted), failed=tuple(failed))
+        jobs.append(
+            _Job(file, out_dir / (stem + SUFFIXES[fmt]), fmt, evidence, template_dir, columns or {})
+        )
+    drafted: list[Path] = []
+    failed: list[tuple[str, str]] = []
+    for done, (name, problem) in enumerate(_results(jobs, settings, workers), start=1):
+        if problem:
+            failed.append((name, problem))
+        else:
+            drafted.append(Path(name))
+        if progress:
+            progress(done, len(jobs))
+    summary = BatchSummary(total=len(files), drafted=tuple(drafted), failed=tuple(failed))
+    write_atomic(
+        out_dir / SUMMARY,
+        json.dumps(
+            {
+                "total": summary.total,
+                "drafted": [str(p) for p in summary.drafted],
+                "failed": [{"file": f, "error": e} for f, e in summary.failed],
+            },
+            indent=2,
+        )
+        + "\n",
+    )
+    return summary
+
+
+def _results(jobs: list[_Job], settings: Settings, workers: int) -> Iterator[tuple[str, str]]:
+    workers = max(1, min(workers, os.cpu_count() or 1, len(jobs) or 1))
+    if workers == 1:
+        _start_worker(settings)
+        yield from map(_run, jobs)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,)) as pool:
+        yield from pool.map(_run, jobs, chunksize=max(1, len(jobs) // (workers * 8)))

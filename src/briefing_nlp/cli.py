@@ -196,6 +196,9 @@ def draft(
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Keep personal data in the output (not advised).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(help="With --each: worker processes (each loads the models once).")
+    ] = 1,
 ) -> None:
     """Draft a six-step 'Learning from Audits' briefing from auditors' notes."""
     from briefing_nlp.batch import draft_each
@@ -211,20 +214,36 @@ def draft(
     if each:
         if out_dir is None:
             raise typer.BadParameter("--each needs --out-dir FOLDER")
-        summary = run(
-            lambda: draft_each(
-                notes,
-                out_dir,
-                (format or DraftFormat.md).value,
-                settings=settings,
-                evidence=evidence,
-                template_dir=template_dir,
-                columns=columns,
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Drafting", total=None)
+            summary = run(
+                lambda: draft_each(
+                    notes,
+                    out_dir,
+                    (format or DraftFormat.md).value,
+                    settings=settings,
+                    evidence=evidence,
+                    template_dir=template_dir,
+                    columns=columns,
+                    workers=workers,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
             )
-        )
         for name, problem in summary.failed:
             typer.echo(f"error: {name}: {problem}", err=True)
-        typer.echo(f"drafted {len(summary.drafted)} of {summary.total} -> {out_dir}")
+        typer.echo(
+            f"drafted {len(summary.drafted)} of {summary.total} -> {out_dir} "
+            f"(summary in {out_dir / 'summary.json'})"
+        )
         if summary.failed:
             raise typer.Exit(1)
         return
