@@ -94,6 +94,7 @@ def main() -> None:
         )
 
     draft_rows = bench_drafts(classifier, 20 if args.quick else 1_000)
+    grouping_rows = bench_grouping(classifier, (1_000, 10_000) if args.quick else (10_000, 100_000))
 
     lines = [
         "# Benchmarks",
@@ -131,6 +132,10 @@ def main() -> None:
         "",
         *draft_rows,
         "",
+        "## Grouping at scale (synthetic audits, `briefing_nlp.synthetic`)",
+        "",
+        *grouping_rows,
+        "",
     ]
     report = "\n".join(lines)
     print(report)
@@ -164,6 +169,42 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
         f"**{cold:.2f} s**",
         f"- `draft --each` over {audits:,} audits (10–15 records each, one process): "
         f"{each:.1f} s, **{len(summary.drafted) / each:.1f} drafts/s**",
+    ]
+
+
+def bench_grouping(classifier: StatementClassifier, sizes: tuple[int, int]) -> list[str]:
+    """Grouping time at two sizes and the growth exponent between them."""
+    import math
+    import resource
+
+    from briefing_nlp.group import group_findings
+    from briefing_nlp.segment import Statement
+    from briefing_nlp.synthetic import corpus_statements
+
+    pool = corpus_statements(PROJECT_ROOT / "corpora" / "statements" / "train")
+    settings = Settings()
+    times = []
+    rows = ["| statements | classify (s) | group (s) |", "|---|---|---|"]
+    for n in sizes:
+        texts = sized(pool, n)
+        statements = [Statement(i % (n // 7 + 1) + 1, t, 0, len(t)) for i, t in enumerate(texts)]
+        started = time.perf_counter()
+        labels, matrix = classifier.classify_with_vectors(texts, evidence=False)
+        classified = time.perf_counter() - started
+        vectors = classifier.wording_vectors(matrix)
+        started = time.perf_counter()
+        group_findings(statements, labels, vectors, settings)
+        grouped = time.perf_counter() - started
+        times.append(grouped)
+        rows.append(f"| {n:,} | {classified:.1f} | {grouped:.1f} |")
+    exponent = math.log(times[1] / times[0]) / math.log(sizes[1] / sizes[0])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        *rows,
+        "",
+        f"- growth exponent of grouping time from {sizes[0]:,} to {sizes[1]:,} statements: "
+        f"**{exponent:.2f}** (1 is linear, 2 quadratic)",
+        f"- peak memory of the whole benchmark process: **{peak_mb:,.0f} MB**",
     ]
 
 

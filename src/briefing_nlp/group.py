@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
 from briefing_nlp.classify import Classification
@@ -28,6 +29,7 @@ from briefing_nlp.settings import Settings
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 MIN_FINDING_WORDS = 2
+COMPONENT_CHUNK = 2000
 # Wording that opens like this continues another clause: a poor bullet on its own.
 FRAGMENT_START_RE = re.compile(
     r"^(?:and|but|or|so|also|then|mostly|which|though|although|as|it|this|that|these|"
@@ -82,7 +84,12 @@ def group_findings(
             unplaced.append(statements[index])
             continue
         by_section.setdefault(classification.section, []).append(index)
-    for section, indices in by_section.items():
+    blocks = [
+        (section, block)
+        for section, indices in by_section.items()
+        for block in _blocks(indices, classifications, vectors, settings)
+    ]
+    for section, indices in blocks:
         similarity = _similarity(vectors, themes, indices, settings.text_weight)
         similarity = _with_grades(similarity, indices, classifications)
         labels = _cluster(similarity, settings.similarity_threshold)
@@ -105,6 +112,59 @@ def group_findings(
             findings.append(_finding(section, members, similarity, positions))
     findings.sort(key=lambda f: (-len(f.support), -f.confidence, f.representative))
     return findings, unplaced
+
+
+def _blocks(
+    indices: list[int],
+    classifications: Sequence[Classification],
+    vectors: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    settings: Settings,
+) -> list[list[int]]:
+    """Sets of statements small enough to compare pairwise (at most `exact_grouping_limit`).
+
+    An audit's section fits in one set, so grouping is exact. Larger sections (a year of
+    audits drafted as one) are split by main theme, then by connected components of the
+    sparse graph of near-identical wording, so cost grows close to linearly, not with n².
+    """
+    limit = settings.exact_grouping_limit
+    if len(indices) <= limit:
+        return [indices]
+    by_theme: dict[str, list[int]] = {}
+    for index in indices:
+        by_theme.setdefault(main_theme(classifications[index]), []).append(index)
+    out: list[list[int]] = []
+    for members in by_theme.values():
+        if len(members) <= limit:
+            out.append(members)
+            continue
+        for component in _components(members, vectors[1], settings.similarity_threshold):
+            out.extend(component[i : i + limit] for i in range(0, len(component), limit))
+    return out
+
+
+def _components(members: list[int], chars: sparse.csr_matrix, threshold: float) -> list[list[int]]:
+    """Connected components of statements whose wording is at least `threshold` similar,
+    from sparse products taken a block of rows at a time (bounded memory)."""
+    rows = chars[members]
+    edges_from: list[np.ndarray] = []
+    edges_to: list[np.ndarray] = []
+    for start in range(0, len(members), COMPONENT_CHUNK):
+        product = (rows[start : start + COMPONENT_CHUNK] @ rows.T).tocoo()
+        keep = product.data >= threshold
+        edges_from.append(product.row[keep] + start)
+        edges_to.append(product.col[keep])
+    graph = sparse.coo_matrix(
+        (
+            np.ones(sum(len(e) for e in edges_from)),
+            (np.concatenate(edges_from), np.concatenate(edges_to)),
+        ),
+        shape=(len(members), len(members)),
+    )
+    count, labels = connected_components(graph, directed=False)
+    components: list[list[int]] = [[] for _ in range(count)]
+    for position, label in enumerate(labels):
+        components[label].append(members[position])
+    return components
 
 
 def _similarity(

@@ -81,6 +81,13 @@ class Settings:
             "when at least this similar to it on average."
         },
     )
+    exact_grouping_limit: int = field(
+        default=1500,
+        metadata={
+            "help": "Sections with more statements than this are grouped in blocks (by theme, "
+            "then by similar wording) so large batches stay fast."
+        },
+    )
     co_support_min_similarity: float = field(
         default=0.4,
         metadata={
