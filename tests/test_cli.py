@@ -294,3 +294,13 @@ def test_feedback_export_without_a_database(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1 and "no review database here" in result.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    from dataclasses import fields
+
+    from briefing_nlp.settings import Settings
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [f.name for f in fields(Settings) if f"`{f.name}`" not in readme]
+    assert not missing, missing
