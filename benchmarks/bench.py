@@ -149,7 +149,7 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
     in_process = best_of(5, lambda: draft_briefing([AUDIT], classifier=classifier))
     plain = replace(Settings(), redact=False)
     unredacted = best_of(5, lambda: draft_briefing([AUDIT], settings=plain, classifier=classifier))
-    command = [sys.executable, "-m", "briefing_nlp.cli", "draft", str(AUDIT)]
+    command = [sys.executable, "-m", "briefing_nlp", "draft", str(AUDIT)]
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "briefing.md"
         cold = best_of(3, lambda: subprocess.run([*command, "-o", str(out)], check=True))

@@ -23,7 +23,7 @@ CLASSIFY_KEYS = {"id", "text", "section", "section_scores", "themes", "theme_sco
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The installed entry point in a real process, as users and other tools run it."""
     return subprocess.run(
-        [sys.executable, "-m", "briefing_nlp.cli", *args],
+        [sys.executable, "-m", "briefing_nlp", *args],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,

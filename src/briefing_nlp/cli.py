@@ -134,23 +134,6 @@ def classify(
         sys.stdout.write(content)
 
 
-class DraftFormat(StrEnum):
-    md = "md"
-    html = "html"
-    docx = "docx"
-    json = "json"
-
-
-SUFFIX_FORMATS = {
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".docx": "docx",
-    ".json": "json",
-}
-
-
 def _columns(values: list[str]) -> dict[str, str]:
     columns = {}
     for value in values:
@@ -161,120 +144,12 @@ def _columns(values: list[str]) -> dict[str, str]:
     return columns
 
 
-@app.command(
-    epilog="Example: briefing-nlp draft notes.txt --title 'Young parents audit' -o briefing.docx"
-)
-def draft(
-    notes: Annotated[
-        list[Path], typer.Argument(help="Notes files (.txt .md .csv .xlsx .docx); one audit.")
-    ],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here; the suffix sets the format.")
-    ] = None,
-    format: Annotated[
-        DraftFormat | None, typer.Option("--format", help="md (default), html, docx or json.")
-    ] = None,
-    title: Annotated[str | None, typer.Option(help="Title of the audit (section 1).")] = None,
-    date: Annotated[str | None, typer.Option(help="Date completed (section 1).")] = None,
-    context: Annotated[str | None, typer.Option(help="Context / reason (section 2).")] = None,
-    evidence: Annotated[
-        bool, typer.Option(help="Add an appendix of each bullet's source statements.")
-    ] = False,
-    template_dir: Annotated[
-        Path | None, typer.Option(help="Folder of your own briefing.md.j2 / briefing.html.j2.")
-    ] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(help="Spreadsheet column for a role, e.g. --column comment=Finding."),
-    ] = None,
-    each: Annotated[
-        bool, typer.Option(help="Draft one briefing per notes file into --out-dir.")
-    ] = False,
-    out_dir: Annotated[
-        Path | None, typer.Option(help="Folder for --each briefings (created if missing).")
-    ] = None,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep personal data in the output (not advised).")
-    ] = False,
-    workers: Annotated[
-        int, typer.Option(help="With --each: worker processes (each loads the models once).")
-    ] = 1,
-) -> None:
-    """Draft a six-step 'Learning from Audits' briefing from auditors' notes."""
-    from briefing_nlp.batch import draft_each
-    from briefing_nlp.draft import draft_briefing
-    from briefing_nlp.render import render_briefing
-    from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
-
-    columns = _columns(column or [])
-    settings = _settings()
-    if no_redact:
-        _warn_unredacted()
-        settings = settings.with_overrides(redact=False)
-    if each:
-        if out_dir is None:
-            raise typer.BadParameter("--each needs --out-dir FOLDER")
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("Drafting", total=None)
-            summary = run(
-                lambda: draft_each(
-                    notes,
-                    out_dir,
-                    (format or DraftFormat.md).value,
-                    settings=settings,
-                    evidence=evidence,
-                    template_dir=template_dir,
-                    columns=columns,
-                    workers=workers,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
-            )
-        for name, problem in summary.failed:
-            typer.echo(f"error: {name}: {problem}", err=True)
-        typer.echo(
-            f"drafted {len(summary.drafted)} of {summary.total} -> {out_dir} "
-            f"(summary in {out_dir / 'summary.json'})"
-        )
-        if summary.failed:
-            raise typer.Exit(1)
-        return
-    fmt = (
-        format.value
-        if format
-        else SUFFIX_FORMATS.get(output.suffix.lower(), "")
-        if output
-        else "md"
+def _warn_unredacted() -> None:
+    typer.echo(
+        "warning: --no-redact keeps names, dates of birth and other personal data in the "
+        "output; do not share it",
+        err=True,
     )
-    if not fmt:
-        raise typer.BadParameter(
-            f"cannot tell the format from {output}; use .md .html .docx .json or --format"
-        )
-    if fmt == "docx" and output is None:
-        raise typer.BadParameter("a Word document needs -o FILE.docx")
-    briefing = run(
-        lambda: draft_briefing(
-            notes, title=title, date=date, context=context, columns=columns, settings=settings
-        )
-    )
-    content = run(
-        lambda: render_briefing(briefing, fmt, evidence=evidence, template_dir=template_dir)
-    )
-    if output is None:
-        assert isinstance(content, str)
-        sys.stdout.write(content)
-    elif isinstance(content, bytes):
-        run(lambda: write_bytes_atomic(output, content))
-    else:
-        run(lambda: write_atomic(output, content))
 
 
 @app.command(epilog="Example: briefing-nlp train --corpus my-team-corpus/ --out models/")
@@ -421,117 +296,11 @@ def _print_report(result: dict[str, Any]) -> None:
     out.print(table)
 
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-def _warn_unredacted() -> None:
-    typer.echo(
-        "warning: --no-redact keeps names, dates of birth and other personal data in the "
-        "output; do not share it",
-        err=True,
-    )
-
-
-class RedactFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-@app.command(epilog="Example: briefing-nlp redact notes.docx --format json > entities.json")
-def redact(
-    file: Annotated[Path, typer.Argument(help="Notes file (.txt .md .csv .xlsx .docx).")],
-    format: Annotated[
-        RedactFormat, typer.Option("--format", help="text (default) or json with entities.")
-    ] = RedactFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(help="Spreadsheet column for a role, e.g. --column comment=Finding."),
-    ] = None,
-) -> None:
-    """Replace personal data in notes with placeholders ([PERSON 1], [DATE], [ID], ...)."""
-    from briefing_nlp.ingest import extract_text
-    from briefing_nlp.redact import redactor_for
-    from briefing_nlp.statements_io import write_atomic
-
-    text = run(lambda: extract_text(file, _columns(column or [])))
-    result = run(lambda: redactor_for(_settings()).redact([text]))[0]
-    if format is RedactFormat.json:
-        content = (
-            json.dumps(
-                {
-                    "text": result.text,
-                    "entities": [
-                        {"start": e.start, "end": e.end, "type": e.type, "text": e.text}
-                        for e in result.entities
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
-        )
-    else:
-        content = result.text
-    if output:
-        run(lambda: write_atomic(output, content))
-    else:
-        sys.stdout.write(content)
-
-
-@app.command(epilog="Example: briefing-nlp serve --port 8000 --db ~/audits/review.sqlite3")
-def serve(
-    host: Annotated[
-        str, typer.Option(help="Address to listen on (this computer only by default).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    db: Annotated[
-        Path | None, typer.Option(help="Review database (default: a per-user data file).")
-    ] = None,
-    upload_limit_mb: Annotated[float, typer.Option(help="Largest upload accepted, in MB.")] = 20,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep personal data in drafts (not advised).")
-    ] = False,
-) -> None:
-    """Start the review web app: paste notes, review and edit the draft, export to Word."""
-    import uvicorn
-
-    from briefing_nlp.web.app import create_app
-
-    settings = _settings()
-    if no_redact:
-        _warn_unredacted()
-        settings = settings.with_overrides(redact=False)
-    if host not in LOOPBACK:
-        typer.echo(
-            f"warning: listening on {host}: other computers can reach the app, and audit notes "
-            "are confidential; use 127.0.0.1 unless the network is trusted",
-            err=True,
-        )
-    application = run(lambda: create_app(settings, db, upload_limit_mb))
-    typer.echo(f"briefing-nlp review app: http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
-
-
-feedback_app = typer.Typer(help="Reviewers' corrections as training data.", no_args_is_help=True)
-app.add_typer(feedback_app, name="feedback")
-
-
-@feedback_app.command("export", epilog="Example: briefing-nlp feedback export -o corrections.jsonl")
-def feedback_export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write.")],
-    db: Annotated[
-        Path | None, typer.Option(help="Review database (default: the per-user data file).")
-    ] = None,
-) -> None:
-    """Write reviewers' corrections as labelled statements in the corpus format."""
-    from briefing_nlp.feedback import export_feedback
-
-    count = run(lambda: export_feedback(db, output, _settings()))
-    typer.echo(f"wrote {count} labelled statements to {output}")
-
+# Commands defined in their own modules register themselves on `app` when imported.
+from briefing_nlp import cli_notes, cli_review  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    # Run through the package so the commands in cli_notes and cli_review are registered.
+    import runpy
+
+    runpy.run_module("briefing_nlp", run_name="__main__")

@@ -1,0 +1,64 @@
+"""`serve` and `feedback export`: the review app and the corrections it collects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefing_nlp.cli import _settings, _warn_unredacted, app, run
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@app.command(epilog="Example: briefing-nlp serve --port 8000 --db ~/audits/review.sqlite3")
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (this computer only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: Annotated[
+        Path | None, typer.Option(help="Review database (default: a per-user data file).")
+    ] = None,
+    upload_limit_mb: Annotated[float, typer.Option(help="Largest upload accepted, in MB.")] = 20,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep personal data in drafts (not advised).")
+    ] = False,
+) -> None:
+    """Start the review web app: paste notes, review and edit the draft, export to Word."""
+    import uvicorn
+
+    from briefing_nlp.web.app import create_app
+
+    settings = _settings()
+    if no_redact:
+        _warn_unredacted()
+        settings = settings.with_overrides(redact=False)
+    if host not in LOOPBACK:
+        typer.echo(
+            f"warning: listening on {host}: other computers can reach the app, and audit notes "
+            "are confidential; use 127.0.0.1 unless the network is trusted",
+            err=True,
+        )
+    application = run(lambda: create_app(settings, db, upload_limit_mb))
+    typer.echo(f"briefing-nlp review app: http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+feedback_app = typer.Typer(help="Reviewers' corrections as training data.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export", epilog="Example: briefing-nlp feedback export -o corrections.jsonl")
+def feedback_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write.")],
+    db: Annotated[
+        Path | None, typer.Option(help="Review database (default: the per-user data file).")
+    ] = None,
+) -> None:
+    """Write reviewers' corrections as labelled statements in the corpus format."""
+    from briefing_nlp.feedback import export_feedback
+
+    count = run(lambda: export_feedback(db, output, _settings()))
+    typer.echo(f"wrote {count} labelled statements to {output}")
