@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test check lint format train evaluate bench serve clean
+.PHONY: setup run test check lint format train evaluate bench bench-quick serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ evaluate: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/scale.py
+
+bench-quick: setup
+	$(BIN)/python benchmarks/scale.py --quick
 
 serve: setup
 	$(BIN)/briefing-nlp serve
