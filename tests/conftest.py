@@ -50,3 +50,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture()
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def primary_placements(briefing: object) -> list[tuple[int, int]]:
+    """(record, start) of every statement placed as a bullet's own source."""
+    return [
+        (s.record, s.start)
+        for bullets in briefing.sections.values()  # type: ignore[attr-defined]
+        for b in bullets
+        for s in b.sources
+        if s.primary
+    ]

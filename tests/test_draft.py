@@ -16,6 +16,7 @@ from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.render import render_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
+from tests.conftest import primary_placements
 
 EXAMPLES = sorted(p.parent for p in (PROJECT_ROOT / "examples").glob("*/gold.json"))
 GOLDEN = Path(__file__).parent / "golden" / "neglect-cp.md"
@@ -78,13 +79,7 @@ def test_every_finding_lands_in_exactly_one_bullet(
     statements = split_statements(audit, classifier.nlp, _Memo(classifier))
     labels = classifier.classify([s.text for s in statements], evidence=False)
     briefing = drafts[pack.name]
-    placed = [
-        (s.record, s.start)
-        for bullets in briefing.sections.values()
-        for b in bullets
-        for s in b.sources
-        if s.primary
-    ]
+    placed = primary_placements(briefing)
     unplaced = {(s.record, s.start) for s in briefing.unplaced}
     for statement, label in zip(statements, labels, strict=True):
         key = (statement.record, statement.start)

@@ -8,7 +8,7 @@ from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import Settings
 from briefing_nlp.synthetic import corpus_statements, synthetic_notes
-from tests.conftest import CORPUS_DIR
+from tests.conftest import CORPUS_DIR, primary_placements
 
 
 def test_blocked_grouping_places_every_statement_once(classifier: StatementClassifier) -> None:
@@ -16,13 +16,7 @@ def test_blocked_grouping_places_every_statement_once(classifier: StatementClass
     settings = replace(Settings(), exact_grouping_limit=200)  # force the blocked path
     briefing = draft_briefing([notes], settings=settings, classifier=classifier)
     total = len(briefing.records)
-    placed = [
-        (s.record, s.start)
-        for bullets in briefing.sections.values()
-        for b in bullets
-        for s in b.sources
-        if s.primary
-    ]
+    placed = primary_placements(briefing)
     assert len(placed) == len(set(placed))
     assert total > 300
     for bullets in briefing.sections.values():

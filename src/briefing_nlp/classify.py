@@ -117,6 +117,11 @@ class StatementClassifier:
         )
         self._threshold_vector = np.array([self.thresholds[t] for t in self.themes])
 
+    @property
+    def feature_count(self) -> int:
+        """Width of the feature rows that `classify_with_vectors` returns."""
+        return len(self._names)
+
     @classmethod
     def load(cls, model_dir: Path) -> StatementClassifier:
         """Load a model folder written by `briefing-nlp train`.
@@ -155,7 +160,7 @@ class StatementClassifier:
             if not isinstance(text, str):
                 raise InputError(f"statement {number}: text must be a string, got {text!r}")
         if not texts:
-            return [], sparse.csr_matrix((0, len(self._names)))
+            return [], sparse.csr_matrix((0, self.feature_count))
         features = extract_features(self.nlp, texts, self.batch_size)
         matrix = sparse.csr_matrix(
             self.vectorizer.transform(frame(features.analysed, features.raw))

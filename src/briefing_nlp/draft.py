@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from scipy import sparse
+
 from briefing_nlp.classify import Classification, StatementClassifier
 from briefing_nlp.compose import Briefing, compose_briefing
 from briefing_nlp.group import group_findings
@@ -20,18 +22,29 @@ from briefing_nlp.taxonomy import load_taxonomy
 
 
 class _Memo:
-    """Classify each distinct text once across segmentation's trial splits."""
+    """Classify each distinct text once: segmentation's trial splits and the final
+    statements share the work (most statements are a trial part already)."""
 
     def __init__(self, classifier: StatementClassifier) -> None:
         self.classifier = classifier
         self.seen: dict[str, Classification] = {}
+        self.rows: dict[str, sparse.csr_matrix] = {}
 
     def __call__(self, texts: Sequence[str]) -> list[Classification]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
         if missing:
-            results = self.classifier.classify(missing, evidence=False)
-            self.seen.update(zip(missing, results, strict=True))
+            results, matrix = self.classifier.classify_with_vectors(missing, evidence=False)
+            for index, (text, result) in enumerate(zip(missing, results, strict=True)):
+                self.seen[text] = result
+                self.rows[text] = matrix[index]
         return [self.seen[t] for t in texts]
+
+    def with_vectors(self, texts: Sequence[str]) -> tuple[list[Classification], sparse.csr_matrix]:
+        """Classifications and feature rows for `texts`, classifying only new ones."""
+        labels = self(texts)
+        if not texts:
+            return labels, sparse.csr_matrix((0, self.classifier.feature_count))
+        return labels, sparse.vstack([self.rows[t] for t in texts], format="csr")
 
 
 def draft_briefing(
@@ -65,10 +78,9 @@ def draft_briefing(
         # placeholders only.
         audit = redact_audit(audit, redactor_for(settings))
     classifier = classifier or StatementClassifier.load(settings.model_dir)
-    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
-    classifications, vectors = classifier.classify_with_vectors(
-        [s.text for s in statements], evidence=True
-    )
+    memo = _Memo(classifier)
+    statements = split_statements(audit, classifier.nlp, memo)
+    classifications, vectors = memo.with_vectors([s.text for s in statements])
     findings, unplaced = group_findings(
         statements, classifications, classifier.wording_vectors(vectors), settings
     )
