@@ -166,7 +166,10 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
         started = time.perf_counter()
         summary = draft_each([notes], Path(scratch) / "out", "md", settings=Settings())
         each = time.perf_counter() - started
+    web = bench_web()
     return [
+        f"- review app, paste of the 14-record audit to the rendered review page (POST, "
+        f"redirect, GET; models loaded): **{web:.3f} s**",
         f"- 14-record audit (`examples/neglect-cp`), models loaded: **{in_process:.3f} s** "
         f"with redaction, {unredacted:.3f} s without (redaction adds "
         f"**{100 * (in_process / unredacted - 1):.0f}%**)",
@@ -175,6 +178,25 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
         f"- `draft --each` over {audits:,} audits (10–15 records each, one process): "
         f"{each:.1f} s, **{len(summary.drafted) / each:.1f} drafts/s**",
     ]
+
+
+def bench_web() -> float:
+    """Best of three: paste notes into the review app until the review page is rendered."""
+    from fastapi.testclient import TestClient
+
+    from briefing_nlp.web.app import create_app
+
+    notes = AUDIT.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as scratch:
+        client = TestClient(create_app(db_path=Path(scratch) / "bench.sqlite3"))
+        origin = {"Origin": "http://testserver"}
+
+        def paste() -> None:
+            response = client.post("/drafts", data={"notes": notes}, headers=origin)
+            assert response.status_code == 200 and "What&#39;s working well?" in response.text
+
+        paste()  # warm: the first request loads the models
+        return best_of(3, paste)
 
 
 def bench_grouping(classifier: StatementClassifier, sizes: tuple[int, int]) -> list[str]:
