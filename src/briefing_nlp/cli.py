@@ -38,6 +38,18 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+# Options several commands share, declared once.
+StdoutOrFile = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+]
+ColumnOverrides = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="ROLE=HEADER", help="Spreadsheet column for a role, e.g. --column comment=Finding."
+    ),
+]
+
+
 class _State:
     settings: Settings | None = None
 
@@ -101,9 +113,7 @@ def classify(
     format: Annotated[
         ClassifyFormat, typer.Option("--format", help="jsonl (default) or a table to read.")
     ] = ClassifyFormat.jsonl,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
+    output: StdoutOrFile = None,
     evidence: Annotated[
         bool, typer.Option(help="Add the top contributing terms of each label.")
     ] = False,

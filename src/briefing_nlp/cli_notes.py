@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from briefing_nlp.cli import _columns, _settings, _warn_unredacted, app, err, run
+from briefing_nlp.cli import (
+    ColumnOverrides,
+    StdoutOrFile,
+    _columns,
+    _settings,
+    _warn_unredacted,
+    app,
+    err,
+    run,
+)
 
 
 class DraftFormat(StrEnum):
@@ -52,10 +61,7 @@ def draft(
     template_dir: Annotated[
         Path | None, typer.Option(help="Folder of your own briefing.md.j2 / briefing.html.j2.")
     ] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(help="Spreadsheet column for a role, e.g. --column comment=Finding."),
-    ] = None,
+    column: ColumnOverrides = None,
     each: Annotated[
         bool, typer.Option(help="Draft one briefing per notes file into --out-dir.")
     ] = False,
@@ -157,13 +163,8 @@ def redact(
     format: Annotated[
         RedactFormat, typer.Option("--format", help="text (default) or json with entities.")
     ] = RedactFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(help="Spreadsheet column for a role, e.g. --column comment=Finding."),
-    ] = None,
+    output: StdoutOrFile = None,
+    column: ColumnOverrides = None,
 ) -> None:
     """Replace personal data in notes with placeholders ([PERSON 1], [DATE], [ID], ...)."""
     from briefing_nlp.ingest import extract_text
