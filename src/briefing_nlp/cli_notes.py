@@ -171,7 +171,11 @@ def redact(
     from briefing_nlp.redact import redactor_for
     from briefing_nlp.statements_io import write_atomic
 
-    text = run(lambda: extract_text(file, _columns(column or [])))
+    text = run(
+        lambda: extract_text(
+            file, _columns(column or []), int(_settings().max_input_mb * 1024 * 1024)
+        )
+    )
     result = run(lambda: redactor_for(_settings()).redact([text]))[0]
     if format is RedactFormat.json:
         content = (

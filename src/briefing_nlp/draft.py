@@ -14,7 +14,7 @@ from scipy import sparse
 from briefing_nlp.classify import Classification, StatementClassifier
 from briefing_nlp.compose import Briefing, compose_briefing
 from briefing_nlp.group import group_findings
-from briefing_nlp.ingest import load_audit
+from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
@@ -72,7 +72,14 @@ def draft_briefing(
     """
     settings = settings or Settings()
     taxonomy = load_taxonomy(settings.taxonomy_path)
-    audit = load_audit(notes, title=title, date=date, context=context, columns=columns)
+    audit = load_audit(
+        notes,
+        title=title,
+        date=date,
+        context=context,
+        columns=columns,
+        max_bytes=int(settings.max_input_mb * MB),
+    )
     if settings.redact:
         # Before anything else sees the text: statements, bullets and stores hold
         # placeholders only.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing_nlp.errors import InputError
@@ -19,6 +19,9 @@ from briefing_nlp.errors import InputError
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SUPPORTED = (*TEXT_SUFFIXES, *TABLE_SUFFIXES, ".docx")
+MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * MB
+MAX_COMMENT_CHARS = 5000
 
 HEADER_RE = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*)?"
@@ -128,6 +131,7 @@ def load_audit(
     date: str | None = None,
     context: str | None = None,
     columns: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Audit:
     """Read one audit from files and/or pasted text (a `str` that is not a path).
 
@@ -157,6 +161,7 @@ def load_audit(
                     f"{source}: unsupported file type {suffix or '(none)'}; "
                     f"use {', '.join(SUPPORTED)}"
                 )
+            check_size(source.stat().st_size, name, max_bytes)
             found_front: dict[str, str] = {}
             if suffix in TABLE_SUFFIXES:
                 found = read_table(source, columns or {})
@@ -166,6 +171,7 @@ def load_audit(
                 found, found_front = parse_notes(decode_bytes(source.read_bytes(), name), name)
         else:
             name = "pasted text"
+            check_size(len(source.encode("utf-8", errors="replace")), name, max_bytes)
             found, found_front = parse_notes(source, name)
         names.append(name)
         for key, value in found_front.items():
@@ -174,6 +180,7 @@ def load_audit(
         records.extend(_renumber(r, offset + i + 1) for i, r in enumerate(found))
     if not any(r.comments for r in records):
         raise InputError(f"{', '.join(names)}: no audit comments found; check the file has notes")
+    records = [replace(r, comments=_split_long(r.source, r.comments)) for r in records]
     return Audit(
         title=title if title is not None else front.get("title", ""),
         date=date if date is not None else front.get("date", ""),
@@ -181,6 +188,49 @@ def load_audit(
         records=tuple(records),
         sources=tuple(names),
     )
+
+
+def check_size(size: int, name: str, max_bytes: int) -> None:
+    """Refuse notes over the size limit before reading them into memory.
+
+    Raises:
+        InputError: the notes are larger than `max_bytes`.
+    """
+    if size > max_bytes:
+        raise InputError(
+            f"{name}: {size / MB:.1f} MB is over the {max_bytes / MB:g} MB limit for one audit; "
+            "split the notes into several files (draft --each) or raise max_input_mb"
+        )
+
+
+def _split_long(source: str, comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
+    """Cut comments longer than MAX_COMMENT_CHARS at sentence ends (else spaces).
+
+    Auditors write comments of a few hundred characters; a megabyte on one line is a
+    pasted document, and cutting it keeps every later stage within its limits while each
+    piece still points at its place in the source.
+    """
+    if all(c.end - c.start <= MAX_COMMENT_CHARS for c in comments):
+        return comments
+    pieces: list[Comment] = []
+    for comment in comments:
+        start = comment.start
+        while comment.end - start > MAX_COMMENT_CHARS:
+            window = source[start : start + MAX_COMMENT_CHARS]
+            cut = max(window.rfind(mark) for mark in (". ", "; ", "! ", "? "))
+            cut = cut + 1 if cut > 0 else window.rfind(" ")
+            cut = cut if cut > 0 else MAX_COMMENT_CHARS
+            piece = source[start : start + cut]
+            if piece.strip():
+                pieces.append(replace(comment, text=piece, start=start, end=start + cut))
+            start += cut
+            while start < comment.end and source[start] == " ":
+                start += 1
+        if start < comment.end:
+            pieces.append(
+                replace(comment, text=source[start : comment.end], start=start, end=comment.end)
+            )
+    return tuple(pieces)
 
 
 def _renumber(record: AuditRecord, ordinal: int) -> AuditRecord:
@@ -293,7 +343,9 @@ def _make_record(lines: list[str], ordinal: int, with_header: bool) -> AuditReco
     return AuditRecord(ordinal=ordinal, label=label, source=source, comments=tuple(comments))
 
 
-def extract_text(path: Path, columns: dict[str, str] | None = None) -> str:
+def extract_text(
+    path: Path, columns: dict[str, str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> str:
     """The notes in a file as one normalised text, as `redact` shows them.
 
     Text files keep their layout; Word documents give their lines; spreadsheets give each
@@ -312,6 +364,7 @@ def extract_text(path: Path, columns: dict[str, str] | None = None) -> str:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"
         )
+    check_size(path.stat().st_size, str(path), max_bytes)
     if suffix in TABLE_SUFFIXES:
         records = read_table(path, columns or {})
         return "\n\n".join(f"{r.label}\n{r.source}" for r in records) + "\n"

@@ -115,30 +115,52 @@ def map_columns(headers: list[str], overrides: dict[str, str], name: str) -> dic
 def read_table(path: Path, overrides: dict[str, str]) -> list[AuditRecord]:
     """Records from a CSV or XLSX export, grouped by the record column in order of appearance.
 
+    Every sheet of a workbook that has a comment column is read (a cover sheet or an
+    empty sheet is skipped); a record id that appears on several sheets is one record.
+
     Raises:
-        InputError: unreadable, no header row, or no comment column.
+        InputError: unreadable, no header row, or no sheet with a comment column.
     """
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    if path.suffix.lower() == ".xlsx":
+        sheets = _xlsx_sheets(path)
+    else:
+        sheets = [("", _csv_rows(path))]
+    tables: list[tuple[dict[str, int], list[list[str]], int]] = []
+    refused: InputError | None = None
+    for sheet, rows in sheets:
+        rows = [r for r in rows if any(cell.strip() for cell in r)]
+        if not rows:
+            continue
+        label = f"{path} (sheet {sheet!r})" if len(sheets) > 1 else str(path)
+        try:
+            tables.append((map_columns(rows[0], overrides, label), rows[1:], len(rows[0])))
+        except InputError as exc:
+            refused = refused or exc
+    if not tables:
+        if refused is not None:
+            raise refused
         raise InputError(f"{path}: the spreadsheet is empty; export the audit comments into it")
-    headers, body = rows[0], rows[1:]
-    columns = map_columns(headers, overrides, str(path))
-    groups: dict[str, list[list[str]]] = {}
-    for number, row in enumerate(body, start=1):
-        row = row + [""] * (len(headers) - len(row))
-        key = row[columns["record"]].strip() if "record" in columns else ""
-        groups.setdefault(key or f"row {number}", []).append(row)
-    records = []
-    for ordinal, (key, group) in enumerate(groups.items(), start=1):
-        records.append(_table_record(ordinal, key, group, columns))
+    groups: dict[str, list[dict[str, str]]] = {}
+    number = 0
+    for columns, body, width in tables:
+        for row in body:
+            number += 1
+            row = row + [""] * (width - len(row))  # ragged rows: missing cells are empty
+            cells = {role: row[index] for role, index in columns.items()}
+            key = cells.get("record", "").strip()
+            groups.setdefault(key or f"row {number}", []).append(cells)
+    with_record = any("record" in columns for columns, _, _ in tables)
+    records = [
+        _table_record(ordinal, key, group, with_record)
+        for ordinal, (key, group) in enumerate(groups.items(), start=1)
+    ]
     if not any(r.comments for r in records):
         raise InputError(f"{path}: the comment column is empty; check --column comment=HEADER")
     return records
 
 
 def _table_record(
-    ordinal: int, key: str, rows: list[list[str]], columns: dict[str, int]
+    ordinal: int, key: str, rows: list[dict[str, str]], with_record: bool
 ) -> AuditRecord:
     parts: list[str] = []
     comments: list[Comment] = []
@@ -146,23 +168,19 @@ def _table_record(
     position = 0
     for row in rows:
         for role in ("grade", "auditor"):
-            if role in columns and row[columns[role]].strip():
-                meta.setdefault(role, normalise_text(row[columns[role]]).strip())
-        text = " ".join(normalise_text(row[columns["comment"]]).split())
+            if row.get(role, "").strip():
+                meta.setdefault(role, normalise_text(row[role]).strip())
+        text = " ".join(normalise_text(row["comment"]).split())
         if not text:
             continue
-        question = (
-            " ".join(normalise_text(row[columns["question"]]).split())
-            if "question" in columns
-            else ""
-        )
+        question = " ".join(normalise_text(row.get("question", "")).split())
         if question and len(text.split()) <= SHORT_ANSWER_WORDS:
             text = f"{question} - {text}"  # "Yes" alone says nothing without its question
         parts.append(text)
         comments.append(Comment(text, position, position + len(text), question=question))
         position += len(text) + 1
     label = key if not key.startswith("row ") else f"Record {ordinal}"
-    if "record" in columns and not key.startswith("row "):
+    if with_record and not key.startswith("row "):
         label = key if not key.isdigit() else f"Record {key}"
     if meta.get("grade"):
         # A grade column becomes a comment too, so it is summarised like "Graded good".
@@ -184,28 +202,54 @@ def _csv_rows(path: Path) -> list[list[str]]:
         raise InputError(f"{path}: not readable as CSV ({exc}); re-export it as CSV") from None
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name, rows as text) for every worksheet; merged cells repeat their value."""
     import openpyxl
 
+    _refuse_encrypted(path, "Excel workbook", ".xlsx")
     try:
         # data_only: formulas give their cached values, never executed or shown as code.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # Not read_only: merged ranges are only known to a fully loaded sheet.
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(
             f"{path}: not a readable Excel workbook ({type(exc).__name__}); "
             "open it in Excel and save it again as .xlsx"
         ) from None
+    sheets = []
     try:
         for sheet in book.worksheets:
             rows = [
                 ["" if cell is None else str(cell) for cell in row]
                 for row in sheet.iter_rows(values_only=True)
             ]
-            if any(any(c.strip() for c in r) for r in rows):
-                return rows  # the first sheet with content holds the export
-        return []
+            first_row, first_col = sheet.min_row, sheet.min_column
+            for merged in sheet.merged_cells.ranges:
+                value = sheet.cell(merged.min_row, merged.min_col).value
+                for r in range(merged.min_row, merged.max_row + 1):
+                    for c in range(merged.min_col, merged.max_col + 1):
+                        rows[r - first_row][c - first_col] = "" if value is None else str(value)
+            sheets.append((sheet.title, rows))
     finally:
         book.close()
+    return sheets
+
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _refuse_encrypted(path: Path, kind: str, suffix: str) -> None:
+    """Office files saved with a password are OLE containers, not zip packages."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(OLE_MAGIC))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
+    if head == OLE_MAGIC:
+        raise InputError(
+            f"{path}: is password-protected or an old-format {kind}; remove the password "
+            f"and save it again as {suffix}"
+        )
 
 
 def read_docx_lines(path: Path) -> list[str]:
@@ -217,6 +261,7 @@ def read_docx_lines(path: Path) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _refuse_encrypted(path, "Word document", ".docx")
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -76,7 +76,7 @@ def render_briefing(
     if fmt not in ("md", "html"):
         raise TemplateError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     name = f"briefing.{fmt}.j2"
-    environment = _environment(template_dir)
+    environment = _environment(template_dir, fmt)
     try:
         template = environment.get_template(name)
         return template.render(**_context(briefing, evidence))
@@ -89,7 +89,18 @@ def render_briefing(
         raise TemplateError(f"{name}: {exc.message}; check the names the template uses") from None
 
 
-def _environment(template_dir: Path | None) -> jinja2.Environment:
+def records_audited(count: int) -> str:
+    """ "1 record audited", "14 records audited"."""
+    return f"{count} record{'s' if count != 1 else ''} audited"
+
+
+def _markdown_safe(value: object) -> object:
+    """Notes are text, never markup: "<" is escaped so a Markdown viewer cannot run a
+    pasted <script> or render an <img>; the backslash is invisible once rendered."""
+    return value.replace("<", "\\<") if isinstance(value, str) else value
+
+
+def _environment(template_dir: Path | None, fmt: str = "html") -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not Path(template_dir).is_dir():
@@ -103,6 +114,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_markdown_safe if fmt == "md" else None,
     )
 
 
@@ -113,6 +125,7 @@ def _context(briefing: Briefing, evidence: bool) -> dict[str, Any]:
         "briefing": briefing,
         "sections": [(s, briefing.sections.get(s, ())) for s in BRIEFING_SECTIONS],
         "record_count": len(briefing.records),
+        "records_audited": records_audited(len(briefing.records)),
         "grade_summary": briefing.grade_summary,
         "evidence": evidence,
     }
@@ -131,7 +144,7 @@ def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
     document.add_heading(HEADINGS["context"], level=1)
     if briefing.context:
         document.add_paragraph(briefing.context)
-    document.add_paragraph(f"{len(briefing.records)} records audited.")
+    document.add_paragraph(f"{records_audited(len(briefing.records))}.")
     if briefing.grade_summary:
         document.add_paragraph(f"Grades: {briefing.grade_summary}.")
     for section in BRIEFING_SECTIONS:

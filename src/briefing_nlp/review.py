@@ -27,19 +27,22 @@ def apply_edit(
     Raises:
         InputError: the edit names an unknown kind, bullet, section or theme.
     """
-    store.draft(draft_id)  # raises if the draft does not exist
-    kind = edit.get("kind")
-    if kind == "undo":
-        _replay(store, draft_id, undo=True)
-    elif kind == "redo":
-        _replay(store, draft_id, undo=False)
-    elif kind in HANDLERS:
-        _record(store, draft_id, str(kind), edit, themes)
-    else:
-        raise InputError(
-            f"unknown edit kind {kind!r}; use one of {', '.join([*HANDLERS, 'undo', 'redo'])}"
-        )
-    return store.draft(draft_id)
+    with store.lock:
+        seen = edit.get("base_revision")
+        stale = isinstance(seen, int) and seen != store.revision(draft_id)  # raises if no draft
+        kind = edit.get("kind")
+        if kind == "undo":
+            _replay(store, draft_id, undo=True)
+        elif kind == "redo":
+            _replay(store, draft_id, undo=False)
+        elif kind in HANDLERS:
+            _record(store, draft_id, str(kind), edit, themes)
+        else:
+            raise InputError(
+                f"unknown edit kind {kind!r}; use one of {', '.join([*HANDLERS, 'undo', 'redo'])}"
+            )
+        # Last write wins; a tab that edited an older copy learns it was out of date.
+        return {**store.draft(draft_id), "stale": stale}
 
 
 def _record(
@@ -63,6 +66,7 @@ def _record(
             "UPDATE edits SET before = ?, after = ? WHERE id = ?",
             (json.dumps(before), json.dumps(after), edit_id),
         )
+        store.bump_revision(db, draft_id)
         # A new edit ends the redo chain, as in any editor.
         db.execute("DELETE FROM edits WHERE draft_id = ? AND undone = 1", (draft_id,))
 
@@ -80,6 +84,7 @@ def _replay(store: Store, draft_id: int, undo: bool) -> None:
         for bullet_id, snap in snapshots.items():
             store._restore(db, int(bullet_id), snap)
         db.execute("UPDATE edits SET undone = ? WHERE id = ?", (1 if undo else 0, row["id"]))
+        store.bump_revision(db, draft_id)
         db.execute(
             "UPDATE feedback SET withdrawn = ? WHERE edit_id = ?", (1 if undo else 0, row["id"])
         )

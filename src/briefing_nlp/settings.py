@@ -88,6 +88,13 @@ class Settings:
             "then by similar wording) so large batches stay fast."
         },
     )
+    max_input_mb: float = field(
+        default=20.0,
+        metadata={
+            "help": "Largest notes (per file or paste) one audit may have, in MB; larger "
+            "inputs are refused with advice to split them."
+        },
+    )
     co_support_min_similarity: float = field(
         default=0.4,
         metadata={

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,8 +56,35 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sources_by_bullet ON sources(bullet_id);
     CREATE INDEX edits_by_draft ON edits(draft_id);
     """,
+    # 2: a revision per draft, so a tab editing an old copy of the draft is told to reload.
+    """
+    ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    """,
 )
+BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "accepted", "rejected")
+
+
+def _writable(path: Path) -> bool:
+    """False for a file marked read-only, even for a user (root) who could write it anyway."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & stat.S_IWUSR)
+
+
+def database_problem(exc: sqlite3.Error) -> str:
+    """A sqlite error as a sentence a reviewer can act on."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            "the review database is locked by another program (another review app or a "
+            "backup?); close it and try again"
+        )
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"not a usable review database ({text}); move the file aside or choose another --db"
+        )
+    if "readonly" in text or "read-only" in text:
+        return "the review database is read-only; make it writable or choose another --db"
+    return f"cannot use the review database ({text}); check the --db path and its permissions"
 
 
 def default_db_path() -> Path:
@@ -87,20 +116,25 @@ class Store:
     def __init__(self, path: Path, prevalence_scale: str) -> None:
         self.path = Path(path)
         self.scale = parse_scale(prevalence_scale)
+        # One connection shared by the app's threads: the lock keeps each transaction
+        # (and each multi-query read) whole.
+        self._lock = threading.RLock()
+        if self.path.exists() and not _writable(self.path):
+            raise InputError(
+                f"{self.path}: the review database is read-only; make it writable "
+                f"(chmod u+w) or choose another --db"
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.row_factory = sqlite3.Row
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
         except sqlite3.Error as exc:
-            raise InputError(
-                f"{self.path}: cannot open the review database ({exc}); check the --db path "
-                "and its permissions"
-            ) from None
+            raise InputError(f"{self.path}: {database_problem(exc)}") from None
 
     def close(self) -> None:
         self._db.close()
@@ -119,13 +153,41 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent view across several queries (no other thread's write in between)."""
+        with self._lock:
+            if self._db.in_transaction:
+                yield self._db
+                return
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            finally:
+                self._db.execute("COMMIT")
+
+    def bump_revision(self, db: sqlite3.Connection, draft_id: int) -> None:
+        """Inside an edit's transaction: the draft has changed."""
+        db.execute("UPDATE drafts SET revision = revision + 1 WHERE id = ?", (draft_id,))
+
+    def revision(self, draft_id: int) -> int:
+        """How many changes the draft has had; raises InputError if there is no such draft."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT revision FROM drafts WHERE id = ?", (draft_id,)
+            ).fetchone()
+        if row is None:
+            raise InputError(f"draft {draft_id} not found; it may have been deleted")
+        return int(row["revision"])
 
     # --- drafts -------------------------------------------------------------------
 
@@ -178,11 +240,12 @@ class Store:
         return int(draft_id)
 
     def list_drafts(self) -> list[DraftSummary]:
-        rows = self._db.execute(
-            "SELECT d.id, d.title, d.date, d.created_at, "
-            "(SELECT COUNT(*) FROM bullets b WHERE b.draft_id = d.id AND b.deleted = 0) AS n "
-            "FROM drafts d ORDER BY d.id DESC"
-        ).fetchall()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.id, d.title, d.date, d.created_at, "
+                "(SELECT COUNT(*) FROM bullets b WHERE b.draft_id = d.id AND b.deleted = 0) AS n "
+                "FROM drafts d ORDER BY d.id DESC"
+            ).fetchall()
         return [DraftSummary(r["id"], r["title"], r["date"], r["created_at"], r["n"]) for r in rows]
 
     def draft(self, draft_id: int) -> dict[str, Any]:
@@ -191,6 +254,10 @@ class Store:
         Raises:
             InputError: no draft has this id.
         """
+        with self.reading():
+            return self._draft(draft_id)
+
+    def _draft(self, draft_id: int) -> dict[str, Any]:
         row = self._db.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         if row is None:
             raise InputError(f"draft {draft_id} not found; it may have been deleted")
@@ -227,6 +294,7 @@ class Store:
                     "SELECT record, text FROM unplaced WHERE draft_id = ?", (draft_id,)
                 )
             ],
+            "revision": row["revision"],
             "can_undo": bool(edits["done"]),
             "can_redo": bool(edits["undone"]),
         }
@@ -344,8 +412,17 @@ class Store:
                 "reason": r["reason"],
                 "draft_id": r["draft_id"],
             }
-            for r in self._db.execute(query + " ORDER BY id")
+            for r in self._read(query + " ORDER BY id")
         ]
+
+    def _read(self, query: str, *args: object) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(query, args).fetchall()
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held for a whole edit (its checks, transaction and the state it returns)."""
+        return self._lock
 
 
 def _wording(text: str, fallback: str) -> str:

@@ -9,6 +9,7 @@ origin are refused.
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from briefing_nlp.ingest import SUPPORTED
 from briefing_nlp.render import HEADINGS, render_briefing
 from briefing_nlp.review import apply_edit
 from briefing_nlp.settings import Settings
-from briefing_nlp.store import Store, default_db_path, to_briefing
+from briefing_nlp.store import Store, database_problem, default_db_path, to_briefing
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
 
 HERE = Path(__file__).parent
@@ -78,6 +79,15 @@ def create_app(
     app.add_middleware(SameOriginOnly)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store = store
+
+    @app.exception_handler(sqlite3.Error)
+    async def database_error(request: Request, exc: sqlite3.Error) -> Response:
+        # Busy, locked or damaged storage: say so and keep the reviewer's work in the
+        # page (the edit was not acknowledged, so the page can send it again).
+        message = f"{database_problem(exc)}. Your last change was not saved."
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=503)
+        return page("error.html", 503, message=message)
 
     def classifier() -> StatementClassifier:
         return StatementClassifier.load(settings.model_dir)  # cached per process
@@ -161,6 +171,14 @@ def create_app(
         # Inside <script type="application/json">, "<" must not open a tag.
         initial = initial.replace("<", "\\u003c")
         return page("review.html", state=state, initial=initial, sections=BRIEFING_SECTIONS)
+
+    @app.get("/api/drafts/{draft_id}/revision")
+    def draft_revision(draft_id: int) -> JSONResponse:
+        """Polled by open review pages: a higher number means another tab changed it."""
+        try:
+            return JSONResponse({"revision": store.revision(draft_id)})
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
 
     @app.get("/api/drafts/{draft_id}")
     def draft_state(draft_id: int) -> JSONResponse:

@@ -30,20 +30,49 @@
     status.className = isError ? "error" : "saved";
   }
 
+  let inFlight = 0;  // edits sent and not yet answered
+
   async function send(edit) {
     say("Saving…");
+    inFlight += 1;
     try {
       const response = await fetch(`/api/drafts/${state.id}/edits`, {
-        method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(edit),
+        method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({...edit, base_revision: state.revision}),
       });
       const body = await response.json();
       if (!response.ok) { say(body.error || "Could not save that change", true); return; }
       state = body;
+      document.getElementById("reload-notice").hidden = true;
       render();
-      say("Saved");
+      say(body.stale ? "Saved. This draft had also been changed in another tab: you now see the latest version."
+                     : "Saved");
     } catch (error) {
       say("Could not reach the app: your change was not saved", true);
+    } finally {
+      inFlight -= 1;
     }
+  }
+
+  // Two tabs on one draft: the last write wins per bullet, and the tab that did not
+  // make it is told to reload rather than go on editing an old copy.
+  async function checkRevision() {
+    if (inFlight || document.hidden) return;
+    try {
+      const response = await fetch(`/api/drafts/${state.id}/revision`);
+      if (!response.ok) return;
+      const {revision} = await response.json();
+      if (revision !== state.revision && !inFlight) document.getElementById("reload-notice").hidden = false;
+    } catch (error) { /* the app may be restarting; try again on the next tick */ }
+  }
+
+  async function reload() {
+    const response = await fetch(`/api/drafts/${state.id}`);
+    if (!response.ok) { say("Could not load the latest version", true); return; }
+    state = await response.json();
+    document.getElementById("reload-notice").hidden = true;
+    render();
+    say("Showing the latest version");
   }
 
   function allBullets() {
@@ -140,7 +169,7 @@
     }
     const grades = Object.entries(state.grades).map(([g, r]) => `${r.length} graded ${g}`).join("; ");
     document.getElementById("records-line").textContent =
-      `${state.records.length} records audited.` + (grades ? ` Grades: ${grades}.` : "");
+      `${state.records.length} record${state.records.length === 1 ? "" : "s"} audited.` + (grades ? ` Grades: ${grades}.` : "");
     const flagged = allBullets().filter((b) => b.confidence < 0.6 && b.status === "pending");
     const look = document.getElementById("look-first-list");
     look.replaceChildren(
@@ -185,6 +214,9 @@
     e.preventDefault();
   });
 
+  document.getElementById("reload").addEventListener("click", reload);
+  setInterval(checkRevision, 2000);
+  document.addEventListener("visibilitychange", checkRevision);
   document.getElementById("undo").addEventListener("click", () => send({kind: "undo"}));
   document.getElementById("redo").addEventListener("click", () => send({kind: "redo"}));
   document.getElementById("help-button").addEventListener("click", () => {
