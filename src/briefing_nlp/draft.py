@@ -7,18 +7,27 @@ classifier is loaded once per process.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from scipy import sparse
 
 from briefing_nlp.classify import Classification, StatementClassifier
 from briefing_nlp.compose import Briefing, compose_briefing
+from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
 from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
+
+GRADE_SECTIONS = {
+    "outstanding": "strength",
+    "good": "strength",
+    "requires improvement": "worry",
+    "inadequate": "worry",
+}
 
 
 class _Memo:
@@ -35,7 +44,7 @@ class _Memo:
         if missing:
             results, matrix = self.classifier.classify_with_vectors(missing, evidence=False)
             for index, (text, result) in enumerate(zip(missing, results, strict=True)):
-                self.seen[text] = result
+                self.seen[text] = _graded(result)
                 self.rows[text] = matrix[index]
         return [self.seen[t] for t in texts]
 
@@ -45,6 +54,16 @@ class _Memo:
         if not texts:
             return labels, sparse.csr_matrix((0, self.classifier.feature_count))
         return labels, sparse.vstack([self.rows[t] for t in texts], format="csr")
+
+
+def _graded(result: Classification) -> Classification:
+    """A recorded grade decides the section (the labelling guidelines' rule): good or
+    outstanding is a strength, requires improvement or inadequate a worry, whatever
+    else the line says ("Requires improvement - feedback given to SW")."""
+    section = GRADE_SECTIONS.get(grade_of(result.text))
+    if section is None or section == result.section:
+        return result
+    return replace(result, section=section)
 
 
 def draft_briefing(

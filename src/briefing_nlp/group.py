@@ -137,18 +137,30 @@ def _blocks(
         if len(members) <= limit:
             out.append(members)
             continue
-        for component in _components(members, vectors[1], settings.similarity_threshold):
+        texts = [classifications[i].text for i in members]
+        for component in _components(members, texts, vectors[1], settings.similarity_threshold):
             out.extend(component[i : i + limit] for i in range(0, len(component), limit))
     return out
 
 
-def _components(members: list[int], chars: sparse.csr_matrix, threshold: float) -> list[list[int]]:
+def _components(
+    members: list[int], texts: list[str], chars: sparse.csr_matrix, threshold: float
+) -> list[list[int]]:
     """Connected components of statements whose wording is at least `threshold` similar,
-    from sparse products taken a block of rows at a time (bounded memory)."""
-    rows = chars[members]
+    from sparse products taken a block of rows at a time (bounded memory).
+
+    Repeated wording is compared once: a thousand copies of one line (a pasted document,
+    a form's stock phrase) would otherwise make the product quadratic in the copies.
+    """
+    keys = [" ".join(t.lower().split()) for t in texts]
+    unique: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        unique.setdefault(key, position)
+    firsts = list(unique.values())
+    rows = chars[[members[p] for p in firsts]]
     edges_from: list[np.ndarray] = []
     edges_to: list[np.ndarray] = []
-    for start in range(0, len(members), COMPONENT_CHUNK):
+    for start in range(0, len(firsts), COMPONENT_CHUNK):
         product = (rows[start : start + COMPONENT_CHUNK] @ rows.T).tocoo()
         keep = product.data >= threshold
         edges_from.append(product.row[keep] + start)
@@ -158,12 +170,13 @@ def _components(members: list[int], chars: sparse.csr_matrix, threshold: float) 
             np.ones(sum(len(e) for e in edges_from)),
             (np.concatenate(edges_from), np.concatenate(edges_to)),
         ),
-        shape=(len(members), len(members)),
+        shape=(len(firsts), len(firsts)),
     )
     count, labels = connected_components(graph, directed=False)
+    label_of = {key: labels[number] for number, key in enumerate(unique)}
     components: list[list[int]] = [[] for _ in range(count)]
-    for position, label in enumerate(labels):
-        components[label].append(members[position])
+    for position, key in enumerate(keys):
+        components[label_of[key]].append(members[position])
     return components
 
 

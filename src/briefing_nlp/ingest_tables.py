@@ -121,10 +121,8 @@ def read_table(path: Path, overrides: dict[str, str]) -> list[AuditRecord]:
     Raises:
         InputError: unreadable, no header row, or no sheet with a comment column.
     """
-    if path.suffix.lower() == ".xlsx":
-        sheets = _xlsx_sheets(path)
-    else:
-        sheets = [("", _csv_rows(path))]
+    xlsx = path.suffix.lower() == ".xlsx"
+    sheets = _xlsx_sheets(path) if xlsx else [("", _csv_rows(path))]
     tables: list[tuple[dict[str, int], list[list[str]], int]] = []
     refused: InputError | None = None
     for sheet, rows in sheets:

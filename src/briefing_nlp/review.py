@@ -17,6 +17,7 @@ from briefing_nlp.store import STATUSES, Store, _now
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
 
 MAX_TEXT = 2000
+MAX_ID = 2**62  # SQLite integers are 64-bit; larger ids cannot exist
 
 
 def apply_edit(
@@ -28,9 +29,12 @@ def apply_edit(
         InputError: the edit names an unknown kind, bullet, section or theme.
     """
     with store.lock:
+        current = store.revision(draft_id)  # raises if there is no such draft
         seen = edit.get("base_revision")
-        stale = isinstance(seen, int) and seen != store.revision(draft_id)  # raises if no draft
+        stale = isinstance(seen, int) and seen != current
         kind = edit.get("kind")
+        if not isinstance(kind, str):
+            raise InputError(f"edit field 'kind' must be text, got {kind!r}")
         if kind == "undo":
             _replay(store, draft_id, undo=True)
         elif kind == "redo":
@@ -128,8 +132,8 @@ def _section_ids(store: Store, draft_id: int, section: str) -> list[int]:
 
 def _int(edit: dict[str, Any], key: str) -> int:
     value = edit.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"edit field {key!r} must be a whole number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_ID:
+        raise InputError(f"edit field {key!r} must be a bullet or source id, got {value!r}")
     return value
 
 

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from briefing_nlp.classify import Classification
+from briefing_nlp.grades import grade_of
 from briefing_nlp.ingest import Audit
 
 Classifier = Callable[[Sequence[str]], list[Classification]]
@@ -52,10 +53,15 @@ LEANS_BACK = re.compile(
     r"taken|[a-z]+ed|[a-z]+ing|in|on|at|with|for|by|from|to|of|into|within|without|via|"
     r"how|what|where|when|why|whether|if|because|due|since|until|after|before|than|"
     r"although|though|whilst|while|whereas|despite|even|except|unless|"
-    r"clear|good|well|very|really|only|just|still|even)\b|^\d",
+    r"clear|good|well|very|really|only|just|still|even|"
+    # elaborations and subjectless verbs: "... - often in his cot when SW visits",
+    # "... - reads like her care plan copied over"
+    r"often|usually|always|never|sometimes|e\.g|eg|i\.e|ie|including|such|like|"
+    r"reads|looks|seems|appears|shows|feels|says|gives|means|makes)\b|^\d",
     re.I,
 )
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
+FEEDBACK_RE = re.compile(r"\b(?:feedback|fe[de]+ ?back|discussed with)\b", re.I)
 # Comma and "and" lists split only between parts this long with a confident subject.
 MIN_LIST_WORDS = 3
 MIN_LIST_THEME_SCORE = 0.5
@@ -123,9 +129,10 @@ def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     The sentencizer keeps punctuation after a full stop with the sentence before, so
     "... mum. [ADDRESS]" would split inside the placeholder.
     """
-    bounds = [s.start_char for s in doc.sents] + [len(doc.text)]
+    text = doc.text  # built anew from the tokens on every access: read it once
+    bounds = [s.start_char for s in doc.sents] + [len(text)]
     for index in range(1, len(bounds) - 1):
-        while bounds[index] > bounds[index - 1] and doc.text[bounds[index] - 1] in "[(":
+        while bounds[index] > bounds[index - 1] and text[bounds[index] - 1] in "[(":
             bounds[index] -= 1
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
@@ -190,6 +197,10 @@ def _is_boundary(
     if header and kind != "conjunction":
         # Header lines list facts and findings: "Audit 3 - CIN - audited with SW".
         return True
+    if (grade_of(left) and FEEDBACK_RE.search(right)) or (
+        grade_of(right) and FEEDBACK_RE.search(left)
+    ):
+        return False  # "Graded good - feedback given to SW" is one finding
     words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
     if words < 2 or LEANS_BACK.match(right):
         return False

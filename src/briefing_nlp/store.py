@@ -79,9 +79,7 @@ def database_problem(exc: sqlite3.Error) -> str:
             "backup?); close it and try again"
         )
     if "not a database" in text or "malformed" in text:
-        return (
-            f"not a usable review database ({text}); move the file aside or choose another --db"
-        )
+        return f"not a usable review database ({text}); move the file aside or choose another --db"
     if "readonly" in text or "read-only" in text:
         return "the review database is read-only; make it writable or choose another --db"
     return f"cannot use the review database ({text}); check the --db path and its permissions"
@@ -145,6 +143,8 @@ class Store:
             raise InputError(
                 f"{self.path}: made by a newer briefing-nlp (schema {version}); upgrade first"
             )
+        with self._transaction():
+            pass  # can we write at all? (read-only media, another writer holding a lock)
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._transaction():
                 for statement in filter(str.strip, script.split(";")):

@@ -12,11 +12,12 @@ import json
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile
@@ -40,6 +41,63 @@ EXPORTS = {
     "html": "text/html; charset=utf-8",
 }
 DEFAULT_UPLOAD_LIMIT_MB = 20
+DraftId = Annotated[int, PathParam(ge=1, le=2**62, description="A stored draft's number.")]
+# The request bodies are read by hand (forms with uploads, edits of several kinds), so
+# they are described here for the OpenAPI schema that API fuzzing (schemathesis) uses.
+EDIT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {
+                    "kind": {
+                        "type": "string",
+                        "enum": [
+                            "text",
+                            "status",
+                            "move",
+                            "themes",
+                            "merge",
+                            "split",
+                            "add",
+                            "reorder",
+                            "undo",
+                            "redo",
+                        ],
+                    },
+                    "bullet": {"type": "integer"},
+                    "into": {"type": "integer"},
+                    "source": {"type": "integer"},
+                    "text": {"type": "string"},
+                    "status": {"type": "string"},
+                    "section": {"type": "string"},
+                    "direction": {"type": "string", "enum": ["up", "down"]},
+                    "themes": {"type": "array", "items": {"type": "string"}},
+                    "base_revision": {"type": "integer"},
+                },
+            }
+        }
+    },
+}
+DRAFT_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "notes": {"type": "string"},
+                    "title": {"type": "string"},
+                    "date": {"type": "string"},
+                    "context": {"type": "string"},
+                    "file": {"type": "string", "format": "binary"},
+                },
+            }
+        }
+    },
+}
 
 
 class SameOriginOnly(BaseHTTPMiddleware):
@@ -113,7 +171,7 @@ def create_app(
     def index() -> HTMLResponse:
         return start_page()
 
-    @app.post("/drafts", response_model=None)
+    @app.post("/drafts", response_model=None, openapi_extra={"requestBody": DRAFT_FORM})
     async def create_draft(request: Request) -> Response:
         if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
             return start_page(
@@ -160,7 +218,7 @@ def create_app(
         return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
     @app.get("/drafts/{draft_id}", response_class=HTMLResponse)
-    def review(draft_id: int) -> HTMLResponse:
+    def review(draft_id: DraftId) -> HTMLResponse:
         try:
             state = store.draft(draft_id)
         except InputError as exc:
@@ -173,7 +231,7 @@ def create_app(
         return page("review.html", state=state, initial=initial, sections=BRIEFING_SECTIONS)
 
     @app.get("/api/drafts/{draft_id}/revision")
-    def draft_revision(draft_id: int) -> JSONResponse:
+    def draft_revision(draft_id: DraftId) -> JSONResponse:
         """Polled by open review pages: a higher number means another tab changed it."""
         try:
             return JSONResponse({"revision": store.revision(draft_id)})
@@ -181,14 +239,14 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=404)
 
     @app.get("/api/drafts/{draft_id}")
-    def draft_state(draft_id: int) -> JSONResponse:
+    def draft_state(draft_id: DraftId) -> JSONResponse:
         try:
             return JSONResponse(store.draft(draft_id))
         except InputError as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
 
-    @app.post("/api/drafts/{draft_id}/edits")
-    async def edit(draft_id: int, request: Request) -> JSONResponse:
+    @app.post("/api/drafts/{draft_id}/edits", openapi_extra={"requestBody": EDIT_BODY})
+    async def edit(draft_id: DraftId, request: Request) -> JSONResponse:
         try:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -202,7 +260,7 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=status)
 
     @app.get("/drafts/{draft_id}/export.{fmt}", response_model=None)
-    def export(draft_id: int, fmt: str) -> Response:
+    def export(draft_id: DraftId, fmt: str) -> Response:
         if fmt not in EXPORTS:
             return JSONResponse({"error": f"unknown format {fmt!r}; use docx, md or html"}, 404)
         try:
