@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,38 @@ def test_bad_upload_gets_a_message(page: Any, live: LiveServer, tmp_path: Path) 
     page.click("#draft-button")
     assert "unsupported file type .pdf" in page.locator("#error").inner_text()
     assert page.locator(".drafts li").count() == 0
+
+
+def test_two_tabs_last_write_wins_and_the_other_is_told_to_reload(
+    browser: Any, live: LiveServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        tab.set_default_timeout(20_000)
+    paste_and_draft(first, live)
+    second.goto(first.url)
+    second.wait_for_selector("li.bullet")
+    bullet = bullet_ids(first, "worry")[0]
+
+    def edit(tab: Any, text: str) -> None:
+        tab.locator(f'li.bullet[data-id="{bullet}"] button.edit').click()
+        tab.fill("textarea.editor", text)
+        tab.click("button.save")
+        tab.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+
+    edit(first, "Written in the first tab.")
+    # The second tab still shows the old copy: it is told to reload, not left to guess.
+    second.wait_for_selector("#reload-notice:not([hidden])", timeout=10_000)
+    # It edits the same bullet anyway: its write is the last, so it wins, and it is told
+    # that the draft had changed under it.
+    edit(second, "Written in the second tab.")
+    assert "another tab" in second.inner_text("#status")
+    assert bullet_texts(second, "worry")[0] == "Written in the second tab."
+    first.wait_for_selector("#reload-notice:not([hidden])", timeout=10_000)
+    first.click("#reload")
+    first.wait_for_selector("#reload-notice", state="hidden")
+    assert bullet_texts(first, "worry")[0] == "Written in the second tab."
+    context.close()
+    with sqlite3.connect(live.db) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
