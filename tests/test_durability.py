@@ -104,7 +104,9 @@ def test_sigkill_during_edits_loses_no_acknowledged_edit(tmp_path: Path) -> None
 
             stop = threading.Event()
 
-            def burst() -> None:
+            def burst(
+                stop: threading.Event = stop, port: int = port, round_number: int = round_number
+            ) -> None:
                 nonlocal counter
                 while not stop.is_set():
                     counter += 1

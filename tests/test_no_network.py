@@ -42,7 +42,8 @@ def _check(address):
     if isinstance(address, tuple) and not _local(address[0]):
         _refuse(f"connect {address!r}")
 
-_connect, _connect_ex, _sendto = socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto
+_connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex
+_sendto = socket.socket.sendto
 def connect(self, address):
     _check(address)
     return _connect(self, address)

@@ -101,7 +101,7 @@ def test_split_add_reorder_and_themes(tmp_path: Path) -> None:
     [
         ({"kind": "explode"}, "unknown edit kind"),
         ({"kind": "move", "bullet": 99999, "section": "worry"}, "bullet 99999 not found"),
-        ({"kind": "move", "bullet": "x", "section": "worry"}, "must be a whole number"),
+        ({"kind": "move", "bullet": "x", "section": "worry"}, "must be a bullet or source id"),
         ({"kind": "undo"}, "nothing to undo"),
         ({"kind": "themes", "bullet": 1, "themes": ["astrology"]}, "themes must be a list"),
     ],
