@@ -33,13 +33,14 @@ from briefing_nlp import __version__
 from briefing_nlp.artifacts import (
     SCHEMA_VERSION,
     dir_sha256,
+    dump_vectorizer,
     dump_skops,
     file_sha256,
     install_artifacts,
     read_meta,
     write_json,
 )
-from briefing_nlp.classify import StatementClassifier, forget_loaded_models, frame
+from briefing_nlp.classify import ARTIFACTS, StatementClassifier, forget_loaded_models, frame
 from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, split_dirs
 from briefing_nlp.errors import CorpusError, ModelError
 from briefing_nlp.features import build_nlp, extract_features
@@ -258,13 +259,10 @@ def _write_staging(
 ) -> dict[str, Any]:
     """Write every artifact, meta.json and the model card into `staging`."""
     classifier.nlp.to_disk(staging / "nlp")
-    dump_skops(classifier.vectorizer, staging / "vectorizer.skops")
+    dump_vectorizer(classifier.vectorizer, staging)
     dump_skops(classifier.section_model, staging / "section.skops")
     dump_skops(classifier.theme_model, staging / "themes.skops")
-    artifacts = {
-        name: file_sha256(staging / name)
-        for name in ("vectorizer.skops", "section.skops", "themes.skops")
-    }
+    artifacts = {name: file_sha256(staging / name) for name in ARTIFACTS}
     artifacts["nlp"] = dir_sha256(staging / "nlp")
     if "ner" in kept:
         artifacts["ner"] = kept["ner"]
