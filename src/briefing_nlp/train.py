@@ -33,8 +33,8 @@ from briefing_nlp import __version__
 from briefing_nlp.artifacts import (
     SCHEMA_VERSION,
     dir_sha256,
-    dump_vectorizer,
     dump_skops,
+    dump_vectorizer,
     file_sha256,
     install_artifacts,
     read_meta,
