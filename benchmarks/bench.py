@@ -142,9 +142,11 @@ def main() -> None:
     if not args.quick:
         # Keep the section that benchmarks/scale.py writes between its markers.
         previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-        start, end = "<!-- scale:start -->", "<!-- scale:end -->"
-        if start in previous and end in previous:
-            report += "\n" + previous[previous.index(start) : previous.index(end) + len(end)] + "\n"
+        for name in ("scale", "profile"):
+            start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+            if start in previous and end in previous:
+                kept = previous[previous.index(start) : previous.index(end) + len(end)]
+                report += "\n" + kept + "\n"
         RESULTS.write_text(report, encoding="utf-8")
 
 

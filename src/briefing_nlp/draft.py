@@ -37,15 +37,22 @@ class _Memo:
     def __init__(self, classifier: StatementClassifier) -> None:
         self.classifier = classifier
         self.seen: dict[str, Classification] = {}
-        self.rows: dict[str, sparse.csr_matrix] = {}
+        # Feature rows stay in the batches they were computed in; a text maps to its
+        # global row number (slicing single rows out of a sparse matrix is slow).
+        self.batches: list[sparse.csr_matrix] = []
+        self.row_of: dict[str, int] = {}
+        self._stacked: sparse.csr_matrix | None = None
 
     def __call__(self, texts: Sequence[str]) -> list[Classification]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
         if missing:
             results, matrix = self.classifier.classify_with_vectors(missing, evidence=False)
+            first = sum(b.shape[0] for b in self.batches)
+            self.batches.append(sparse.csr_matrix(matrix))
+            self._stacked = None
             for index, (text, result) in enumerate(zip(missing, results, strict=True)):
                 self.seen[text] = _graded(result)
-                self.rows[text] = matrix[index]
+                self.row_of[text] = first + index
         return [self.seen[t] for t in texts]
 
     def with_vectors(self, texts: Sequence[str]) -> tuple[list[Classification], sparse.csr_matrix]:
@@ -53,7 +60,9 @@ class _Memo:
         labels = self(texts)
         if not texts:
             return labels, sparse.csr_matrix((0, self.classifier.feature_count))
-        return labels, sparse.vstack([self.rows[t] for t in texts], format="csr")
+        if self._stacked is None:
+            self._stacked = sparse.vstack(self.batches, format="csr")
+        return labels, self._stacked[[self.row_of[t] for t in texts]]
 
 
 def _graded(result: Classification) -> Classification:

@@ -281,6 +281,9 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+WORD_RUN_RE = re.compile(r"\w+")
+
+
 def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Entity]]:
     names: dict[str, str] = {}
     for entities in found:
@@ -295,30 +298,54 @@ def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Ent
                             names.setdefault(part, "PERSON")
     if not names:
         return found
-    pattern = re.compile(
-        r"(?<![\w\[])("
-        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        + r")(?![\w\]])",
-        re.IGNORECASE,
-    )
     lowered = {n.lower(): kind for n, kind in names.items()}
-    out = []
-    for text, entities in zip(texts, found, strict=True):
-        extra = [
-            Entity(
-                m.start(),
-                m.end(),
-                lowered[m.group(0).lower()],
-                m.group(0),
-                0.75,
-                "same name as found elsewhere in the audit",
-            )
-            for m in pattern.finditer(text)
+    # Candidate names by their first word, longest first (as a regex alternation sorted
+    # by length would try them), checked only where a line has that word: one set lookup
+    # per word instead of a thousand-way alternation over every line.
+    by_first: dict[str, list[str]] = {}
+    for name in sorted(lowered, key=len, reverse=True):
+        words = WORD_RUN_RE.findall(name)
+        if words:
+            by_first.setdefault(words[0], []).append(name)
+    return [
+        entities + _repeats(text, by_first, lowered)
+        for text, entities in zip(texts, found, strict=True)
+    ]
+
+
+def _repeats(text: str, by_first: dict[str, list[str]], kinds: dict[str, str]) -> list[Entity]:
+    """Every whole-word occurrence in `text` of a name found elsewhere in the audit."""
+    low = text.lower()
+    if len(low) != len(text):  # a rare letter whose lower case is longer: compare per char
+        low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    extra: list[Entity] = []
+    position = 0
+    for word in WORD_RUN_RE.finditer(low):
+        start = word.start()
+        if start < position or word.group(0) not in by_first:
+            continue
+        if start and text[start - 1] == "[":  # inside a placeholder
+            continue
+        for name in by_first[word.group(0)]:
+            end = start + len(name)
+            after = text[end : end + 1]
+            if low[start:end] != name or (after and (after.isalnum() or after in "_]")):
+                continue
+            position = end
             # Lower-case repeats are usually ordinary words ("grace", "hope"), not the name.
-            if not m.group(0).islower()
-        ]
-        out.append(entities + extra)
-    return out
+            if not text[start:end].islower():
+                extra.append(
+                    Entity(
+                        start,
+                        end,
+                        kinds[name],
+                        text[start:end],
+                        0.75,
+                        "same name as found elsewhere in the audit",
+                    )
+                )
+            break
+    return extra
 
 
 def _resolve(text: str, entities: list[Entity]) -> list[Entity]:

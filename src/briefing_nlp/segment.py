@@ -61,6 +61,9 @@ LEANS_BACK = re.compile(
     re.I,
 )
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
+# A part whose object is "it"/"them" points at the part before: "chrono has gaps, April
+# missing episodes not on it" is one finding about the chronology.
+REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|them)\b", re.I)
 FEEDBACK_RE = re.compile(r"\b(?:feedback|fe[de]+ ?back|discussed with)\b", re.I)
 # Comma and "and" lists split only between parts this long with a confident subject.
 MIN_LIST_WORDS = 3
@@ -154,9 +157,10 @@ def _split(source: str, chunk: tuple[int, int], pattern: re.Pattern[str]) -> lis
     start, end = chunk
     text = source[start:end]
     depth, level = [0] * (len(text) + 1), 0
-    for i, ch in enumerate(text):
-        level = level + (ch in "([{") - (ch in ")]}" and level > 0)
-        depth[i + 1] = level
+    if "(" in text or "[" in text or "{" in text:  # most chunks have no brackets at all
+        for i, ch in enumerate(text):
+            level = level + (ch in "([{") - (ch in ")]}" and level > 0)
+            depth[i + 1] = level
     parts: list[tuple[int, int]] = []
     position = 0
     for match in pattern.finditer(text):
@@ -202,7 +206,7 @@ def _is_boundary(
     ):
         return False  # "Graded good - feedback given to SW" is one finding
     words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
-    if words < 2 or LEANS_BACK.match(right):
+    if words < 2 or LEANS_BACK.match(right) or REFERS_BACK.search(right):
         return False
     if kind in ("comma", "conjunction") and (
         words < MIN_LIST_WORDS or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
