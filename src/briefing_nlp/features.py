@@ -141,10 +141,12 @@ def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000
     """Feature text for every statement, from a single `nlp.pipe` pass."""
     normalised = [normalise(t) for t in texts]
     is_verb = _verb_test(nlp)
-    analysed = [
-        " ".join(_doc_tokens(doc, is_verb))
-        for doc in nlp.pipe((_merge_idioms(t) for t in normalised), batch_size=batch_size)
-    ]
+    lemma_of = _lemma_lookup(nlp)
+    # Tokenise only: lemmas come from the same lookup table the lemmatizer uses, read
+    # here as the tokens are walked once, instead of set on every token beforehand.
+    skip = [name for name in ("sentencizer", "lemmatizer") if name in nlp.pipe_names]
+    docs = nlp.pipe((_merge_idioms(t) for t in normalised), batch_size=batch_size, disable=skip)
+    analysed = [" ".join(_doc_tokens(doc, is_verb, lemma_of)) for doc in docs]
     return Features(analysed=tuple(analysed), raw=tuple(normalised))
 
 
@@ -152,6 +154,24 @@ def _merge_idioms(text: str) -> str:
     for pattern, token in IDIOMS:
         text = pattern.sub(token, text)
     return text
+
+
+def _lemma_lookup(nlp: Language) -> Callable[[str], str]:
+    """The lookup lemmatizer's rule as a function: the table's entry, else the word."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    except (KeyError, AttributeError):
+        return lambda word: word
+    cache: dict[str, str] = {}
+
+    def lemma_of(word: str) -> str:
+        found = cache.get(word)
+        if found is None:
+            value = table.get(word, word)
+            found = cache[word] = value if isinstance(value, str) else value[0]
+        return found
+
+    return lemma_of
 
 
 def _verb_test(nlp: Language) -> Callable[[str], bool]:
@@ -181,10 +201,13 @@ AGENTS = frozenset(
 NOT_IMPERATIVE_NEXT = frozenset(["of", "is", "are", "was", "were", "has", "have", "'s", "keeping"])
 
 
-def _doc_tokens(doc: spacy.tokens.Doc, is_verb: Callable[[str], bool]) -> list[str]:
-    words = [t for t in doc if not t.is_space and not t.is_punct]
+def _doc_tokens(
+    doc: spacy.tokens.Doc, is_verb: Callable[[str], bool], lemma_of: Callable[[str], str]
+) -> list[str]:
+    tokens = [(t, lemma_of(t.text) or t.lower_) for t in doc]
+    words = [t for t, _ in tokens if not t.is_space and not t.is_punct]
     out: list[str] = []
-    if words and words[0].lower_ == words[0].lemma_.lower() and is_verb(words[0].lower_):
+    if words and words[0].lower_ == lemma_of(words[0].text).lower() and is_verb(words[0].lower_):
         following = words[1].lower_ if len(words) > 1 else ""
         if following not in NOT_IMPERATIVE_NEXT:
             out.append("IMPERATIVE")
@@ -192,15 +215,16 @@ def _doc_tokens(doc: spacy.tokens.Doc, is_verb: Callable[[str], bool]) -> list[s
         # "SW to update", "PA to provide": someone is asked to do something.
         if token.lower_ == "to" and index > 0 and index + 1 < len(words):
             agent = words[index - 1]
-            is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma_ in AGENTS
+            is_agent = (agent.text.isupper() and len(agent.text) > 1) or lemma_of(
+                agent.text
+            ) in AGENTS
             if is_agent and is_verb(words[index + 1].lower_):
                 out.append("AGENT_TO_VERB")
                 break
     scope = 0
     previous = ""
     first = True
-    for token in doc:
-        lemma = token.lemma_ or token.lower_
+    for token, lemma in tokens:
         if token.is_space:
             continue
         if lemma in SCOPE_ENDERS or token.is_punct:
