@@ -22,7 +22,7 @@ from briefing_nlp.settings import PROJECT_ROOT, Settings
 
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6)
 TEXT_WEIGHTS = (0.3, 0.5, 0.7)
-ATTACH = (0.4, 0.45, 0.5)
+ATTACH = (0.4, 0.45, 0.5, 0.6)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ GOLDEN = Path(__file__).parent / "golden" / "neglect-cp.md"
 # counts reach 0.50-0.58 (depending on the model) against a target of 0.80: this floor
 # stops regression while that gap is worked on (see the issue notes).
 MIN_RECALL = 0.85
-MIN_EXACT_COUNTS = 0.50
+MIN_EXACT_COUNTS = 0.60
 
 
 @pytest.fixture(scope="module")

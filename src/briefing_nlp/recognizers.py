@@ -90,7 +90,7 @@ def _nhs(value: str, text: str, start: int) -> float | None:
     if nhs_checksum_ok(digits):
         return 0.95
     # Written 3-3-4 and not a phone number: the shape of an NHS number in notes.
-    if re.fullmatch(r"\d{3}[\s-]\d{3}[\s-]\d{4}", value) and not digits.startswith("0"):
+    if re.fullmatch(r"\d{3}[ \t-]\d{3}[ \t-]\d{4}", value) and not digits.startswith("0"):
         return 0.6
     # A 10-digit number beside "NHS" is redacted even when mistyped.
     if re.search(r"nhs", text[max(0, start - 30) : start], re.I):
@@ -110,7 +110,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "PHONE",
         re.compile(
-            r"(?<!\d)(?:\+44\s?7\d{3}|\(?07\d{3}\)?|\(?0\d{2,4}\)?)[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)"
+            r"(?<!\d)(?:\+44[ \t]?7\d{3}|\(?07\d{3}\)?|\(?0\d{2,4}\)?)[ \t-]?\d{3}[ \t-]?\d{3,4}(?!\d)"
         ),
         0.9,
         "UK phone pattern",
@@ -118,7 +118,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     _pattern(
         "ID",
-        re.compile(r"(?<![\d/])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?![\d/])"),
+        re.compile(r"(?<![\d/])\d{3}[ \t-]?\d{3}[ \t-]?\d{4}(?![\d/])"),
         0.95,
         "NHS number (check digit or 'NHS' beside it)",
         validate=_nhs,
@@ -138,14 +138,15 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "DATE",
         re.compile(
-            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?(?:,?\s+\d{{2,4}})?\b", re.I
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}\.?(?:,?[ \t]+\d{{2,4}})?\b",
+            re.I,
         ),
         0.85,
         "day and month",
     ),
     _pattern(
         "DATE",
-        re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
+        re.compile(rf"\b{MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}\b", re.I),
         0.85,
         "month, day and year",
     ),
@@ -153,7 +154,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "ID",
         re.compile(
             r"(?:\b(?:case|record|child|client|ref|reference|id|no|number|carestore|lcs|mosaic|"
-            r"liquidlogic|yos|cr|ni)\b\.?\s*(?:ref(?:erence)?|no|number|id)?\.?\s*[:#]?\s*)"
+            r"liquidlogic|yos|cr|ni)\b\.?[ \t]*(?:ref(?:erence)?|no|number|id)?\.?[ \t]*[:#]?[ \t]*)"
             r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{3,})",
             re.I,
         ),
@@ -172,9 +173,9 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "ADDRESS",
         re.compile(
-            rf"\b(?:(?:Flat|Apartment|Apt|Unit|Room|Pitch|Plot)\s+\d+[A-Za-z]?,?\s+)?"
-            rf"(?:[A-Z][a-zA-Z'’]+\s+(?:House|Court|Lodge|Mews|Buildings|Tower|Point),?\s+)?"
-            rf"\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-zA-Z'’]+\s+){{1,3}}{STREET_TYPES}\b"
+            rf"\b(?:(?:Flat|Apartment|Apt|Unit|Room|Pitch|Plot)[ \t]+\d+[A-Za-z]?,?[ \t]+)?"
+            rf"(?:[A-Z][a-zA-Z'’]+[ \t]+(?:House|Court|Lodge|Mews|Buildings|Tower|Point),?[ \t]+)?"
+            rf"\d{{1,4}}[A-Za-z]?,?[ \t]+(?:[A-Z][a-zA-Z'’]+[ \t]+){{1,3}}{STREET_TYPES}\b"
         ),
         0.9,
         "house number and street",
@@ -182,7 +183,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "ADDRESS",
         re.compile(
-            r"\b\d{1,4}[A-Za-z]?\s+(?:Heol|Ffordd|Stryd|Lon|Maes|Rhodfa)(?:\s+[a-zA-Z'’]+){1,3}"
+            r"\b\d{1,4}[A-Za-z]?[ \t]+(?:Heol|Ffordd|Stryd|Lon|Maes|Rhodfa)(?:[ \t]+[a-zA-Z'’]+){1,3}"
         ),
         0.85,
         "Welsh street name",
@@ -190,8 +191,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "ADDRESS",
         re.compile(
-            r"\b(?:Flat|Apartment|Apt|Unit|Pitch|Plot)\s+\d+[A-Za-z]?,\s+[A-Z][a-zA-Z'’]+"
-            r"(?:\s+[A-Z][a-zA-Z'’]+){0,2}(?:,\s+\d{1,4}[A-Za-z]?(?:\s+[A-Z][a-zA-Z'’]+){1,3})?"
+            r"\b(?:Flat|Apartment|Apt|Unit|Pitch|Plot)[ \t]+\d+[A-Za-z]?,[ \t]+[A-Z][a-zA-Z'’]+"
+            r"(?:[ \t]+[A-Z][a-zA-Z'’]+){0,2}(?:,[ \t]+\d{1,4}[A-Za-z]?(?:[ \t]+[A-Z][a-zA-Z'’]+){1,3})?"
         ),
         0.85,
         "flat or pitch and building",
@@ -199,22 +200,22 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "ADDRESS",
         re.compile(
-            r"\b\d{1,4}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
-            r"(?=,?\s+(?:[A-Z][a-z]+,?\s+)?[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[A-Z]{2}\b)"
+            r"\b\d{1,4}[A-Za-z]?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"
+            r"(?=,?[ \t]+(?:[A-Z][a-z]+,?[ \t]+)?[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[A-Z]{2}\b)"
         ),
         0.8,
         "house number and name before a postcode",
     ),
     _pattern(
         "PERSON",
-        re.compile(rf"\b({NAME})\s*\(\s*{ROLES_AFTER}\b"),
+        re.compile(rf"\b({NAME})[ \t]*\([ \t]*{ROLES_AFTER}\b"),
         0.9,
         "name before a role in brackets",
         group=1,
     ),
     _pattern(
         "PERSON",
-        re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+([A-Z][a-zA-Z'’-]+)"),
+        re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+([A-Z][a-zA-Z'’-]+)"),
         0.9,
         "surname after a title",
         group=1,
@@ -222,7 +223,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "PERSON",
         re.compile(
-            rf"\b(?i:auditor|allocated (?:sw|worker)|named midwife|social worker)\s*:?\s+"
+            rf"\b(?i:auditor|allocated (?:sw|worker)|named midwife|social worker)[ \t]*:?[ \t]+"
             rf"({NAME})"
         ),
         0.75,
@@ -241,7 +242,7 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     _pattern(
         "PERSON",
-        re.compile(rf"\b({NAME})\s*\(\s*\d{{1,2}}\s*\)"),
+        re.compile(rf"\b({NAME})[ \t]*\([ \t]*\d{{1,2}}[ \t]*\)"),
         0.85,
         "name followed by an age in brackets",
         group=1,
@@ -249,7 +250,7 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "PERSON",
         re.compile(
-            rf"\b({NAME}(?:,?\s+{NAME})?)\s*[-–,:]?\s*(?:DOB|D\.O\.B\.?|d\.o\.b\.?|born|b\.)\b"
+            rf"\b({NAME}(?:,?[ \t]+{NAME})?)[ \t]*[-–,:]?[ \t]*(?:DOB|D\.O\.B\.?|d\.o\.b\.?|born|b\.)\b"
         ),
         0.85,
         "name before a date of birth",
@@ -257,7 +258,7 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
     ),
     _pattern(
         "ORG",
-        re.compile(rf"\b(?:[A-Z][\w'’.-]+\s+){{1,4}}{ORG_SUFFIX}\b"),
+        re.compile(rf"\b(?:[A-Z][\w'’.-]+[ \t]+){{1,4}}{ORG_SUFFIX}\b"),
         0.8,
         "name ending like a school, surgery or hospital",
     ),
@@ -265,8 +266,8 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
 
 
 RELATION_RE = re.compile(rf"\b(?:{RELATIONS}|key worker|named nurse)\b")
-BRACKETED_NAME_RE = re.compile(rf"\s*\(\s*({NAME})\s*\)")
-FOLLOWING_NAME_RE = re.compile(rf"\s+({NAME})")
+BRACKETED_NAME_RE = re.compile(rf"[ \t]*\([ \t]*({NAME})[ \t]*\)")
+FOLLOWING_NAME_RE = re.compile(rf"[ \t]+({NAME})")
 
 
 def _after_relation(text: str) -> Iterator[Entity]:

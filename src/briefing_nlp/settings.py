@@ -75,7 +75,7 @@ class Settings:
         metadata={"help": "Share of wording (vs. theme scores) in statement similarity, 0-1."},
     )
     attach_similarity: float = field(
-        default=0.4,
+        default=0.5,
         metadata={
             "help": "A one-record finding joins a recurring finding on the same main theme "
             "when at least this similar to it on average."
