@@ -21,6 +21,8 @@ STREET_TYPES = (
     r"Mews|Parade|Vale|Meadows?|Fields?|Heights|Estate|Lodge|House|Bank|Side|End|Wharf|Yard|"
     r"Bridge|Wood|Croft|Chase|Dale|Gate|Leys|Nook|Brow|Crescent|Circle|Approach|Boulevard)"
 )
+# Spaces inside patterns are "[ \t]", never "\s": a match must not run across a line
+# break ("audited with SW\nNiamh O'Connell, DOB ..." is two lines, not one name).
 NAME = r"[A-ZÀ-Þ][\w'’-]+(?:[- ][A-ZÀ-Þ][\w'’-]+)?"
 RELATIONS = (
     r"(?:mum|mother|mam|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|"
@@ -110,7 +112,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "PHONE",
         re.compile(
-            r"(?<!\d)(?:\+44[ \t]?7\d{3}|\(?07\d{3}\)?|\(?0\d{2,4}\)?)[ \t-]?\d{3}[ \t-]?\d{3,4}(?!\d)"
+            r"(?<!\d)(?:\+44[ \t]?7\d{3}|\(?07\d{3}\)?|\(?0\d{2,4}\)?)"
+            r"[ \t-]?\d{3}[ \t-]?\d{3,4}(?!\d)"
         ),
         0.9,
         "UK phone pattern",
@@ -154,7 +157,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "ID",
         re.compile(
             r"(?:\b(?:case|record|child|client|ref|reference|id|no|number|carestore|lcs|mosaic|"
-            r"liquidlogic|yos|cr|ni)\b\.?[ \t]*(?:ref(?:erence)?|no|number|id)?\.?[ \t]*[:#]?[ \t]*)"
+            r"liquidlogic|yos|cr|ni)\b\.?[ \t]*"
+            r"(?:ref(?:erence)?|no|number|id)?\.?[ \t]*[:#]?[ \t]*)"
             r"([A-Z]{0,4}[-/]?\d[\dA-Z/-]{3,})",
             re.I,
         ),
@@ -183,7 +187,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "ADDRESS",
         re.compile(
-            r"\b\d{1,4}[A-Za-z]?[ \t]+(?:Heol|Ffordd|Stryd|Lon|Maes|Rhodfa)(?:[ \t]+[a-zA-Z'’]+){1,3}"
+            r"\b\d{1,4}[A-Za-z]?[ \t]+(?:Heol|Ffordd|Stryd|Lon|Maes|Rhodfa)"
+            r"(?:[ \t]+[a-zA-Z'’]+){1,3}"
         ),
         0.85,
         "Welsh street name",
@@ -192,7 +197,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "ADDRESS",
         re.compile(
             r"\b(?:Flat|Apartment|Apt|Unit|Pitch|Plot)[ \t]+\d+[A-Za-z]?,[ \t]+[A-Z][a-zA-Z'’]+"
-            r"(?:[ \t]+[A-Z][a-zA-Z'’]+){0,2}(?:,[ \t]+\d{1,4}[A-Za-z]?(?:[ \t]+[A-Z][a-zA-Z'’]+){1,3})?"
+            r"(?:[ \t]+[A-Z][a-zA-Z'’]+){0,2}"
+            r"(?:,[ \t]+\d{1,4}[A-Za-z]?(?:[ \t]+[A-Z][a-zA-Z'’]+){1,3})?"
         ),
         0.85,
         "flat or pitch and building",
@@ -250,7 +256,8 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
     _pattern(
         "PERSON",
         re.compile(
-            rf"\b({NAME}(?:,?[ \t]+{NAME})?)[ \t]*[-–,:]?[ \t]*(?:DOB|D\.O\.B\.?|d\.o\.b\.?|born|b\.)\b"
+            rf"\b({NAME}(?:,?[ \t]+{NAME})?)[ \t]*[-–,:]?[ \t]*"
+            r"(?:DOB|D\.O\.B\.?|d\.o\.b\.?|born|b\.)\b"
         ),
         0.85,
         "name before a date of birth",
