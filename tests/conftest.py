@@ -61,3 +61,22 @@ def primary_placements(briefing: object) -> list[tuple[int, int]]:
         for s in b.sources
         if s.primary
     ]
+
+
+def assert_each_finding_placed_once(briefing: object, audit: object, classifier: object) -> None:
+    """Each non-neutral statement of `audit` is one bullet's own source, or reported
+    unplaced; neutral ones are in no bullet. Labels come the way draft makes them."""
+    from briefing_nlp.draft import _Memo
+    from briefing_nlp.segment import split_statements
+
+    memo = _Memo(classifier)  # type: ignore[arg-type]
+    statements = split_statements(audit, classifier.nlp, memo)  # type: ignore[arg-type, attr-defined]
+    labels = memo([s.text for s in statements])
+    placed = primary_placements(briefing)
+    unplaced = {(s.record, s.start) for s in briefing.unplaced}  # type: ignore[attr-defined]
+    for statement, label in zip(statements, labels, strict=True):
+        key = (statement.record, statement.start)
+        if label.section == "neutral":
+            assert key not in placed
+        else:
+            assert placed.count(key) + (key in unplaced) == 1, statement.text

@@ -16,7 +16,7 @@ from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.render import render_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
-from tests.conftest import primary_placements
+from tests.conftest import assert_each_finding_placed_once
 
 EXAMPLES = sorted(p.parent for p in (PROJECT_ROOT / "examples").glob("*/gold.json"))
 GOLDEN = Path(__file__).parent / "golden" / "neglect-cp.md"
@@ -72,21 +72,7 @@ def test_sources_are_real_statements(pack: Path, drafts: dict[str, Briefing]) ->
 def test_every_finding_lands_in_exactly_one_bullet(
     pack: Path, drafts: dict[str, Briefing], classifier: StatementClassifier
 ) -> None:
-    from briefing_nlp.draft import _Memo
-    from briefing_nlp.segment import split_statements
-
-    audit = redacted_audit(pack)
-    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
-    labels = classifier.classify([s.text for s in statements], evidence=False)
-    briefing = drafts[pack.name]
-    placed = primary_placements(briefing)
-    unplaced = {(s.record, s.start) for s in briefing.unplaced}
-    for statement, label in zip(statements, labels, strict=True):
-        key = (statement.record, statement.start)
-        if label.section == "neutral":
-            assert key not in placed
-        else:
-            assert placed.count(key) + (key in unplaced) == 1, statement.text
+    assert_each_finding_placed_once(drafts[pack.name], redacted_audit(pack), classifier)
 
 
 def test_golden_markdown_draft(drafts: dict[str, Briefing], update_golden: bool) -> None:

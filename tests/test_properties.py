@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing_nlp.classify import StatementClassifier
-from briefing_nlp.draft import _Memo, draft_briefing
+from briefing_nlp.draft import draft_briefing
 from briefing_nlp.ingest import load_audit, normalise_text
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.render import briefing_to_json
-from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
+from tests.conftest import assert_each_finding_placed_once
 
 EXAMPLES = 200
 PROPERTY = settings(
@@ -157,16 +157,7 @@ def test_draft_invariants(
         assert sources[statement.record][statement.start : statement.end] == statement.text
 
     # Each non-neutral statement is in exactly one bullet or reported unplaced.
-    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
-    labels = classifier.classify([s.text for s in statements], evidence=False)
-    placed = [(s.record, s.start) for b in bullets for s in b.sources if s.primary]
-    unplaced = {(s.record, s.start) for s in briefing.unplaced}
-    for statement, label in zip(statements, labels, strict=True):
-        key = (statement.record, statement.start)
-        if label.section == "neutral":
-            assert key not in placed
-        else:
-            assert placed.count(key) + (key in unplaced) == 1, statement.text
+    assert_each_finding_placed_once(briefing, audit, classifier)
 
     # No original name reaches the output, and no placeholder crosses into another record.
     output = json.dumps(briefing_to_json(briefing), ensure_ascii=False)
