@@ -209,10 +209,13 @@ class Redactor:
             if pipeline is None:
                 continue
             lines = [
-                (index, offset, line)
+                (index, offset + marker, line[marker:])
                 for index, text in enumerate(texts)
                 for offset, line in _lines(text)
                 if self._may_name(line)
+                # The model learnt names from lines without list markers: "- Amara
+                # Achterberg told..." hid the first name from it.
+                for marker in [_marker_length(line)]
             ]
             docs = pipeline.pipe((line for _, _, line in lines), batch_size=self.batch_size)
             for (index, offset, _), doc in zip(lines, docs, strict=True):
@@ -282,6 +285,13 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 WORD_RUN_RE = re.compile(r"\w+")
+LIST_MARKER_RE = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6]|\d{1,2}[.)]|[a-z][.)])\s+")
+
+
+def _marker_length(line: str) -> int:
+    """Length of a bullet or list number opening the line ("- ", "1. ", "a) ")."""
+    match = LIST_MARKER_RE.match(line)
+    return match.end() if match else 0
 
 
 def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Entity]]:
