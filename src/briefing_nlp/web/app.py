@@ -28,7 +28,7 @@ from briefing_nlp.draft import draft_briefing
 from briefing_nlp.errors import BriefingError, InputError
 from briefing_nlp.ingest import SUPPORTED
 from briefing_nlp.render import HEADINGS, render_briefing
-from briefing_nlp.review import apply_edit
+from briefing_nlp.review import HANDLERS, apply_edit
 from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store, database_problem, default_db_path, to_briefing
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
@@ -54,18 +54,7 @@ EDIT_BODY = {
                 "properties": {
                     "kind": {
                         "type": "string",
-                        "enum": [
-                            "text",
-                            "status",
-                            "move",
-                            "themes",
-                            "merge",
-                            "split",
-                            "add",
-                            "reorder",
-                            "undo",
-                            "redo",
-                        ],
+                        "enum": [*HANDLERS, "undo", "redo"],
                     },
                     "bullet": {"type": "integer"},
                     "into": {"type": "integer"},
