@@ -20,7 +20,7 @@ import spacy
 from spacy.language import Language
 
 from briefing_nlp.errors import ConfigError, ModelError
-from briefing_nlp.ingest import Audit, AuditRecord, Comment
+from briefing_nlp.ingest import BULLET_RE, Audit, AuditRecord, Comment
 from briefing_nlp.recognizers import Entity, find_patterns
 from briefing_nlp.settings import Settings
 
@@ -285,12 +285,11 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 WORD_RUN_RE = re.compile(r"\w+")
-LIST_MARKER_RE = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6]|\d{1,2}[.)]|[a-z][.)])\s+")
 
 
 def _marker_length(line: str) -> int:
     """Length of a bullet or list number opening the line ("- ", "1. ", "a) ")."""
-    match = LIST_MARKER_RE.match(line)
+    match = BULLET_RE.match(line)  # the markers ingest recognises
     return match.end() if match else 0
 
 
