@@ -62,7 +62,7 @@ def _start(db: Path) -> tuple[subprocess.Popen[bytes], int]:
         try:
             if _request(port, "GET", "/api/drafts/1/revision")[0] == 200:
                 return server, port
-        except OSError:
+        except (OSError, http.client.HTTPException):
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"server did not start: {log.read_text()}")
@@ -116,8 +116,8 @@ def test_sigkill_during_edits_loses_no_acknowledged_edit(tmp_path: Path) -> None
                     sent[bullet].append(text)
                     try:
                         status, _ = _request(port, "POST", f"/api/drafts/{draft}/edits", edit)
-                    except OSError:
-                        return  # the server died mid-request: not acknowledged
+                    except (OSError, http.client.HTTPException):
+                        return  # the server died mid-request or mid-reply: not acknowledged
                     if status == 200:
                         acknowledged[bullet] = text
                         confirmed.append(text)

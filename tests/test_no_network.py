@@ -145,7 +145,7 @@ def test_train_draft_redact_and_serve_offline(tmp_path: Path) -> None:
                 if connection.getresponse().status == 200:
                     connection.close()
                     break
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 time.sleep(0.1)
             assert time.monotonic() < deadline and server.poll() is None, "serve did not start"
         boundary = "briefingboundary"
