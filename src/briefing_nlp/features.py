@@ -61,6 +61,40 @@ IDIOMS = (
     (re.compile(r"\bw/o\b"), " without "),
     (re.compile(r"(?<![a-z])w/(?=\s)"), " with "),
 )
+# Practice shorthand written out, so "RHIs late" and "return home interview not done",
+# "strat held" and "strategy meeting held" share features: the classifiers learn one
+# weight for both and grouping sees one finding. Applied to lower-cased text; the
+# models are trained with it (changing it needs `briefing-nlp train`).
+SHORTHAND = (
+    (r"rhi'?s?", "return home interview"),
+    (r"strats?", "strategy"),
+    (r"pp", "pathway plan"),
+    (r"ras?", "risk assessment"),
+    (r"risk ass(?:t|mt|essmt)", "risk assessment"),
+    (r"ass(?:t|mt|essmt)", "assessment"),
+    (r"chrono", "chronology"),
+    (r"cgs?", "core group"),
+    (r"hv", "health visitor"),
+    (r"tm", "team manager"),
+    (r"gcp ?2?", "graded care profile"),
+    (r"peps?", "personal education plan"),
+    (r"ehcps?", "education health and care plan"),
+    (r"iro'?s?", "independent reviewing officer"),
+    (r"yp", "young person"),
+    (r"mtgs?", "meeting"),
+    (r"info", "information"),
+    (r"supv|sup'?n", "supervision"),
+    (r"mother", "mum"),
+    (r"father", "dad"),
+)
+SHORTHAND_RE = re.compile(r"\b(?:" + "|".join(f"({p})" for p, _ in SHORTHAND) + r")\b")
+HOURS_RE = re.compile(r"\b(\d+) ?(?:hrs|hours|hr)\b")
+
+
+def _expand(match: re.Match[str]) -> str:
+    return SHORTHAND[match.lastindex - 1][1]  # type: ignore[operator]
+
+
 PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_ ]*?)(?:\s+[A-Z0-9]{1,3})?\]")
 PLACEHOLDER_KINDS = {
     "DATE": "phdate",
@@ -134,7 +168,8 @@ def normalise(text: str) -> str:
     text = PLACEHOLDER_RE.sub(kind, text)
     for pattern, token in RAW_PATTERNS:
         text = pattern.sub(token, text)
-    return text.lower()
+    text = SHORTHAND_RE.sub(_expand, text.lower())
+    return HOURS_RE.sub(r"\1 hours", text)
 
 
 def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000) -> Features:

@@ -287,7 +287,9 @@ def _co_support(
         if len(own) < 2:
             continue
         for number, group in enumerate(groups):
-            if number == home[position] or dominant[number] not in own[1:]:
+            # Any of its themes but its own group's: a statement that clustered by
+            # wording with the chronology findings may list genogram first.
+            if number == home[position] or dominant[number] not in own:
                 continue
             if dominant[number] == dominant[home[position]]:
                 continue

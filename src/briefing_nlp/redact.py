@@ -45,6 +45,8 @@ ABBREVIATIONS = frozenset(
     aspire mbu ico epo pr sm hos asye nqsw ic ot slt salt bsl esol gcse ucas brp ni dbs
     pnc strat rcpcs icpcs cins cps swt adcs dfe ofsted""".split()
 )
+# Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
+PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
 # Practice vocabulary, roles and frameworks that are never personal data.
 ALLOW = frozenset(
     """iro's sw's tm's hv's
@@ -246,6 +248,8 @@ class Redactor:
             return False
         if value in ABBREVIATIONS and (raw.isupper() or raw.islower()):
             return False
+        if PLURAL_ABBREVIATION_RE.fullmatch(raw):
+            return False  # "RHIs offered late", "PEPs": practice terms, never names
         if entity.type in NUMBERED and all(
             part in self.allow or part in ABBREVIATIONS for part in value.split()
         ):
