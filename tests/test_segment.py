@@ -41,6 +41,23 @@ CASES = [
         "SOS mapping not used. Action: SW to update chronology.",
         ["SOS mapping not used.", "Action: SW to update chronology."],
     ),
+    # An imperative after "and" shares its subject: one action, not two.
+    (
+        "IRO to chase the health assessment and escalate to the TM",
+        ["IRO to chase the health assessment and escalate to the TM"],
+    ),
+    # ", and ..." starts a new finding without the conjunction.
+    (
+        "SW to update the chronology, and add the paternal family to the genogram",
+        ["SW to update the chronology", "add the paternal family to the genogram"],
+    ),
+    # "done but late" judges one thing.
+    ("PEPs completed but late each term", ["PEPs completed but late each term"]),
+    # An elliptical ending borrows the verb of the part before.
+    (
+        "core group minutes: school attend, GP and health don't",
+        ["core group minutes: school attend, GP and health don't"],
+    ),
 ]
 
 

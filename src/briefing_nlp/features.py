@@ -175,7 +175,7 @@ def normalise(text: str) -> str:
 def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000) -> Features:
     """Feature text for every statement, from a single `nlp.pipe` pass."""
     normalised = [normalise(t) for t in texts]
-    is_verb = _verb_test(nlp)
+    is_verb = verb_test(nlp)
     lemma_of = _lemma_lookup(nlp)
     # Tokenise only: lemmas come from the same lookup table the lemmatizer uses, read
     # here as the tokens are walked once, instead of set on every token beforehand.
@@ -209,7 +209,7 @@ def _lemma_lookup(nlp: Language) -> Callable[[str], str]:
     return lemma_of
 
 
-def _verb_test(nlp: Language) -> Callable[[str], bool]:
+def verb_test(nlp: Language) -> Callable[[str], bool]:
     """Whether a word is a verb's base form, judged from the lemma table (no tagger):
     "provide" is, because "providing" lemmatises to it."""
     try:

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from briefing_nlp.classify import Classification
+from briefing_nlp.features import verb_test
 from briefing_nlp.grades import grade_of
 from briefing_nlp.ingest import Audit
 
@@ -53,7 +54,12 @@ LEANS_BACK = re.compile(
     r"taken|[a-z]+ed|[a-z]+ing|in|on|at|with|for|by|from|to|of|into|within|without|via|"
     r"how|what|where|when|why|whether|if|because|due|since|until|after|before|than|"
     r"although|though|whilst|while|whereas|despite|even|except|unless|"
-    r"clear|good|well|very|really|only|just|still|even|"
+    r"clear|clearly|good|well|very|really|only|just|still|even|fully|regularly|"
+    r"consistently|promptly|quickly|now|already|"
+    # "... completed but late", "... held but brief": the right part judges the left's
+    # subject and has none of its own
+    r"late|brief|limited|patchy|delayed|overdue|incomplete|partial|basic|generic|thin|"
+    r"sparse|superficial|"
     # elaborations and subjectless verbs: "... - often in his cot when SW visits",
     # "... - reads like her care plan copied over"
     r"often|usually|always|never|sometimes|e\.g|eg|i\.e|ie|including|such|like|"
@@ -64,6 +70,19 @@ WORD_RE = re.compile(r"[A-Za-z]{2,}")
 # A part whose object is "it"/"them" points at the part before: "chrono has gaps, April
 # missing episodes not on it" is one finding about the chronology.
 REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|them)\b", re.I)
+# "... and share with placement": an imperative after "and" shares the subject of the
+# clause before it ("SW to update the RA and share with placement", "HV and nursery
+# contribute to core groups and share info"); it is not an action of its own.
+FIRST_WORD_RE = re.compile(r"[a-z]+", re.I)
+# "school attend, CAMHS and GP don't": an elliptical ending borrows the left's verb.
+ELLIPTICAL_END = re.compile(
+    r"\b(?:don't|doesn't|didn't|haven't|hasn't|isn't|aren't|wasn't|weren't|won't|"
+    r"do not|does not|did not|has not|have not)[.!]?$",
+    re.I,
+)
+# A part that opens with "and" after a comma ("PA to update PP, and give him his health
+# history") is read, and kept, without the conjunction.
+LEADING_AND = re.compile(r"(?:and|&|plus)\s+", re.I)
 FEEDBACK_RE = re.compile(r"\b(?:feedback|fe[de]+ ?back|discussed with)\b", re.I)
 # Comma and "and" lists split only between parts this long with a confident subject.
 MIN_LIST_WORDS = 3
@@ -88,6 +107,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
     comments = [(r.ordinal, c) for r in audit.records for c in r.comments]
     # (record, header, chunks) per sentence; chunks are (start, end) in the record source.
     sentences: list[tuple[int, bool, list[tuple[int, int]]]] = []
+    is_verb = verb_test(nlp)
     docs = nlp.pipe((c.text for _, c in comments), disable=["lemmatizer"])
     for (record, comment), doc in zip(comments, docs, strict=True):
         for sentence_start, sentence_end in _sentence_spans(doc):
@@ -116,7 +136,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
             chunks = [
                 joined
                 for parts in per_chunk
-                for joined in _join(sources[record], parts, kind, labels, header)
+                for joined in _join(sources[record], parts, kind, labels, header, is_verb)
             ]
             sentences[index] = (record, header, chunks)
     return [
@@ -170,6 +190,9 @@ def _split(source: str, chunk: tuple[int, int], pattern: re.Pattern[str]) -> lis
         if s < e:
             parts.append((start + s, start + e))
         position = match.end()
+        leading = LEADING_AND.match(text, position)
+        if leading and parts:
+            position = leading.end()
     s, e = _trim(text, position, len(text))
     if s < e:
         parts.append((start + s, start + e))
@@ -182,11 +205,17 @@ def _join(
     kind: str,
     labels: dict[str, Classification],
     header: bool,
+    is_verb: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
     """Merge neighbouring parts unless the boundary separates two findings."""
     chunks = [parts[0]]
     for left, right in itertools.pairwise(parts):
         left_text, right_text = source[left[0] : left[1]], source[right[0] : right[1]]
+        if kind == "conjunction" and labels[right_text].section == "action":
+            first = FIRST_WORD_RE.match(right_text)
+            if first and is_verb(first.group(0).lower()):
+                chunks[-1] = (chunks[-1][0], right[1])
+                continue
         if _is_boundary(kind, left_text, right_text, labels, header):
             chunks.append(right)
         else:
@@ -206,7 +235,12 @@ def _is_boundary(
     ):
         return False  # "Graded good - feedback given to SW" is one finding
     words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
-    if words < 2 or LEANS_BACK.match(right) or REFERS_BACK.search(right):
+    if (
+        words < 2
+        or LEANS_BACK.match(right)
+        or REFERS_BACK.search(right)
+        or ELLIPTICAL_END.search(right)
+    ):
         return False
     if kind in ("comma", "conjunction") and (
         words < MIN_LIST_WORDS or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
