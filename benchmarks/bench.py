@@ -119,7 +119,7 @@ def main() -> None:
             if train_seconds
             else "- not run (--quick)"
         ),
-        f"- model load (spaCy pipeline + three skops files): **{load_seconds:.2f} s**",
+        f"- model load (spaCy pipeline, vocabulary.json, weights.npz): **{load_seconds:.2f} s**",
         "",
         "## Classify throughput (statements per second, one process)",
         "",

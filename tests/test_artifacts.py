@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import skops.io as sio
 
 from briefing_nlp.artifacts import file_sha256
-from briefing_nlp.classify import StatementClassifier, forget_loaded_models
+from briefing_nlp.classify import StatementClassifier, forget_loaded_models, load_estimators
 from briefing_nlp.errors import ModelError
 from tests.conftest import MODEL_DIR
 
@@ -63,19 +64,49 @@ def test_altered_artifact_is_refused_by_hash(model_copy: Path) -> None:
         load(model_copy)
 
 
-def test_truncated_artifact(model_copy: Path) -> None:
+def test_truncated_weights(model_copy: Path) -> None:
+    path = model_copy / "weights.npz"
+    path.write_bytes(path.read_bytes()[:500])
+    set_hash(model_copy, "weights.npz")
+    with pytest.raises(ModelError, match=r"weights.npz: not a readable weights file"):
+        load(model_copy)
+
+
+def test_weights_holding_objects_are_refused_even_with_a_matching_hash(
+    model_copy: Path,
+) -> None:
+    with np.load(model_copy / "weights.npz") as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["section_a"] = np.array([Payload()], dtype=object)
+    np.savez(model_copy / "weights.npz", **arrays)  # type: ignore[arg-type]
+    set_hash(model_copy, "weights.npz")
+    with pytest.raises(ModelError, match=r"weights.npz: holds Python objects"):
+        load(model_copy)
+
+
+def test_weights_that_do_not_fit_the_vocabulary_are_refused(model_copy: Path) -> None:
+    with np.load(model_copy / "weights.npz") as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["section_coef"] = arrays["section_coef"][:, :, :-3]
+    np.savez(model_copy / "weights.npz", **arrays)  # type: ignore[arg-type]
+    set_hash(model_copy, "weights.npz")
+    with pytest.raises(ModelError, match=r"disagree in size; retrain"):
+        load(model_copy)
+
+
+def test_truncated_skops_file(model_copy: Path) -> None:
     path = model_copy / "section.skops"
     path.write_bytes(path.read_bytes()[:500])
     set_hash(model_copy, "section.skops")
     with pytest.raises(ModelError, match=r"section.skops: not a readable skops file"):
-        load(model_copy)
+        load_estimators(model_copy)
 
 
 def test_untrusted_type_is_refused_even_with_a_matching_hash(model_copy: Path) -> None:
     sio.dump({"model": Payload()}, model_copy / "section.skops")
     set_hash(model_copy, "section.skops")
     with pytest.raises(ModelError, match=r"refuses to load untrusted types .*Payload"):
-        load(model_copy)
+        load_estimators(model_copy)
 
 
 def test_damaged_meta(model_copy: Path) -> None:

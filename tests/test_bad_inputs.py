@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 import skops.io as sio
@@ -366,14 +367,21 @@ def _missing(models: Path) -> None:
 
 
 def _truncated(models: Path) -> None:
-    path = models / "section.skops"
+    path = models / "weights.npz"
     path.write_bytes(path.read_bytes()[:500])
-    _rehash(models, "section.skops")
+    _rehash(models, "weights.npz")
 
 
 def _tampered(models: Path) -> None:
-    sio.dump({"model": Smuggled()}, models / "section.skops")
-    _rehash(models, "section.skops")  # even a matching hash does not make it trusted
+    with np.load(models / "weights.npz") as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["themes_b"] = np.array([Smuggled()], dtype=object)
+    np.savez(models / "weights.npz", **arrays)  # type: ignore[arg-type]
+    _rehash(models, "weights.npz")  # even a matching hash does not make it loadable
+
+
+def _swapped(models: Path) -> None:
+    sio.dump({"model": Smuggled()}, models / "section.skops")  # hash no longer matches
 
 
 def _rehash(models: Path, name: str) -> None:
@@ -386,10 +394,11 @@ def _rehash(models: Path, name: str) -> None:
     ("damage", "message"),
     [
         (_missing, "themes.skops: model file missing"),
-        (_truncated, "section.skops: not a readable skops file"),
-        (_tampered, "refuses to load untrusted types"),
+        (_truncated, "weights.npz: not a readable weights file"),
+        (_tampered, "weights.npz: holds Python objects, which are never loaded"),
+        (_swapped, "section.skops: model file does not match meta.json"),
     ],
-    ids=["missing", "truncated", "tampered"],
+    ids=["missing", "truncated", "tampered", "swapped"],
 )
 def test_damaged_model_files(tmp_path: Path, damage: Callable[[Path], None], message: str) -> None:
     models = tmp_path / "models"

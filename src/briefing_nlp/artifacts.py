@@ -1,8 +1,10 @@
-"""Model artifacts on disk: skops files with a reviewed trust list, meta.json, hashes.
+"""Model artifacts on disk: skops files with a reviewed trust list, plain arrays, hashes.
 
-Nothing is unpickled: skops refuses any type outside TRUSTED_TYPES, and every artifact's
+Nothing is unpickled: skops refuses any type outside TRUSTED_TYPES, weights.npz is read
+with `allow_pickle=False` (numbers only), vocabulary.json is JSON, and every artifact's
 sha256 recorded in meta.json is checked before loading, so a swapped or edited file is
-refused with a message instead of being run.
+refused with a message instead of being run. skops is imported only where a skops file
+is written or read: importing it imports all of scikit-learn (about a second).
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
+import numpy as np
 
 from briefing_nlp.errors import ModelError
 
@@ -50,7 +51,74 @@ def dir_sha256(path: Path) -> str:
 
 def untrusted_types(path: Path) -> list[str]:
     """Types in a skops file that skops does not trust by default."""
+    import skops.io as sio
+
     return list(sio.get_untrusted_types(file=path))
+
+
+def check_hash(path: Path, expected_sha256: str | None) -> None:
+    """Raises: ModelError if the file is missing or differs from meta.json's hash."""
+    if not path.is_file():
+        raise ModelError(f"{path}: model file missing; run `briefing-nlp train` to rebuild it")
+    if expected_sha256 and file_sha256(path) != expected_sha256:
+        raise ModelError(
+            f"{path}: model file does not match meta.json (altered or corrupt); "
+            "restore it from the repository or run `briefing-nlp train`"
+        )
+
+
+def dump_weights(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Numeric arrays as a compressed .npz (no objects: it loads without pickle)."""
+    for name, array in arrays.items():
+        if np.asarray(array).dtype.kind not in "fiu":
+            raise ModelError(f"{path}: {name} is not numeric; refusing to write it")
+    with open(path, "wb") as handle:
+        np.savez_compressed(handle, **arrays)  # type: ignore[arg-type]
+
+
+def load_weights(path: Path, expected_sha256: str | None) -> dict[str, np.ndarray]:
+    """The arrays of weights.npz, after checking its hash; objects are refused.
+
+    Raises:
+        ModelError: missing, altered since training, corrupt, or holding objects.
+    """
+    check_hash(path, expected_sha256)
+    try:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise ModelError(
+                f"{path}: holds Python objects, which are never loaded; the file may be "
+                "tampered with, restore it or run `briefing-nlp train`"
+            ) from None
+        raise ModelError(
+            f"{path}: not a readable weights file ({exc}); run `briefing-nlp train`"
+        ) from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise ModelError(
+            f"{path}: not a readable weights file ({type(exc).__name__}); run `briefing-nlp train`"
+        ) from None
+    for name, array in arrays.items():
+        if array.dtype.kind not in "fiu":
+            raise ModelError(f"{path}: {name} is not numeric; run `briefing-nlp train`")
+    return arrays
+
+
+def load_vocabularies(path: Path, expected_sha256: str | None) -> dict[str, dict[str, int]]:
+    """vocabulary.json: each TF-IDF view's term -> column, after checking its hash.
+
+    Raises:
+        ModelError: missing, altered or unreadable.
+    """
+    check_hash(path, expected_sha256)
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8"))
+        return {
+            str(name): {str(k): int(v) for k, v in terms.items()} for name, terms in raw.items()
+        }
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
+        raise ModelError(f"{path}: not a readable vocabulary; run `briefing-nlp train`") from None
 
 
 def dump_skops(obj: object, path: Path) -> None:
@@ -59,6 +127,8 @@ def dump_skops(obj: object, path: Path) -> None:
     Raises:
         ModelError: the estimator holds a type outside TRUSTED_TYPES (a bug to review).
     """
+    import skops.io as sio
+
     sio.dump(obj, path, compression=zipfile.ZIP_DEFLATED)
     extra = sorted(set(untrusted_types(path)) - set(TRUSTED_TYPES))
     if extra:
@@ -89,31 +159,23 @@ def dump_vectorizer(vectorizer: Any, folder: Path) -> None:
 
 
 def load_vectorizer(folder: Path, hashes: dict[str, str]) -> Any:
-    """The vectorizer with its vocabularies restored; both files checked against meta.json.
+    """The fitted scikit-learn vectorizer with its vocabularies restored (for analysts
+    who want the estimators; drafting reads vocabulary.json and weights.npz only).
 
     Raises:
         ModelError: a file is missing, altered, unreadable or does not fit the other.
     """
     vectorizer = load_skops(folder / "vectorizer.skops", hashes.get("vectorizer.skops"))
     path = folder / "vocabulary.json"
-    if not path.is_file():
-        raise ModelError(f"{path}: model file missing; run `briefing-nlp train` to rebuild it")
-    raw = path.read_bytes()
-    if (
-        hashes.get("vocabulary.json")
-        and hashlib.sha256(raw).hexdigest() != hashes["vocabulary.json"]
-    ):
-        raise ModelError(
-            f"{path}: model file does not match meta.json (altered or corrupt); "
-            "restore it from the repository or run `briefing-nlp train`"
-        )
+    vocabularies = load_vocabularies(path, hashes.get("vocabulary.json"))
     try:
-        vocabularies = json.loads(raw.decode("utf-8"))
         for name, transformer, _ in vectorizer.transformers_:
             if name in vocabularies:
-                transformer.vocabulary_ = {str(k): int(v) for k, v in vocabularies[name].items()}
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
-        raise ModelError(f"{path}: not a readable vocabulary; run `briefing-nlp train`") from None
+                transformer.vocabulary_ = vocabularies[name]
+    except (AttributeError, TypeError, ValueError):
+        raise ModelError(
+            f"{path}: does not fit vectorizer.skops; run `briefing-nlp train`"
+        ) from None
     return vectorizer
 
 
@@ -123,13 +185,10 @@ def load_skops(path: Path, expected_sha256: str | None) -> Any:
     Raises:
         ModelError: missing, altered since training, corrupt, or holding untrusted types.
     """
-    if not path.is_file():
-        raise ModelError(f"{path}: model file missing; run `briefing-nlp train` to rebuild it")
-    if expected_sha256 and file_sha256(path) != expected_sha256:
-        raise ModelError(
-            f"{path}: model file does not match meta.json (altered or corrupt); "
-            "restore it from the repository or run `briefing-nlp train`"
-        )
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    check_hash(path, expected_sha256)
     try:
         # One pass: skops refuses any type outside the list while it loads.
         return sio.load(path, trusted=TRUSTED_TYPES)

@@ -14,18 +14,35 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from scipy.special import expit
-from sklearn.preprocessing import normalize
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from briefing_nlp.artifacts import dir_sha256, load_skops, load_vectorizer, read_meta
+from briefing_nlp.artifacts import (
+    check_hash,
+    dir_sha256,
+    load_skops,
+    load_vectorizer,
+    load_vocabularies,
+    load_weights,
+    read_meta,
+)
 from briefing_nlp.errors import InputError, ModelError
-from briefing_nlp.features import extract_features, load_nlp
+from briefing_nlp.features import Features, extract_features, load_nlp
+from briefing_nlp.tfidf import TfidfView, unit_rows, vectoriser_params
 
-ARTIFACTS = ("vectorizer.skops", "vocabulary.json", "section.skops", "themes.skops")
+# The fitted scikit-learn estimators (skops) and, derived from them by `train`, the
+# arrays drafting runs on (vocabulary.json + weights.npz): loading those needs neither
+# scikit-learn nor skops, whose imports were half of the CLI's cold start.
+ARTIFACTS = (
+    "vectorizer.skops",
+    "section.skops",
+    "themes.skops",
+    "vocabulary.json",
+    "weights.npz",
+)
+VIEWS = ("words", "chars")
 
 
 @dataclass(frozen=True)
@@ -56,15 +73,13 @@ class Classification:
         return out
 
 
-def frame(analysed: Sequence[str], raw: Sequence[str]) -> pd.DataFrame:
-    """The two-column input the vectoriser's ColumnTransformer expects."""
-    return pd.DataFrame({"analysed": list(analysed), "raw": list(raw)})
+@dataclass(frozen=True)
+class Estimators:
+    """The fitted scikit-learn objects `train` made (written as skops files)."""
 
-
-def linear_weights(model: Any) -> np.ndarray:
-    """Per-class feature weights of a calibrated linear model, averaged over its folds."""
-    coefs = [np.asarray(c.estimator.coef_) for c in model.calibrated_classifiers_]
-    return np.mean(coefs, axis=0)
+    vectorizer: Any
+    section_model: Any
+    theme_model: Any
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,28 @@ class _SigmoidLinear:
             b.append(np.array([p[3] for p in parts], dtype=float))
         return cls(np.stack(coef), np.stack(intercept), np.stack(a), np.stack(b))
 
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}_coef": self.coef,
+            f"{prefix}_intercept": self.intercept,
+            f"{prefix}_a": self.a,
+            f"{prefix}_b": self.b,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str) -> _SigmoidLinear:
+        """Raises: ModelError if the arrays are missing or their shapes disagree."""
+        try:
+            coef, intercept, a, b = (
+                np.asarray(arrays[f"{prefix}_{k}"], dtype=float)
+                for k in ("coef", "intercept", "a", "b")
+            )
+        except (KeyError, ValueError, TypeError):
+            raise ModelError(f"weights.npz: {prefix} weights missing; retrain") from None
+        if coef.ndim != 3 or not intercept.shape == a.shape == b.shape == coef.shape[:2]:
+            raise ModelError(f"weights.npz: {prefix} weights have mismatched shapes; retrain")
+        return cls(coef, intercept, a, b)
+
     def proba(self, matrix: sparse.csr_matrix) -> np.ndarray:
         out = np.zeros((matrix.shape[0], self.coef.shape[1]))
         for fold in range(self.coef.shape[0]):
@@ -128,33 +165,84 @@ class StatementClassifier:
     def __init__(
         self,
         nlp: Language,
-        vectorizer: Any,
-        section_model: Any,
-        theme_model: Any,
+        views: Sequence[TfidfView],
+        section_linear: _SigmoidLinear,
+        theme_linear: _SigmoidLinear,
+        sections: Sequence[str],
         themes: Sequence[str],
         thresholds: dict[str, float],
         fallback_min_score: float = 0.2,
         evidence_terms: int = 5,
         batch_size: int = 1000,
+        estimators: Estimators | None = None,
     ) -> None:
         self.nlp = nlp
-        self.vectorizer = vectorizer
-        self.section_model = section_model
-        self.theme_model = theme_model
+        self.views = tuple(views)
+        self.section_linear = section_linear
+        self.theme_linear = theme_linear
+        self.sections = tuple(sections)
         self.themes = tuple(themes)
         self.thresholds = thresholds
         self.fallback_min_score = fallback_min_score
         self.evidence_terms = evidence_terms
         self.batch_size = batch_size
+        self.estimators = estimators  # only when just trained (for writing skops files)
+        if section_linear.coef.shape[1] != len(self.sections) or theme_linear.coef.shape[1] != len(
+            self.themes
+        ):
+            raise ModelError("weights and labels disagree in number; retrain the model")
+        if set(self.themes) != set(thresholds):
+            raise ModelError("theme model and thresholds disagree; retrain the model")
         self._prepare_evidence()
+
+    @classmethod
+    def from_estimators(
+        cls,
+        nlp: Language,
+        estimators: Estimators,
+        themes: Sequence[str],
+        thresholds: dict[str, float],
+        **options: Any,
+    ) -> StatementClassifier:
+        """The classifier `train` just fitted, as the arrays drafting runs on.
+
+        Raises:
+            ModelError: an estimator is not of the kind `train` makes.
+        """
+        params = vectoriser_params(estimators.vectorizer)
+        blocks = {name: t for name, t, _ in estimators.vectorizer.transformers_}
+        views = [
+            TfidfView.of(name, params[name], blocks[name].vocabulary_, blocks[name].idf_)
+            for name in VIEWS
+        ]
+        section_linear = _SigmoidLinear.of([estimators.section_model])
+        theme_linear = _SigmoidLinear.of(list(estimators.theme_model.estimators_))
+        if section_linear is None or theme_linear is None:
+            raise ModelError("models are not sigmoid-calibrated linear SVCs; retrain")
+        return cls(
+            nlp,
+            views,
+            section_linear,
+            theme_linear,
+            [str(c) for c in estimators.section_model.classes_],
+            themes,
+            thresholds,
+            estimators=estimators,
+            **options,
+        )
+
+    def weight_arrays(self) -> dict[str, np.ndarray]:
+        """What weights.npz holds: idf per view and the stacked calibrated weights."""
+        arrays = {f"{name}_idf": view.idf for name, view in zip(VIEWS, self.views, strict=True)}
+        arrays.update(self.section_linear.arrays("section"))
+        arrays.update(self.theme_linear.arrays("themes"))
+        return arrays
 
     def _prepare_evidence(self) -> None:
         # Feature names straight from the two vocabularies (words first, then chars, each
-        # in index order, as the ColumnTransformer lays them out): a third of the cost
-        # of get_feature_names_out, which matters for the CLI's cold start.
-        blocks = {name: t for name, t, _ in self.vectorizer.transformers_}
-        words = _terms(blocks["words"].vocabulary_)
-        chars = _terms(blocks["chars"].vocabulary_)
+        # in index order, as the ColumnTransformer lays them out).
+        words = _terms(self.views[0].vocabulary)
+        chars = _terms(self.views[1].vocabulary)
         self._names = np.concatenate([words, np.char.add("chars__", chars.astype(str))])
         # Only word features make readable evidence; char n-grams are dropped from it.
         self._word_mask = np.arange(len(self._names)) < len(words)
@@ -168,30 +256,30 @@ class StatementClassifier:
             ]
         )
         self._char_columns = np.arange(len(words), len(words) + len(chars))
-        self.sections = tuple(str(c) for c in self.section_model.classes_)
-        self._section_weights = linear_weights(self.section_model)
-        self._theme_weights = np.vstack(
-            [linear_weights(est).ravel() for est in self.theme_model.estimators_]
-        )
+        if self.section_linear.coef.shape[2] != len(self._names):
+            raise ModelError("weights and vocabulary disagree in size; retrain the model")
+        # Per-label weights averaged over calibration folds, for evidence.
+        self._section_weights = self.section_linear.coef.mean(axis=0)
+        self._theme_weights = self.theme_linear.coef.mean(axis=0)
         self._threshold_vector = np.array([self.thresholds[t] for t in self.themes])
-        # The calibrated SVCs as stacked matrices: one sparse product for all seventeen
-        # theme models instead of seventeen sklearn calls, each re-validating its input
-        # (most of the prediction time for a small audit). None: use sklearn's own.
-        self._section_linear = _SigmoidLinear.of([self.section_model])
-        self._theme_linear = _SigmoidLinear.of(list(self.theme_model.estimators_))
 
     def _section_proba(self, matrix: sparse.csr_matrix) -> np.ndarray:
-        if self._section_linear is None:
-            return np.asarray(self.section_model.predict_proba(matrix))
-        proba = self._section_linear.proba(matrix)
+        # One sparse product for all classes (and all seventeen theme models below),
+        # the calibrated SVCs' own arithmetic, normalised as sklearn's predict_proba is.
+        proba = self.section_linear.proba(matrix)
         total = proba.sum(axis=1, keepdims=True)
         uniform = np.full_like(proba, 1 / proba.shape[1])
         return np.divide(proba, total, out=uniform, where=total != 0)
 
     def _theme_proba(self, matrix: sparse.csr_matrix) -> np.ndarray:
-        if self._theme_linear is None:
-            return np.asarray(self.theme_model.predict_proba(matrix))
-        return self._theme_linear.proba(matrix)
+        return self.theme_linear.proba(matrix)
+
+    def transform(self, features: Features) -> sparse.csr_matrix:
+        """TF-IDF rows for extracted features: word view, then character view."""
+        return sparse.hstack(
+            [self.views[0].transform(features.analysed), self.views[1].transform(features.raw)],
+            format="csr",
+        )
 
     @property
     def feature_count(self) -> int:
@@ -220,8 +308,8 @@ class StatementClassifier:
     ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """Unit-length content-word and character views of feature rows, for similarity."""
         return (
-            normalize(matrix[:, self._content_columns]),
-            normalize(matrix[:, self._char_columns]),
+            unit_rows(matrix[:, self._content_columns]),
+            unit_rows(matrix[:, self._char_columns]),
         )
 
     def classify_with_vectors(
@@ -238,9 +326,7 @@ class StatementClassifier:
         if not texts:
             return [], sparse.csr_matrix((0, self.feature_count))
         features = extract_features(self.nlp, texts, self.batch_size)
-        matrix = sparse.csr_matrix(
-            self.vectorizer.transform(frame(features.analysed, features.raw))
-        )
+        matrix = self.transform(features)
         section_proba = self._section_proba(matrix)
         theme_proba = self._theme_proba(matrix)
         section_index = section_proba.argmax(axis=1)
@@ -318,35 +404,63 @@ def _load_cached(model_dir: Path) -> StatementClassifier:
     for name in ARTIFACTS:
         if name not in hashes:
             raise ModelError(f"{model_dir / 'meta.json'}: no entry for {name}; retrain the model")
-    vectorizer = load_vectorizer(model_dir, hashes)
-    section_model = load_skops(model_dir / "section.skops", hashes["section.skops"])
-    theme_model = load_skops(model_dir / "themes.skops", hashes["themes.skops"])
+    # Every file is checked, the skops files too though drafting does not read them: a
+    # model folder is trusted whole or not at all.
+    for name in ARTIFACTS[:3]:
+        check_hash(model_dir / name, hashes[name])
+    vocabularies = load_vocabularies(model_dir / "vocabulary.json", hashes["vocabulary.json"])
+    weights = load_weights(model_dir / "weights.npz", hashes["weights.npz"])
     settings = meta.get("settings", {})
     try:
-        themes = list(meta["labels"]["themes"])
+        themes = [str(t) for t in meta["labels"]["themes"]]
+        sections = [str(t) for t in meta["inference"]["sections"]]
+        params = meta["inference"]["vectoriser"]
         thresholds = {k: float(v) for k, v in meta["thresholds"].items()}
+        views = [
+            TfidfView.of(name, params[name], vocabularies[name], weights[f"{name}_idf"])
+            for name in VIEWS
+        ]
     except (KeyError, TypeError, ValueError):
         raise ModelError(
-            f"{model_dir / 'meta.json'}: labels or thresholds missing; retrain"
+            f"{model_dir / 'meta.json'}: labels, thresholds or vectoriser settings missing; "
+            "retrain the model"
         ) from None
-    if len(themes) != len(theme_model.estimators_) or set(themes) != set(thresholds):
-        raise ModelError(f"{model_dir}: theme model and meta.json disagree; retrain the model")
     nlp_dir = model_dir / "nlp"
     if nlp_dir.is_dir() and hashes.get("nlp") and dir_sha256(nlp_dir) != hashes["nlp"]:
         raise ModelError(
             f"{nlp_dir}: spaCy pipeline does not match meta.json (altered or corrupt); "
             "restore it from the repository or run `briefing-nlp train`"
         )
-    return StatementClassifier(
-        nlp=load_nlp(nlp_dir),
-        vectorizer=vectorizer,
-        section_model=section_model,
-        theme_model=theme_model,
-        themes=themes,
-        thresholds=thresholds,
-        fallback_min_score=float(settings.get("theme_fallback_min_score", 0.2)),
-        evidence_terms=int(settings.get("evidence_terms", 5)),
-        batch_size=int(settings.get("batch_size", 1000)),
+    try:
+        return StatementClassifier(
+            nlp=load_nlp(nlp_dir),
+            views=views,
+            section_linear=_SigmoidLinear.from_arrays(weights, "section"),
+            theme_linear=_SigmoidLinear.from_arrays(weights, "themes"),
+            sections=sections,
+            themes=themes,
+            thresholds=thresholds,
+            fallback_min_score=float(settings.get("theme_fallback_min_score", 0.2)),
+            evidence_terms=int(settings.get("evidence_terms", 5)),
+            batch_size=int(settings.get("batch_size", 1000)),
+        )
+    except ModelError as exc:
+        raise ModelError(f"{model_dir}: {exc}") from None
+
+
+def load_estimators(model_dir: Path) -> Estimators:
+    """The fitted scikit-learn estimators from the skops files (for analysts and checks;
+    drafting uses `StatementClassifier.load`). Imports scikit-learn and skops.
+
+    Raises:
+        ModelError: a file is missing, altered, corrupt or holds untrusted types.
+    """
+    model_dir = Path(model_dir)
+    hashes = read_meta(model_dir).get("artifacts", {})
+    return Estimators(
+        vectorizer=load_vectorizer(model_dir, hashes),
+        section_model=load_skops(model_dir / "section.skops", hashes.get("section.skops")),
+        theme_model=load_skops(model_dir / "themes.skops", hashes.get("themes.skops")),
     )
 
 

@@ -13,11 +13,13 @@ import platform
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import sklearn
 import skops
 import spacy
@@ -35,18 +37,20 @@ from briefing_nlp.artifacts import (
     dir_sha256,
     dump_skops,
     dump_vectorizer,
+    dump_weights,
     file_sha256,
     install_artifacts,
     read_meta,
     write_json,
 )
-from briefing_nlp.classify import ARTIFACTS, StatementClassifier, forget_loaded_models, frame
+from briefing_nlp.classify import ARTIFACTS, Estimators, StatementClassifier, forget_loaded_models
 from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, split_dirs
 from briefing_nlp.errors import CorpusError, ModelError
 from briefing_nlp.features import build_nlp, extract_features
 from briefing_nlp.modelcard import render_model_card
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import SECTIONS, Taxonomy, load_taxonomy
+from briefing_nlp.tfidf import vectoriser_params
 
 THRESHOLD_GRID_STEP = 0.025
 
@@ -60,6 +64,11 @@ class TrainResult:
     classifier: StatementClassifier
     kept_old: bool = False
     reasons: tuple[str, ...] = ()
+
+
+def frame(analysed: Sequence[str], raw: Sequence[str]) -> pd.DataFrame:
+    """The two-column input the vectoriser's ColumnTransformer expects."""
+    return pd.DataFrame({"analysed": list(analysed), "raw": list(raw)})
 
 
 def build_vectorizer() -> ColumnTransformer:
@@ -120,11 +129,9 @@ def fit_classifier(
         for i, theme in enumerate(themes)
     }
     theme_model.fit(matrix[keep], targets)
-    classifier = StatementClassifier(
-        nlp=nlp,
-        vectorizer=vectorizer,
-        section_model=section_model,
-        theme_model=theme_model,
+    classifier = StatementClassifier.from_estimators(
+        nlp,
+        Estimators(vectorizer, section_model, theme_model),
         themes=themes,
         thresholds={t: v["threshold"] for t, v in thresholds.items()},
         fallback_min_score=settings.theme_fallback_min_score,
@@ -259,9 +266,13 @@ def _write_staging(
 ) -> dict[str, Any]:
     """Write every artifact, meta.json and the model card into `staging`."""
     classifier.nlp.to_disk(staging / "nlp")
-    dump_vectorizer(classifier.vectorizer, staging)
-    dump_skops(classifier.section_model, staging / "section.skops")
-    dump_skops(classifier.theme_model, staging / "themes.skops")
+    estimators = classifier.estimators
+    if estimators is None:
+        raise ModelError("only a classifier trained in this process can be written")
+    dump_vectorizer(estimators.vectorizer, staging)
+    dump_skops(estimators.section_model, staging / "section.skops")
+    dump_skops(estimators.theme_model, staging / "themes.skops")
+    dump_weights(classifier.weight_arrays(), staging / "weights.npz")
     artifacts = {name: file_sha256(staging / name) for name in ARTIFACTS}
     artifacts["nlp"] = dir_sha256(staging / "nlp")
     if "ner" in kept:
@@ -291,6 +302,12 @@ def _write_staging(
             "cv_theme_f1": facts["cv_theme_f1"],
         },
         "thresholds": facts["thresholds"],
+        # What drafting needs beside weights.npz and vocabulary.json to apply the model
+        # without scikit-learn (see briefing_nlp.tfidf).
+        "inference": {
+            "sections": list(classifier.sections),
+            "vectoriser": vectoriser_params(estimators.vectorizer),
+        },
         "metrics": evaluation,
         "artifacts": artifacts,
     }

@@ -1,0 +1,162 @@
+"""The trained TF-IDF views applied without importing scikit-learn.
+
+`train` fits scikit-learn's `TfidfVectorizer`s (word n-grams over the marked lemmas,
+`char_wb` n-grams over the raw text); drafting only needs their transform. Importing
+scikit-learn (and skops, which imports all of it to build its trust list) was 1.5 s of
+the CLI's 3.3 s cold start, so the transform is done here from the fitted vocabulary and
+idf weights, for exactly the settings `train` uses (checked when the model is loaded).
+`tests/test_tfidf.py` holds it equal to scikit-learn's own output on the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from briefing_nlp.errors import ModelError
+
+TOKEN_PATTERN = r"\S+"
+# The fitted vectorisers' parameters this transform reproduces; any other value is
+# refused at load rather than silently transformed differently.
+SUPPORTED = {
+    "words": {
+        "analyzer": "word",
+        "token_pattern": TOKEN_PATTERN,
+        "lowercase": False,
+        "sublinear_tf": True,
+        "norm": "l2",
+        "use_idf": True,
+        "binary": False,
+    },
+    "chars": {
+        "analyzer": "char_wb",
+        "lowercase": False,
+        "sublinear_tf": True,
+        "norm": "l2",
+        "use_idf": True,
+        "binary": False,
+    },
+}
+WHITE_SPACES = re.compile(r"\s\s+")
+TOKENS = re.compile(TOKEN_PATTERN)
+
+
+def vectoriser_params(vectorizer: Any) -> dict[str, dict[str, Any]]:
+    """The parameters of a fitted ColumnTransformer's TF-IDF views, as meta.json keeps them."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, transformer, column in vectorizer.transformers_:
+        if name not in SUPPORTED:
+            continue
+        params = transformer.get_params()
+        out[name] = {key: params[key] for key in SUPPORTED[name]}
+        out[name]["ngram_range"] = list(params["ngram_range"])
+        out[name]["strip_accents"] = params["strip_accents"]
+        out[name]["stop_words"] = params["stop_words"]
+        out[name]["column"] = column
+    return out
+
+
+@dataclass(frozen=True)
+class TfidfView:
+    """One fitted view: its analyser settings, vocabulary and idf weights."""
+
+    analyzer: str
+    ngram_range: tuple[int, int]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def of(
+        cls, name: str, params: dict[str, Any], vocabulary: dict[str, int], idf: np.ndarray
+    ) -> TfidfView:
+        """A view from meta.json's parameters, refusing settings this module cannot apply.
+
+        Raises:
+            ModelError: the parameters differ from what `train` writes, or the vocabulary
+                and idf weights disagree in size.
+        """
+        expected = SUPPORTED.get(name)
+        if (
+            expected is None
+            or any(params.get(k) != v for k, v in expected.items())
+            or params.get("strip_accents") is not None
+            or params.get("stop_words") is not None
+        ):
+            raise ModelError(
+                f"vectoriser view {name!r} has settings this version cannot apply; retrain"
+            )
+        low, high = (int(n) for n in params["ngram_range"])
+        if len(idf) != len(vocabulary) or not 1 <= low <= high:
+            raise ModelError(f"vectoriser view {name!r}: vocabulary and weights disagree; retrain")
+        return cls(str(params["analyzer"]), (low, high), vocabulary, np.asarray(idf, dtype=float))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Rows of l2-normalised sublinear TF-IDF, as `TfidfVectorizer.transform` gives."""
+        analyse = self._words if self.analyzer == "word" else self._chars
+        vocabulary = self.vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for text in texts:
+            row: dict[int, int] = {}
+            for term in analyse(text):
+                column = vocabulary.get(term)
+                if column is not None:
+                    row[column] = row.get(column, 0) + 1
+            ordered = sorted(row)
+            indices.extend(ordered)
+            counts.extend(row[c] for c in ordered)
+            indptr.append(len(indices))
+        data = np.log(np.asarray(counts, dtype=float)) + 1.0
+        columns = np.asarray(indices, dtype=np.int32)
+        data *= self.idf[columns]
+        matrix = sparse.csr_matrix(
+            (data, columns, np.asarray(indptr, dtype=np.int32)),
+            shape=(len(texts), len(self.idf)),
+        )
+        return _l2_rows(matrix)
+
+    def _words(self, text: str) -> Iterable[str]:
+        tokens = TOKENS.findall(text)
+        low, high = self.ngram_range
+        out = list(tokens) if low == 1 else []
+        for n in range(max(low, 2), min(high, len(tokens)) + 1):
+            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return out
+
+    def _chars(self, text: str) -> Iterable[str]:
+        low, high = self.ngram_range
+        out: list[str] = []
+        for word in WHITE_SPACES.sub(" ", text).split():
+            padded = f" {word} "
+            length = len(padded)
+            for n in range(low, high + 1):
+                offset = 0
+                out.append(padded[offset : offset + n])
+                while offset + n < length:
+                    offset += 1
+                    out.append(padded[offset : offset + n])
+                if offset == 0:  # a word shorter than n is counted once
+                    break
+        return out
+
+
+def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row divided by its Euclidean length (empty rows stay empty)."""
+    # Summed row by row in index order and divided, as scikit-learn's normalize does,
+    # so the values agree to the last bit.
+    squares = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    lengths = np.sqrt(squares)
+    lengths[lengths == 0] = 1.0
+    matrix.data /= np.repeat(lengths, np.diff(matrix.indptr))
+    return matrix
+
+
+def unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """A copy with every row scaled to unit length (for cosine similarity)."""
+    return _l2_rows(sparse.csr_matrix(matrix, copy=True))
