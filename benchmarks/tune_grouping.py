@@ -3,7 +3,8 @@
 Usage:
     python benchmarks/tune_grouping.py [PACK_DIR ...]     # default: examples/*/
 
-For each (similarity_threshold, text_weight) pair it drafts every pack and reports
+For each (similarity_threshold, text_weight, attach_similarity, subject_weight) it
+drafts every pack and reports
 gold-bullet recall and the share of matched bullets with exact support counts. Copy the
 chosen values into Settings (src/briefing_nlp/settings.py) or a settings TOML file.
 """
@@ -20,9 +21,10 @@ from briefing_nlp.draft import draft_briefing
 from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 
-THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55)
 TEXT_WEIGHTS = (0.3, 0.5, 0.7)
-ATTACH = (0.4, 0.45, 0.5, 0.6)
+ATTACH = (0.4, 0.5, 0.6)
+SUBJECT = (0.0, 0.1, 0.2, 0.3)
 
 
 def main() -> None:
@@ -36,9 +38,15 @@ def main() -> None:
     base = Settings()
     classifier = StatementClassifier.load(base.model_dir)
     results = []
-    for threshold, weight, attach in itertools.product(THRESHOLDS, TEXT_WEIGHTS, ATTACH):
+    for threshold, weight, attach, subject in itertools.product(
+        THRESHOLDS, TEXT_WEIGHTS, ATTACH, SUBJECT
+    ):
         settings = replace(
-            base, similarity_threshold=threshold, text_weight=weight, attach_similarity=attach
+            base,
+            similarity_threshold=threshold,
+            text_weight=weight,
+            attach_similarity=attach,
+            subject_weight=subject,
         )
         scores = [
             score_briefing(
@@ -48,9 +56,10 @@ def main() -> None:
         ]
         recall = sum(s.recall for s in scores) / len(scores)
         exact = sum(s.exact_count_rate for s in scores) / len(scores)
-        results.append((recall + 0.5 * exact, threshold, weight, attach, recall, exact))
+        results.append((recall + 0.5 * exact, threshold, weight, attach, subject, recall, exact))
         print(
-            f"threshold {threshold:.2f} text_weight {weight:.1f} attach {attach:.2f}: "
+            f"threshold {threshold:.2f} text_weight {weight:.1f} attach {attach:.2f} "
+            f"subject {subject:.1f}: "
             f"recall {recall:.3f} exact counts {exact:.3f} "
             f"per pack {[round(s.recall, 2) for s in scores]}",
             flush=True,
@@ -58,7 +67,7 @@ def main() -> None:
     best = max(results)
     print(
         f"\nbest: similarity_threshold={best[1]} text_weight={best[2]} attach_similarity={best[3]}"
-        f" (recall {best[4]:.3f}, exact counts {best[5]:.3f})"
+        f" subject_weight={best[4]} (recall {best[5]:.3f}, exact counts {best[6]:.3f})"
     )
 
 

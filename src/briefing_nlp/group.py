@@ -1,8 +1,10 @@
 """Merge near-duplicate statements of one section into findings with exact support.
 
-Similarity mixes wording (TF-IDF cosine) and subject (cosine of theme scores), so
-"chronology out of date" and "genogram out of date" stay apart while "chrono o/d" and
-"chronology not updated since March" merge. Average-linkage clustering within each
+Similarity mixes wording (TF-IDF cosine), themes (cosine of theme scores) and the
+statement's subject (overlap of its first content words: auditors write the subject
+first, "strat held same day..." vs "police sharing intel promptly..."), so "chronology
+out of date" and "genogram out of date" stay apart while "chrono o/d" and "chronology
+not updated since March" merge. Average-linkage clustering within each
 section avoids the chaining of single-link components. Support is the set of distinct
 records, never a sentence count. A statement naming several themes ("chronology and
 genogram both out of date") also supports the findings on its other themes.
@@ -20,8 +22,10 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from briefing_nlp.classify import Classification
+from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
@@ -36,6 +40,12 @@ FRAGMENT_START_RE = re.compile(
     r"they|he|she|his|her|their|its)\b",
     re.I,
 )
+# Words that open statements without naming what they are about.
+NOT_SUBJECT = STOP_WORDS | frozenset(
+    "action actions sw good well clear clearly evidence evident record records recorded "
+    "really very excellent strong poor lack lacking limited".split()
+)
+SUBJECT_WORD_RE = re.compile(r"[a-z][a-z'-]+")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -91,6 +101,13 @@ def group_findings(
     ]
     for section, indices in blocks:
         similarity = _similarity(vectors, themes, indices, settings.text_weight)
+        if settings.subject_weight:
+            subjects = _subject_overlap(
+                [classifications[i].text for i in indices], settings.subject_words
+            )
+            similarity = (
+                1 - settings.subject_weight
+            ) * similarity + settings.subject_weight * subjects
         similarity = _with_grades(similarity, indices, classifications)
         labels = _cluster(similarity, settings.similarity_threshold)
         clusters: dict[int, list[int]] = {}
@@ -193,6 +210,36 @@ def _similarity(
     text = 0.3 * (words @ words.T).toarray() + 0.7 * (chars @ chars.T).toarray()
     subject = themes[indices] @ themes[indices].T
     return np.clip(text_weight * text + (1 - text_weight) * subject, 0.0, 1.0)
+
+
+def subject_of(text: str, size: int) -> tuple[str, ...]:
+    """The first `size` content words of a statement (shorthand written out, plurals
+    folded): "RHIs late on 6 of 9" -> ("return", "home")."""
+    words = []
+    for word in SUBJECT_WORD_RE.findall(normalise(text)):
+        if word in NOT_SUBJECT or word.startswith("ph"):
+            continue  # stop words, generic praise, placeholders (phperson...)
+        words.append(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+        if len(words) == size:
+            break
+    return tuple(words)
+
+
+def _subject_overlap(texts: list[str], size: int) -> np.ndarray:
+    """Jaccard overlap of every pair of statements' subjects."""
+    vocabulary: dict[str, int] = {}
+    rows, columns = [], []
+    for row, text in enumerate(texts):
+        for word in set(subject_of(text, size)):
+            rows.append(row)
+            columns.append(vocabulary.setdefault(word, len(vocabulary)))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(texts), max(len(vocabulary), 1))
+    )
+    shared = (matrix @ matrix.T).toarray()
+    sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    union = sizes[:, None] + sizes[None, :] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
 
 
 def _with_grades(

@@ -31,7 +31,9 @@ class Settings:
 
     model_dir: Path = field(
         default_factory=lambda: _default_dir("BRIEFING_NLP_MODEL_DIR", "models"),
-        metadata={"help": "Folder of trained model artifacts (meta.json, *.skops, nlp/)."},
+        metadata={
+            "help": "Folder of trained model artifacts (meta.json, weights.npz, *.skops, nlp/)."
+        },
     )
     corpus_dir: Path = field(
         default_factory=lambda: _default_dir("BRIEFING_NLP_CORPUS_DIR", "corpora/statements"),
@@ -67,12 +69,22 @@ class Settings:
     )
     batch_size: int = field(default=1000, metadata={"help": "Statements per nlp.pipe batch."})
     similarity_threshold: float = field(
-        default=0.5,
+        default=0.4,
         metadata={"help": "Average similarity at which statements merge into one finding."},
     )
     text_weight: float = field(
         default=0.5,
         metadata={"help": "Share of wording (vs. theme scores) in statement similarity, 0-1."},
+    )
+    subject_weight: float = field(
+        default=0.2,
+        metadata={
+            "help": "Share of statement similarity given to the subject: the overlap of the "
+            "first content words, which auditors write first ('strat held...', 'RHIs late')."
+        },
+    )
+    subject_words: int = field(
+        default=2, metadata={"help": "How many opening content words make a statement's subject."}
     )
     attach_similarity: float = field(
         default=0.5,
