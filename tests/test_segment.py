@@ -80,3 +80,28 @@ def test_offsets_map_back_to_the_record(classifier: StatementClassifier) -> None
     for statement in split_statements(audit, classifier.nlp, _Memo(classifier)):
         record = audit.records[statement.record - 1]
         assert record.source[statement.start : statement.end] == statement.text
+
+
+def test_the_one_sentence_shortcut_agrees_with_the_sentencizer(
+    classifier: StatementClassifier,
+) -> None:
+    from briefing_nlp.corpus import load_corpus
+    from briefing_nlp.segment import _one_sentence_test
+    from briefing_nlp.settings import PROJECT_ROOT
+    from briefing_nlp.taxonomy import load_taxonomy
+
+    rows = load_corpus(PROJECT_ROOT / "corpora" / "statements" / "train", load_taxonomy()).rows
+    texts = [r.text for r in rows] + [
+        "done. +",
+        "(see notes.)",
+        "Seen alone!) Then",
+        "visits ok... mostly",
+        "chronology o/d?!",
+        "e.g. chronology",
+        "“Quoted.” she said",
+    ]
+    one_sentence = _one_sentence_test(classifier.nlp)
+    shortcut = [t for t in texts if one_sentence(t)]
+    assert len(shortcut) > len(texts) / 2  # the shortcut is the common case
+    for text, doc in zip(shortcut, classifier.nlp.pipe(shortcut), strict=True):
+        assert len(list(doc.sents)) == 1, text

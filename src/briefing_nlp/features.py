@@ -217,11 +217,18 @@ def verb_test(nlp: Language) -> Callable[[str], bool]:
     except (KeyError, AttributeError):
         return lambda word: False
 
+    cache: dict[str, bool] = {}
+
     def is_verb(word: str) -> bool:
-        if len(word) < 3 or not word.isalpha():
-            return False
-        stems = (word, word[:-1] if word.endswith("e") else word, word + word[-1])
-        return any(table.get(stem + "ing") == word for stem in stems)
+        found = cache.get(word)
+        if found is None:
+            stems = (word, word[:-1] if word.endswith("e") else word, word + word[-1])
+            found = cache[word] = (
+                len(word) >= 3
+                and word.isalpha()
+                and any(table.get(stem + "ing") == word for stem in stems)
+            )
+        return found
 
     return is_verb
 

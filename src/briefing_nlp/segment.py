@@ -108,9 +108,17 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
     # (record, header, chunks) per sentence; chunks are (start, end) in the record source.
     sentences: list[tuple[int, bool, list[tuple[int, int]]]] = []
     is_verb = verb_test(nlp)
-    docs = nlp.pipe((c.text for _, c in comments), disable=["lemmatizer"])
-    for (record, comment), doc in zip(comments, docs, strict=True):
-        for sentence_start, sentence_end in _sentence_spans(doc):
+    one_sentence = _one_sentence_test(nlp)
+    # Most comments are one sentence, which a string test shows without spaCy (the
+    # sentencizer builds a Python object per token: most of this stage's time).
+    several = [c.text for _, c in comments if not one_sentence(c.text)]
+    docs = iter(nlp.pipe(several, disable=["lemmatizer"]))
+    for record, comment in comments:
+        if one_sentence(comment.text):
+            spans = [(0, len(comment.text))]
+        else:
+            spans = _sentence_spans(next(docs))
+        for sentence_start, sentence_end in spans:
             start, end = _trim(comment.text, sentence_start, sentence_end)
             if start < end:
                 span = (comment.start + start, comment.start + end)
@@ -146,6 +154,25 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
     ]
 
 
+def _one_sentence_test(nlp: Language) -> Callable[[str], bool]:
+    """Whether the sentencizer would surely keep a text whole: no sentence-final mark
+    except in a closing run of punctuation (each token there is punctuation, so no
+    sentence can start in it). Texts that fail go to spaCy as before."""
+    try:
+        marks = nlp.get_pipe("sentencizer").punct_chars  # type: ignore[attr-defined]
+    except (KeyError, AttributeError):
+        return lambda text: False
+    mark_re = re.compile("|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)))
+    # Unicode punctuation (category P) only: "+", "$" and other symbols are not punct
+    # tokens, so one after a full stop would start a sentence.
+    closing = "!\"#%&'()*,-./:;?@[\\]_{} \t\n\r"
+
+    def one_sentence(text: str) -> bool:
+        return mark_re.search(text.rstrip(closing)) is None
+
+    return one_sentence
+
+
 def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """Sentence character spans, with an opening bracket moved to the sentence it opens.
 
@@ -176,15 +203,18 @@ def _split(source: str, chunk: tuple[int, int], pattern: re.Pattern[str]) -> lis
     """Parts of a chunk between this level's separators, ignoring those inside brackets."""
     start, end = chunk
     text = source[start:end]
-    depth, level = [0] * (len(text) + 1), 0
+    if pattern.search(text) is None:
+        return [chunk]  # most chunks have no separator of a given level
+    depth: list[int] | None = None
     if "(" in text or "[" in text or "{" in text:  # most chunks have no brackets at all
+        depth, level = [0] * (len(text) + 1), 0
         for i, ch in enumerate(text):
             level = level + (ch in "([{") - (ch in ")]}" and level > 0)
             depth[i + 1] = level
     parts: list[tuple[int, int]] = []
     position = 0
     for match in pattern.finditer(text):
-        if depth[match.start()]:
+        if depth is not None and depth[match.start()]:
             continue
         s, e = _trim(text, position, match.start())
         if s < e:

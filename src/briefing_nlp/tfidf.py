@@ -11,8 +11,8 @@ idf weights, for exactly the settings `train` uses (checked when the model is lo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,8 @@ SUPPORTED = {
         "binary": False,
     },
 }
-WHITE_SPACES = re.compile(r"\s\s+")
+# Distinct words whose character n-gram columns are remembered (bounded memory).
+CACHE_WORDS = 200_000
 TOKENS = re.compile(TOKEN_PATTERN)
 
 
@@ -69,6 +70,9 @@ class TfidfView:
     ngram_range: tuple[int, int]
     vocabulary: dict[str, int]
     idf: np.ndarray
+    _cache: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     @classmethod
     def of(
@@ -97,53 +101,62 @@ class TfidfView:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Rows of l2-normalised sublinear TF-IDF, as `TfidfVectorizer.transform` gives."""
-        analyse = self._words if self.analyzer == "word" else self._chars
-        vocabulary = self.vocabulary
-        indptr = [0]
-        indices: list[int] = []
-        counts: list[int] = []
-        for text in texts:
-            row: dict[int, int] = {}
-            for term in analyse(text):
-                column = vocabulary.get(term)
-                if column is not None:
-                    row[column] = row.get(column, 0) + 1
-            ordered = sorted(row)
-            indices.extend(ordered)
-            counts.extend(row[c] for c in ordered)
-            indptr.append(len(indices))
-        data = np.log(np.asarray(counts, dtype=float)) + 1.0
-        columns = np.asarray(indices, dtype=np.int32)
-        data *= self.idf[columns]
-        matrix = sparse.csr_matrix(
-            (data, columns, np.asarray(indptr, dtype=np.int32)),
+        columns_of = self._word_columns if self.analyzer == "word" else self._char_columns
+        # All rows' columns in one flat list, counted by scipy (duplicates summed in C)
+        # rather than a Counter per row.
+        flat: list[int] = []
+        lengths = np.empty(len(texts), dtype=np.int64)
+        for number, text in enumerate(texts):
+            columns = columns_of(text)
+            flat.extend(columns)
+            lengths[number] = len(columns)
+        rows = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
+        counts = sparse.coo_matrix(
+            (np.ones(len(flat)), (rows, np.asarray(flat, dtype=np.int32))),
             shape=(len(texts), len(self.idf)),
-        )
-        return _l2_rows(matrix)
+        ).tocsr()
+        counts.sum_duplicates()
+        counts.data = (np.log(counts.data) + 1.0) * self.idf[counts.indices]
+        return _l2_rows(counts)
 
-    def _words(self, text: str) -> Iterable[str]:
+    def _word_columns(self, text: str) -> list[int]:
         tokens = TOKENS.findall(text)
         low, high = self.ngram_range
-        out = list(tokens) if low == 1 else []
+        terms = list(tokens) if low == 1 else []
         for n in range(max(low, 2), min(high, len(tokens)) + 1):
-            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            terms.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        vocabulary = self.vocabulary
+        return [vocabulary[t] for t in terms if t in vocabulary]
+
+    def _char_columns(self, text: str) -> list[int]:
+        # char_wb n-grams never cross a word boundary, so a word's columns are the same
+        # wherever it occurs: worked out once per distinct word (most words repeat).
+        out: list[int] = []
+        cache = self._cache
+        for word in text.split():
+            columns = cache.get(word)
+            if columns is None:
+                columns = self._padded_word_columns(word)
+                if len(cache) < CACHE_WORDS:
+                    cache[word] = columns
+            out.extend(columns)
         return out
 
-    def _chars(self, text: str) -> Iterable[str]:
+    def _padded_word_columns(self, word: str) -> tuple[int, ...]:
         low, high = self.ngram_range
-        out: list[str] = []
-        for word in WHITE_SPACES.sub(" ", text).split():
-            padded = f" {word} "
-            length = len(padded)
-            for n in range(low, high + 1):
-                offset = 0
-                out.append(padded[offset : offset + n])
-                while offset + n < length:
-                    offset += 1
-                    out.append(padded[offset : offset + n])
-                if offset == 0:  # a word shorter than n is counted once
-                    break
-        return out
+        padded = f" {word} "
+        length = len(padded)
+        grams: list[str] = []
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + n])
+            while offset + n < length:
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:  # a word shorter than n is counted once
+                break
+        vocabulary = self.vocabulary
+        return tuple(vocabulary[g] for g in grams if g in vocabulary)
 
 
 def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
