@@ -66,3 +66,29 @@ def test_grades_form_their_own_findings(classifier: StatementClassifier) -> None
 def test_neutral_statements_are_not_findings(classifier: StatementClassifier) -> None:
     findings, unplaced = group(classifier, [(1, "16yo, CLA s20 since [DATE]")])
     assert findings == [] and unplaced == []
+
+
+def test_the_subject_a_statement_opens_with_decides_between_close_findings(
+    classifier: StatementClassifier,
+) -> None:
+    rows = [
+        (1, "strategy meeting held the same day, police and school attended"),
+        (2, "strat meeting held within 24 hours of the concern"),
+        (3, "strategy discussion held promptly after the missing episode"),
+        (4, "police sharing intelligence promptly with the SW"),
+        (5, "police and YOT sharing information well through MACE"),
+    ]
+    findings, _ = group(classifier, rows)
+    strategy = finding_of(findings, "strat meeting held within 24 hours of the concern")
+    sharing = finding_of(findings, "police sharing intelligence promptly with the SW")
+    assert strategy is not sharing
+    assert strategy.support == (1, 2, 3)
+    assert sharing.support == (4, 5)
+
+
+def test_a_subject_skips_verdicts_and_who_is_asked_to_act() -> None:
+    from briefing_nlp.group import subject_of
+
+    assert subject_of("TM to protect time for training", 2) == ("protect", "time")
+    assert subject_of("RHIs late on 6 of 9 episodes", 2) == ("return", "home")
+    assert subject_of("Good MA working with [PERSON 2]'s school", 2) == ("multi-agency", "working")

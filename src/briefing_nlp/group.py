@@ -40,10 +40,14 @@ FRAGMENT_START_RE = re.compile(
     r"they|he|she|his|her|their|its)\b",
     re.I,
 )
-# Words that open statements without naming what they are about.
+# Words that open statements without naming what they are about: praise and verdicts,
+# and who is asked to act ("TM to protect time" and "TM to record supervision" are about
+# time and supervision, not the team manager).
 NOT_SUBJECT = STOP_WORDS | frozenset(
     "action actions sw good well clear clearly evidence evident record records recorded "
-    "really very excellent strong poor lack lacking limited".split()
+    "really very excellent strong poor lack lacking limited "
+    "team manager social worker independent reviewing officer pa personal adviser advisor "
+    "practitioner auditor ensure make sure need needs".split()
 )
 SUBJECT_WORD_RE = re.compile(r"[a-z][a-z'-]+")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
