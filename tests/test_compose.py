@@ -47,6 +47,21 @@ def test_bullet_wording() -> None:
     )
 
 
+def test_nationalities_months_and_faiths_keep_their_capital() -> None:
+    assert (
+        bullet_text("strength", "Somali heritage and Muslim faith in the plan", 2, 9, "a few")
+        == "In a few records (2 of 9), Somali heritage and Muslim faith in the plan."
+    )
+    assert (
+        bullet_text("worry", "March review not held", 3, 9, "some")
+        == "In some records (3 of 9), March review not held."
+    )
+    assert (
+        bullet_text("worry", "May need a new plan", 1, 9, "one")
+        == "In one record (1 of 9), may need a new plan."
+    )
+
+
 def test_bad_scale_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"should look like 'most=0\.75'"):
         parse_scale("most=lots")

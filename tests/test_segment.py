@@ -53,6 +53,15 @@ CASES = [
     ),
     # "done but late" judges one thing.
     ("PEPs completed but late each term", ["PEPs completed but late each term"]),
+    # A compound subject ("X and Y are ...") is one finding; two clauses are two.
+    (
+        "her Somali heritage and faith are well reflected in the plan",
+        ["her Somali heritage and faith are well reflected in the plan"],
+    ),
+    (
+        "good multi-agency input and visits are regular",
+        ["good multi-agency input", "visits are regular"],
+    ),
     # An elliptical ending borrows the verb of the part before.
     (
         "core group minutes: school attend, GP and health don't",

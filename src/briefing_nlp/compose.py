@@ -16,11 +16,13 @@ from briefing_nlp.errors import ConfigError
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import Finding
 from briefing_nlp.ingest import Audit
+from briefing_nlp.redact import PROPER_WORDS
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 
 KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
+FIRST_WORD_RE = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -231,4 +233,7 @@ def _capitalise(text: str) -> str:
 def _decapitalise(text: str) -> str:
     if KEEP_CASE_RE.match(text):
         return text
+    first = FIRST_WORD_RE.match(text)
+    if first and first.group(0).lower() in PROPER_WORDS - {"may"}:
+        return text  # "Polish heritage...", "March review..." keep their capital
     return text[:1].lower() + text[1:]

@@ -47,17 +47,12 @@ ABBREVIATIONS = frozenset(
 )
 # Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
 PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
-# Practice vocabulary, roles and frameworks that are never personal data.
-ALLOW = frozenset(
-    """iro's sw's tm's hv's
-    mum dad nan gran grandad grandma mother father baby carer carers auditor worker
-    signs of safety graded care profile gcp gcp2 brilliant basics talking mats makaton pecs
-    ofsted home office children's services team manager social worker health visitor
-    the school the college the nursery the academy the hospital maternity police
-    monday tuesday wednesday thursday friday saturday sunday christmas easter eid ramadan
+# Words written with a capital that are not names: days, months, festivals, and the
+# nationalities, languages and faiths notes mention (also kept capitalised in bullets).
+PROPER_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday christmas easter eid ramadan
     diwali january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec action actions record case audit
-    voice chronology genogram supervision care plan mr mrs ms miss mx dr sir madam
+    december jan feb mar apr jun jul aug sep sept oct nov dec
     afghan albanian arabic bangladeshi bengali bulgarian chinese congolese czech eritrean
     ethiopian filipino ghanaian gujarati hindi hungarian indian iranian iraqi irish italian
     jamaican kenyan kurdish latvian lithuanian malayalam nigerian pakistani pashto persian
@@ -65,23 +60,37 @@ ALLOW = frozenset(
     sudanese syrian tamil tigrinya turkish ukrainian urdu vietnamese welsh yemeni yoruba
     zimbabwean igbo amharic dari lingala swahili twi traveller gypsy muslim christian hindu
     sikh jewish catholic orthodox buddhist rastafarian islamic halal kosher""".split()
-) | {
-    "signs of safety",
-    "graded care profile",
-    "brilliant basics",
-    "talking mats",
-    "home office",
-    "team manager",
-    "social worker",
-    "health visitor",
-    "children's services",
-    "voice of the child",
-    "care plan",
-    "cp plan",
-    "cin plan",
-    "pathway plan",
-    "life story",
-}
+)
+# Practice vocabulary, roles and frameworks that are never personal data.
+ALLOW = (
+    PROPER_WORDS
+    | frozenset(
+        """iro's sw's tm's hv's
+    mum dad nan gran grandad grandma mother father baby carer carers auditor worker
+    signs of safety graded care profile gcp gcp2 brilliant basics talking mats makaton pecs
+    ofsted home office children's services team manager social worker health visitor
+    the school the college the nursery the academy the hospital maternity police
+    action actions record case audit
+    voice chronology genogram supervision care plan mr mrs ms miss mx dr sir madam""".split()
+    )
+    | {
+        "signs of safety",
+        "graded care profile",
+        "brilliant basics",
+        "talking mats",
+        "home office",
+        "team manager",
+        "social worker",
+        "health visitor",
+        "children's services",
+        "voice of the child",
+        "care plan",
+        "cp plan",
+        "cin plan",
+        "pathway plan",
+        "life story",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,13 @@ LEANS_BACK = re.compile(
     re.I,
 )
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
+# "his heritage and faith are well reflected": a left part that is only a noun phrase
+# ("his ...", "the ...", no verb) and a right part with a plural verb mean the "and"
+# joined a compound subject. ("good MA input and visits are regular" has a finding on
+# each side and still splits.)
+COMPOUND_SUBJECT = re.compile(r"\b(?:are|were|have|both)\b", re.I)
+NOUN_PHRASE = re.compile(r"^(?:his|her|their|its|the|a|an|both|\S+'s)\s", re.I)
+VERB_LIKE = re.compile(r"\b(?:is|are|was|were|has|have|had|been|not|no|[a-z]+ed|[a-z]+ing)\b", re.I)
 # A part whose object is "it"/"them" points at the part before: "chrono has gaps, April
 # missing episodes not on it" is one finding about the chronology.
 REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|them)\b", re.I)
@@ -241,6 +248,14 @@ def _join(
     chunks = [parts[0]]
     for left, right in itertools.pairwise(parts):
         left_text, right_text = source[left[0] : left[1]], source[right[0] : right[1]]
+        if (
+            kind == "conjunction"
+            and COMPOUND_SUBJECT.search(right_text)
+            and NOUN_PHRASE.match(left_text)
+            and not VERB_LIKE.search(left_text)
+        ):
+            chunks[-1] = (chunks[-1][0], right[1])
+            continue
         if kind == "conjunction" and labels[right_text].section == "action":
             first = FIRST_WORD_RE.match(right_text)
             if first and is_verb(first.group(0).lower()):
