@@ -62,6 +62,11 @@ CASES = [
         "good multi-agency input and visits are regular",
         ["good multi-agency input", "visits are regular"],
     ),
+    # Detail after a dash that asks for nothing is not an action of its own.
+    (
+        "no health assessment since March - carer chasing GP",
+        ["no health assessment since March - carer chasing GP"],
+    ),
     # An elliptical ending borrows the verb of the part before.
     (
         "core group minutes: school attend, GP and health don't",

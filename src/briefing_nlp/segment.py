@@ -81,6 +81,11 @@ REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|t
 # clause before it ("SW to update the RA and share with placement", "HV and nursery
 # contribute to core groups and share info"); it is not an action of its own.
 FIRST_WORD_RE = re.compile(r"[a-z]+", re.I)
+REQUEST_RE = re.compile(
+    r"\b(?:actions?|to|should|must|needs?|need to|will|ought|please|asap|consider|"
+    r"ensure|review|refer|complete|update|chase|arrange|agree|request)\b",
+    re.I,
+)
 # "school attend, CAMHS and GP don't": an elliptical ending borrows the left's verb.
 ELLIPTICAL_END = re.compile(
     r"\b(?:don't|doesn't|didn't|haven't|hasn't|isn't|aren't|wasn't|weren't|won't|"
@@ -261,11 +266,34 @@ def _join(
             if first and is_verb(first.group(0).lower()):
                 chunks[-1] = (chunks[-1][0], right[1])
                 continue
+        if (
+            kind in ("dash", "comma")
+            and labels[right_text].section == "action"
+            and labels[left_text].section != "action"
+            and not _asks(right_text, is_verb)
+        ):
+            # "interpreter not used - partner interpreting": read as an action only out
+            # of context; with no request in it, it is detail of the finding before.
+            chunks[-1] = (chunks[-1][0], right[1])
+            continue
         if _is_boundary(kind, left_text, right_text, labels, header):
             chunks.append(right)
         else:
             chunks[-1] = (chunks[-1][0], right[1])
     return chunks
+
+
+def _asks(text: str, is_verb: Callable[[str], bool]) -> bool:
+    """Whether a part asks for something: a request word or an opening verb."""
+    if REQUEST_RE.search(text):
+        return True
+    words = text.split()
+    # "partner interpreting", "mum lifting him": a noun and its participle, not "partner"
+    # as an imperative.
+    if len(words) > 1 and words[1].lower().endswith(("ing", "ed")):
+        return False
+    first = FIRST_WORD_RE.match(text)
+    return bool(first and is_verb(first.group(0).lower()))
 
 
 def _is_boundary(
