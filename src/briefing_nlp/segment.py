@@ -267,13 +267,14 @@ def _join(
                 chunks[-1] = (chunks[-1][0], right[1])
                 continue
         if (
-            kind in ("dash", "comma")
+            kind in ("dash", "comma", "conjunction")
             and labels[right_text].section == "action"
             and labels[left_text].section != "action"
             and not _asks(right_text, is_verb)
         ):
-            # "interpreter not used - partner interpreting": read as an action only out
-            # of context; with no request in it, it is detail of the finding before.
+            # "interpreter not used - partner interpreting", "views gathered through her
+            # passport and easy read materials": read as an action only out of context;
+            # with no request in it, it is detail of the finding before.
             chunks[-1] = (chunks[-1][0], right[1])
             continue
         if _is_boundary(kind, left_text, right_text, labels, header):
