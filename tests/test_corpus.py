@@ -32,6 +32,33 @@ def test_test_split_does_not_repeat_training_rows() -> None:
     assert not [t for t in test if t in train]
 
 
+def test_training_rows_are_not_copied_from_the_example_audits() -> None:
+    """The example audits measure drafting, so the corpus must not hold their wording:
+    no training row of five or more words shares 90% of its words with an example
+    statement (stock phrases such as "graded good, feedback to SW" differ by a word)."""
+    import json
+    import re
+
+    def words(text: str) -> frozenset[str]:
+        text = re.sub(r"\[[A-Z ]+\d*\]", " ", text.lower())
+        return frozenset(re.findall(r"[a-z0-9]+", text))
+
+    examples = Path(__file__).parents[1] / "examples"
+    statements = [
+        words(json.loads(line)["text"])
+        for path in examples.glob("*/statements.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert statements
+    copied = []
+    for row in load_corpus(CORPUS_DIR / "train", load_taxonomy()).rows:
+        own = words(row.text)
+        if len(own) >= 5 and any(len(own & s) / len(own | s) >= 0.9 for s in statements):
+            copied.append(row.text)
+    assert not copied
+
+
 def test_csv_corpus_with_semicolon_themes(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text(
