@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -196,11 +197,18 @@ def _merge_idioms(text: str) -> str:
     return text
 
 
+def _lemma_table(nlp: Language) -> Any:
+    """The lookup lemmatizer's table, or None when the pipeline has none."""
+    try:
+        return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    except (KeyError, AttributeError):
+        return None
+
+
 def _lemma_lookup(nlp: Language) -> Callable[[str], str]:
     """The lookup lemmatizer's rule as a function: the table's entry, else the word."""
-    try:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
-    except (KeyError, AttributeError):
+    table = _lemma_table(nlp)
+    if table is None:
         return lambda word: word
     cache: dict[str, str] = {}
 
@@ -217,11 +225,9 @@ def _lemma_lookup(nlp: Language) -> Callable[[str], str]:
 def verb_test(nlp: Language) -> Callable[[str], bool]:
     """Whether a word is a verb's base form, judged from the lemma table (no tagger):
     "provide" is, because "providing" lemmatises to it."""
-    try:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
-    except (KeyError, AttributeError):
+    table = _lemma_table(nlp)
+    if table is None:
         return lambda word: False
-
     cache: dict[str, bool] = {}
 
     def is_verb(word: str) -> bool:
