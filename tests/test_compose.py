@@ -62,6 +62,13 @@ def test_nationalities_months_and_faiths_keep_their_capital() -> None:
     )
 
 
+def test_a_dangling_connective_is_dropped() -> None:
+    assert (
+        bullet_text("strength", "contact with dad well supported though", 2, 9, "a few")
+        == "In a few records (2 of 9), contact with dad well supported."
+    )
+
+
 def test_bad_scale_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"should look like 'most=0\.75'"):
         parse_scale("most=lots")

@@ -23,6 +23,7 @@ from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 
 KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
 FIRST_WORD_RE = re.compile(r"[A-Za-z]+")
+TRAILING_CONNECTIVE_RE = re.compile(r"[\s,]+(?:though|tho|however|but|and|although)\.?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ def _grades(audit: Audit) -> dict[str, tuple[int, ...]]:
 
 def _sentence(text: str) -> str:
     text = " ".join(text.split()).strip(" -–—;,:")
+    # A clause cut from "X is well supported though, ..." keeps a dangling connective.
+    text = TRAILING_CONNECTIVE_RE.sub("", text).strip(" -–—;,:")
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
