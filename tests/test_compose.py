@@ -67,6 +67,10 @@ def test_a_dangling_connective_is_dropped() -> None:
         bullet_text("strength", "contact with dad well supported though", 2, 9, "a few")
         == "In a few records (2 of 9), contact with dad well supported."
     )
+    assert (
+        bullet_text("worry", "but none of the actions were followed up", 1, 9, "one")
+        == "In one record (1 of 9), none of the actions were followed up."
+    )
 
 
 def test_bad_scale_is_refused() -> None:

@@ -24,6 +24,9 @@ def analyse(text: str) -> list[str]:
         ("SW to update chronology", ["FIRST_sw"], []),
         ("[CHILD A]'s views captured", ["phperson"], ["child"]),
         ("seen on [DATE] at home", ["phdate"], []),
+        ("no-one followed up the plan", ["NEG", "NEG_plan"], []),
+        ("RHIs late", ["return", "home", "interview"], ["rhis"]),
+        ("strat held within 24hrs", ["strategy", "hour"], ["strat"]),
     ],
 )
 def test_feature_markers(text: str, present: list[str], absent: list[str]) -> None:

@@ -23,6 +23,7 @@ from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 
 KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
 FIRST_WORD_RE = re.compile(r"[A-Za-z]+")
+LEADING_CONNECTIVE_RE = re.compile(r"^(?:but|and|so|also|though|however)\b[\s,]+", re.I)
 TRAILING_CONNECTIVE_RE = re.compile(r"[\s,]+(?:though|tho|however|but|and|although)\.?$", re.I)
 
 
@@ -226,6 +227,7 @@ def _sentence(text: str) -> str:
     text = " ".join(text.split()).strip(" -–—;,:")
     # A clause cut from "X is well supported though, ..." keeps a dangling connective.
     text = TRAILING_CONNECTIVE_RE.sub("", text).strip(" -–—;,:")
+    text = LEADING_CONNECTIVE_RE.sub("", text)  # "but none of the actions were..."
     return text if text.endswith((".", "!", "?")) else text + "."
 
 

@@ -22,7 +22,7 @@ from briefing_nlp.errors import ModelError
 # Negation cues open a scope that runs to the next clause boundary or SCOPE_MAX tokens.
 NEGATION_CUES = frozenset(
     "no not n't never nil none nothing without lack lacks lacking absent neither nor "
-    "cannot unable".split()
+    "cannot unable no-one noone nobody".split()
 )
 SCOPE_ENDERS = frozenset(
     "but although though however whilst while yet despite except . , ; : ! ? ( ) - – —".split()
@@ -60,6 +60,8 @@ IDIOMS = (
     (re.compile(r"\bout(?:side)?[- ]of[- ]timescales?\b"), " outoftimescale "),
     (re.compile(r"\b(?:in|within)[- ]timescales?\b"), " intimescale "),
     (re.compile(r"\bw/o\b"), " without "),
+    # "no-one" tokenises as "no - one", and the dash would close the negation at once.
+    (re.compile(r"\bno[- ]one\b"), " nobody "),
     (re.compile(r"(?<![a-z])w/(?=\s)"), " with "),
 )
 # Practice shorthand written out, so "RHIs late" and "return home interview not done",
