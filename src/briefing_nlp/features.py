@@ -8,6 +8,7 @@ features rather than by luck. The word and character TF-IDF views are built in `
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -212,14 +213,11 @@ def _lemma_lookup(nlp: Language) -> Callable[[str], str]:
     table = _lemma_table(nlp)
     if table is None:
         return lambda word: word
-    cache: dict[str, str] = {}
 
+    @functools.cache  # words repeat: each is looked up once per pipeline
     def lemma_of(word: str) -> str:
-        found = cache.get(word)
-        if found is None:
-            value = table.get(word, word)
-            found = cache[word] = value if isinstance(value, str) else value[0]
-        return found
+        value = table.get(word, word)
+        return value if isinstance(value, str) else value[0]
 
     return lemma_of
 
@@ -230,18 +228,13 @@ def verb_test(nlp: Language) -> Callable[[str], bool]:
     table = _lemma_table(nlp)
     if table is None:
         return lambda word: False
-    cache: dict[str, bool] = {}
 
+    @functools.cache
     def is_verb(word: str) -> bool:
-        found = cache.get(word)
-        if found is None:
-            stems = (word, word[:-1] if word.endswith("e") else word, word + word[-1])
-            found = cache[word] = (
-                len(word) >= 3
-                and word.isalpha()
-                and any(table.get(stem + "ing") == word for stem in stems)
-            )
-        return found
+        if len(word) < 3 or not word.isalpha():
+            return False
+        stems = (word, word[:-1] if word.endswith("e") else word, word + word[-1])
+        return any(table.get(stem + "ing") == word for stem in stems)
 
     return is_verb
 
