@@ -253,31 +253,7 @@ def _join(
     chunks = [parts[0]]
     for left, right in itertools.pairwise(parts):
         left_text, right_text = source[left[0] : left[1]], source[right[0] : right[1]]
-        if (
-            kind == "conjunction"
-            and COMPOUND_SUBJECT.search(right_text)
-            and NOUN_PHRASE.match(left_text)
-            and not VERB_LIKE.search(left_text)
-        ):
-            chunks[-1] = (chunks[-1][0], right[1])
-            continue
-        if kind == "conjunction" and labels[right_text].section == "action":
-            first = FIRST_WORD_RE.match(right_text)
-            if first and is_verb(first.group(0).lower()):
-                chunks[-1] = (chunks[-1][0], right[1])
-                continue
-        if (
-            kind in ("dash", "comma", "conjunction")
-            and labels[right_text].section == "action"
-            and labels[left_text].section != "action"
-            and not _asks(right_text, is_verb)
-        ):
-            # "interpreter not used - partner interpreting", "views gathered through her
-            # passport and easy read materials": read as an action only out of context;
-            # with no request in it, it is detail of the finding before.
-            chunks[-1] = (chunks[-1][0], right[1])
-            continue
-        if _is_boundary(kind, left_text, right_text, labels, header):
+        if _is_boundary(kind, left_text, right_text, labels, header, is_verb):
             chunks.append(right)
         else:
             chunks[-1] = (chunks[-1][0], right[1])
@@ -298,7 +274,12 @@ def _asks(text: str, is_verb: Callable[[str], bool]) -> bool:
 
 
 def _is_boundary(
-    kind: str, left: str, right: str, labels: dict[str, Classification], header: bool
+    kind: str,
+    left: str,
+    right: str,
+    labels: dict[str, Classification],
+    header: bool,
+    is_verb: Callable[[str], bool],
 ) -> bool:
     a, b = labels[left], labels[right]
     if header and kind != "conjunction":
@@ -308,6 +289,22 @@ def _is_boundary(
         grade_of(right) and FEEDBACK_RE.search(left)
     ):
         return False  # "Graded good - feedback given to SW" is one finding
+    if (
+        kind == "conjunction"
+        and COMPOUND_SUBJECT.search(right)
+        and NOUN_PHRASE.match(left)
+        and not VERB_LIKE.search(left)
+    ):
+        return False  # "his heritage and faith are well reflected": one subject
+    if b.section == "action" and kind in ("dash", "comma", "conjunction"):
+        first = FIRST_WORD_RE.match(right)
+        if kind == "conjunction" and first and is_verb(first.group(0).lower()):
+            return False  # "SW to update the RA and share with placement": one action
+        if a.section != "action" and not _asks(right, is_verb):
+            # "interpreter not used - partner interpreting", "views gathered through
+            # her passport and easy read materials": read as an action only out of
+            # context; with no request in it, it is detail of the finding before.
+            return False
     words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
     if (
         words < 2
