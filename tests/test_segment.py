@@ -119,3 +119,27 @@ def test_the_one_sentence_shortcut_agrees_with_the_sentencizer(
     assert len(shortcut) > len(texts) / 2  # the shortcut is the common case
     for text, doc in zip(shortcut, classifier.nlp.pipe(shortcut), strict=True):
         assert len(list(doc.sents)) == 1, text
+
+
+def test_a_sentence_without_any_separator_is_left_whole(classifier: StatementClassifier) -> None:
+    """The shortcut past the per-level trials agrees with the levels themselves, and what
+    it skips is really one statement (it is never given to the classifier to split)."""
+    from briefing_nlp.corpus import load_corpus
+    from briefing_nlp.segment import ANY_SEPARATOR, LEVELS
+    from briefing_nlp.settings import PROJECT_ROOT
+    from briefing_nlp.taxonomy import load_taxonomy
+
+    rows = load_corpus(PROJECT_ROOT / "corpora" / "statements" / "train", load_taxonomy()).rows
+    texts = [r.text for r in rows] + ["SW visited - and, but; then", "A & B", "x + y", "a —— b"]
+    for text in texts:
+        assert bool(ANY_SEPARATOR.search(text)) == any(p.search(text) for _, p in LEVELS), text
+    asked: list[str] = []
+
+    def spy(batch: list[str]) -> list:  # type: ignore[type-arg]
+        asked.extend(batch)
+        return _Memo(classifier)(batch)
+
+    line = "Chronology was not updated after the strategy discussion in March"
+    audit = load_audit(["## Record 1\n- " + line])
+    assert [s.text for s in split_statements(audit, classifier.nlp, spy)] == [line]
+    assert asked == []

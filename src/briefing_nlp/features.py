@@ -174,11 +174,16 @@ def normalise(text: str) -> str:
         word = match.group(1).strip().split()[0]
         return f" {PLACEHOLDER_KINDS.get(word, 'phperson')} "
 
-    text = PLACEHOLDER_RE.sub(kind, text)
-    for pattern, token in RAW_PATTERNS:
-        text = pattern.sub(token, text)
+    # Each substitution runs only when its trigger character is present: most statements
+    # have no placeholder and no digit, and this runs once per statement and per trial
+    # part (and again when grouping reads subjects).
+    if "[" in text:
+        text = PLACEHOLDER_RE.sub(kind, text)
+    if DIGITS_RE.search(text):
+        for pattern, token in RAW_PATTERNS:
+            text = pattern.sub(token, text)
     text = SHORTHAND_RE.sub(_expand, text.lower())
-    return HOURS_RE.sub(r"\1 hours", text)
+    return HOURS_RE.sub(r"\1 hours", text) if DIGITS_RE.search(text) else text
 
 
 def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000) -> Features:

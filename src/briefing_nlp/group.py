@@ -254,12 +254,12 @@ def _with_grades(
     grades = [grade_of(classifications[i].text) for i in indices]
     if not any(grades):
         return similarity
-    out = similarity.copy()
-    for a, grade_a in enumerate(grades):
-        for b, grade_b in enumerate(grades):
-            if a != b and (grade_a or grade_b):
-                out[a, b] = 1.0 if grade_a == grade_b else 0.0
-    return out
+    codes = {grade: number for number, grade in enumerate(sorted(set(grades)))}
+    code = np.array([codes[g] for g in grades])
+    graded = np.array([bool(g) for g in grades])
+    # A pair with a grade on either side is 1 when both record the same grade, else 0.
+    either = (graded[:, None] | graded[None, :]) & ~np.eye(len(grades), dtype=bool)
+    return np.where(either, (code[:, None] == code[None, :]).astype(float), similarity)
 
 
 def _cluster(similarity: np.ndarray, threshold: float) -> np.ndarray:

@@ -34,6 +34,9 @@ LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("comma", re.compile(r",\s+")),
     ("conjunction", re.compile(r"\s+(?:&|\+|and also|and)\s+", re.I)),
 )
+# Any level's separator: a sentence with none is one statement already, and skips the
+# per-level trials (most sentences in notes; the trials are this stage's Python cost).
+ANY_SEPARATOR = re.compile("|".join(f"(?:{p.pattern})" for _, p in LEVELS), re.I)
 # Strength and good practice are one polarity: "excellent X - shared as good practice"
 # is one finding, not a strength beside a good-practice fragment.
 POLARITY = {
@@ -135,24 +138,28 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
             if start < end:
                 span = (comment.start + start, comment.start + end)
                 sentences.append((record, comment.header, [span]))
+    divisible = [
+        index
+        for index, (record, _, [(start, end)]) in enumerate(sentences)
+        if ANY_SEPARATOR.search(sources[record], start, end)
+    ]
     for kind, pattern in LEVELS:
         parts_per_chunk = [
-            [_split(sources[record], chunk, pattern) for chunk in chunks]
-            for record, _, chunks in sentences
+            [_split(sources[sentences[i][0]], chunk, pattern) for chunk in sentences[i][2]]
+            for i in divisible
         ]
         texts = sorted(
             {
-                sources[record][s:e]
-                for (record, _, _), per_chunk in zip(sentences, parts_per_chunk, strict=True)
+                sources[sentences[i][0]][s:e]
+                for i, per_chunk in zip(divisible, parts_per_chunk, strict=True)
                 for parts in per_chunk
                 if len(parts) > 1
                 for s, e in parts
             }
         )
         labels = dict(zip(texts, classify(texts), strict=True)) if texts else {}
-        for index, ((record, header, _), per_chunk) in enumerate(
-            zip(sentences, parts_per_chunk, strict=True)
-        ):
+        for index, per_chunk in zip(divisible, parts_per_chunk, strict=True):
+            record, header, _ = sentences[index]
             chunks = [
                 joined
                 for parts in per_chunk
