@@ -304,3 +304,21 @@ def test_every_setting_is_in_the_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     missing = [f.name for f in fields(Settings) if f"`{f.name}`" not in readme]
     assert not missing, missing
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_each_worker_process_runs_one_blas_thread() -> None:
+    """Two workers with a BLAS thread per core each were no faster than one process."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from briefing_nlp.batch import _start_pool_worker
+    from briefing_nlp.settings import Settings
+
+    with ProcessPoolExecutor(1, initializer=_start_pool_worker, initargs=(Settings(),)) as pool:
+        threads = pool.submit(_blas_threads).result()
+    assert threads and set(threads) == {1}

@@ -52,6 +52,16 @@ def _start_worker(settings: Settings) -> None:
     _WORKER["classifier"] = StatementClassifier.load(settings.model_dir)
 
 
+def _start_pool_worker(settings: Settings) -> None:
+    """A worker process: one BLAS thread, then the models. The NER model's products use
+    numpy's BLAS, which starts a thread per core in every process; two workers each
+    running two threads on two cores were measured no faster than one process."""
+    from threadpoolctl import threadpool_limits
+
+    _WORKER["blas_limit"] = threadpool_limits(limits=1, user_api="blas")
+    _start_worker(settings)
+
+
 def _run(job: _Job) -> tuple[str, str]:
     """Draft one file; returns (target, "") or (source, one-line reason)."""
     settings = _WORKER["settings"]
@@ -147,5 +157,5 @@ def _results(jobs: list[_Job], settings: Settings, workers: int) -> Iterator[tup
         _start_worker(settings)
         yield from map(_run, jobs)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_pool_worker, initargs=(settings,)) as pool:
         yield from pool.map(_run, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
