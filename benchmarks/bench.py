@@ -168,6 +168,12 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
         started = time.perf_counter()
         summary = draft_each([notes], Path(scratch) / "out", "md", settings=Settings())
         each = time.perf_counter() - started
+        workers = min(2, os.cpu_count() or 1)
+        started = time.perf_counter()
+        pooled = draft_each(
+            [notes], Path(scratch) / "pooled", "md", settings=Settings(), workers=workers
+        )
+        each_pooled = time.perf_counter() - started  # includes starting the workers
     web = bench_web()
     return [
         f"- review app, paste of the 14-record audit to the rendered review page (POST, "
@@ -179,6 +185,9 @@ def bench_drafts(classifier: StatementClassifier, audits: int) -> list[str]:
         f"**{cold:.2f} s**",
         f"- `draft --each` over {audits:,} audits (10–15 records each, one process): "
         f"{each:.1f} s, **{len(summary.drafted) / each:.1f} drafts/s**",
+        f"- the same with `--workers {workers}` (process start and model loads included): "
+        f"{each_pooled:.1f} s, **{len(pooled.drafted) / each_pooled:.1f} drafts/s** "
+        f"({each / each_pooled:.2f}× one process)",
     ]
 
 

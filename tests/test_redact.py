@@ -102,3 +102,30 @@ def test_redacted_audit_keeps_statements_traceable() -> None:
     for comment in record.comments:
         assert record.source[comment.start : comment.end] == comment.text
     assert record.comments[-1].text == "chronology out of date"
+
+
+def test_patterns_that_need_a_digit_find_the_same_on_digit_lines_only() -> None:
+    """find_patterns skips lines without a digit (or without the character a pattern
+    needs); over the PII corpus, joined into multi-line texts, it must find exactly what
+    every recognizer finds scanning the whole text."""
+    from briefing_nlp.pii import load_pii_corpus
+    from briefing_nlp.recognizers import EXTRA_RECOGNIZERS, RECOGNIZERS, _after_relation
+    from briefing_nlp.settings import PROJECT_ROOT
+
+    lines = [
+        e.text
+        for part in ("train", "test")
+        for e in load_pii_corpus(PROJECT_ROOT / "corpora" / "pii" / part)
+    ]
+    lines += ["Flat 2, Ivy House\n12 Oak Road", "tel\n07700 900412", "ends in 5\n", "\n\n9\n"]
+    texts = ["\n".join(lines[i : i + 7]) for i in range(0, len(lines), 7)] + lines[-4:]
+    hits = 0
+    for text in texts:
+        every = [
+            e
+            for recognise in (*RECOGNIZERS, *EXTRA_RECOGNIZERS, _after_relation)
+            for e in recognise(text)
+        ]
+        assert find_patterns(text) == every, text
+        hits += len(every)
+    assert hits > 500  # the corpus exercises the patterns
