@@ -97,6 +97,23 @@ def test_drafting_is_deterministic(classifier: StatementClassifier) -> None:
     assert first == again
 
 
+def test_stage_timings_are_reported_when_asked(classifier: StatementClassifier) -> None:
+    timings: dict[str, float] = {}
+    timed = draft_briefing([EXAMPLES[0] / "notes.txt"], classifier=classifier, timings=timings)
+    assert list(timings) == [
+        "ingest",
+        "redact",
+        "load models",
+        "segment (with its trial classifications)",
+        "classify",
+        "group",
+        "compose",
+    ]
+    assert all(seconds >= 0 for seconds in timings.values())
+    plain = draft_briefing([EXAMPLES[0] / "notes.txt"], classifier=classifier)
+    assert render_briefing(timed, "json") == render_briefing(plain, "json")
+
+
 def test_bullet_text_carries_exact_counts(drafts: dict[str, Briefing]) -> None:
     for briefing in drafts.values():
         total = len(briefing.records)

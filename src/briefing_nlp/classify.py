@@ -331,6 +331,9 @@ class StatementClassifier:
         theme_proba = self._theme_proba(matrix)
         section_index = section_proba.argmax(axis=1)
         chosen = theme_proba >= self._threshold_vector
+        # Python floats once for the whole matrix: converting numpy scalars one by one
+        # was a tenth of classifying.
+        section_rows, theme_rows = section_proba.tolist(), theme_proba.tolist()
         results = []
         for row, text in enumerate(texts):
             section = self.sections[section_index[row]]
@@ -340,13 +343,12 @@ class StatementClassifier:
                     text=text,
                     section=section,
                     section_scores={
-                        s: round(float(p), 4)
-                        for s, p in zip(self.sections, section_proba[row], strict=True)
+                        s: round(p, 4)
+                        for s, p in zip(self.sections, section_rows[row], strict=True)
                     },
                     themes=themes,
                     theme_scores={
-                        t: round(float(p), 4)
-                        for t, p in zip(self.themes, theme_proba[row], strict=True)
+                        t: round(p, 4) for t, p in zip(self.themes, theme_rows[row], strict=True)
                     },
                     section_evidence=(
                         self._evidence(matrix[row], self._section_weights, section_index[row])

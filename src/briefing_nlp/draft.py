@@ -6,6 +6,7 @@ classifier is loaded once per process.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -84,6 +85,7 @@ def draft_briefing(
     columns: dict[str, str] | None = None,
     settings: Settings | None = None,
     classifier: StatementClassifier | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Briefing:
     """Draft a six-step briefing from audit notes.
 
@@ -93,12 +95,14 @@ def draft_briefing(
         columns: spreadsheet column overrides, role -> header (e.g. {"comment": "Finding"}).
         settings: pipeline settings (defaults if None).
         classifier: a loaded classifier to reuse (loaded from settings.model_dir if None).
+        timings: if given, filled with each stage's seconds (for benchmarks/scale.py).
 
     Raises:
         InputError: the notes cannot be read or hold no comments.
         ModelError: the models cannot be loaded.
     """
     settings = settings or Settings()
+    clock = _Clock(timings)
     taxonomy = load_taxonomy(settings.taxonomy_path)
     audit = load_audit(
         notes,
@@ -108,15 +112,37 @@ def draft_briefing(
         columns=columns,
         max_bytes=int(settings.max_input_mb * MB),
     )
+    clock.lap("ingest")
     if settings.redact:
         # Before anything else sees the text: statements, bullets and stores hold
         # placeholders only.
         audit = redact_audit(audit, redactor_for(settings))
+        clock.lap("redact")
     classifier = classifier or StatementClassifier.load(settings.model_dir)
+    clock.lap("load models")
     memo = _Memo(classifier)
     statements = split_statements(audit, classifier.nlp, memo)
+    clock.lap("segment (with its trial classifications)")
     classifications, vectors = memo.with_vectors([s.text for s in statements])
+    clock.lap("classify")
     findings, unplaced = group_findings(
         statements, classifications, classifier.wording_vectors(vectors), settings
     )
-    return compose_briefing(audit, findings, unplaced, taxonomy, settings)
+    clock.lap("group")
+    briefing = compose_briefing(audit, findings, unplaced, taxonomy, settings)
+    clock.lap("compose")
+    return briefing
+
+
+class _Clock:
+    """Seconds per stage into `timings`, when the caller asked for them."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now

@@ -12,6 +12,8 @@ genogram both out of date") also supports the findings on its other themes.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -88,7 +90,7 @@ def group_findings(
     findings: list[Finding] = []
     unplaced: list[Statement] = []
     theme_names = sorted({t for c in classifications for t in c.theme_scores})
-    themes = np.array([[c.theme_scores.get(t, 0.0) for t in theme_names] for c in classifications])
+    themes = np.array([_scores(c.theme_scores, theme_names) for c in classifications])
     themes = themes / np.maximum(np.linalg.norm(themes, axis=1, keepdims=True), 1e-9)
     by_section: dict[str, list[int]] = {}
     for index, classification in enumerate(classifications):
@@ -104,12 +106,12 @@ def group_findings(
         for block in _blocks(indices, classifications, vectors, settings)
     ]
     wording = _wording(vectors)
+    # Each distinct wording's subject is read once (repeated stock lines are common).
+    subject = functools.cache(functools.partial(subject_of, size=settings.subject_words))
     for section, indices in blocks:
         similarity = _similarity(wording, themes, indices, settings.text_weight)
         if settings.subject_weight:
-            subjects = _subject_overlap(
-                [classifications[i].text for i in indices], settings.subject_words
-            )
+            subjects = _subject_overlap([subject(classifications[i].text) for i in indices])
             similarity = (
                 1 - settings.subject_weight
             ) * similarity + settings.subject_weight * subjects
@@ -237,16 +239,26 @@ def subject_of(text: str, size: int) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _subject_overlap(texts: list[str], size: int) -> np.ndarray:
+def _scores(scores: dict[str, float], names: list[str]) -> list[float]:
+    """The scores in the order of `names` (0 for a missing one), read in one C call."""
+    if len(names) < 2:
+        return [scores.get(name, 0.0) for name in names]
+    try:
+        return list(operator.itemgetter(*names)(scores))
+    except KeyError:  # a classification without some theme's score
+        return [scores.get(name, 0.0) for name in names]
+
+
+def _subject_overlap(subjects: list[tuple[str, ...]]) -> np.ndarray:
     """Jaccard overlap of every pair of statements' subjects."""
     vocabulary: dict[str, int] = {}
     rows, columns = [], []
-    for row, text in enumerate(texts):
-        for word in set(subject_of(text, size)):
+    for row, words in enumerate(subjects):
+        for word in set(words):
             rows.append(row)
             columns.append(vocabulary.setdefault(word, len(vocabulary)))
     matrix = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, columns)), shape=(len(texts), max(len(vocabulary), 1))
+        (np.ones(len(rows)), (rows, columns)), shape=(len(subjects), max(len(vocabulary), 1))
     )
     shared = (matrix @ matrix.T).toarray()
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
