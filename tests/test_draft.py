@@ -105,7 +105,7 @@ def test_stage_timings_are_reported_when_asked(classifier: StatementClassifier) 
         "redact",
         "load models",
         "segment (with its trial classifications)",
-        "classify",
+        "classify (statements not already classified as trial parts)",
         "group",
         "compose",
     ]

@@ -124,7 +124,7 @@ def draft_briefing(
     statements = split_statements(audit, classifier.nlp, memo)
     clock.lap("segment (with its trial classifications)")
     classifications, vectors = memo.with_vectors([s.text for s in statements])
-    clock.lap("classify")
+    clock.lap("classify (statements not already classified as trial parts)")
     findings, unplaced = group_findings(
         statements, classifications, classifier.wording_vectors(vectors), settings
     )
