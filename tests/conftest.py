@@ -19,6 +19,15 @@ def classifier() -> StatementClassifier:
     return StatementClassifier.load(MODEL_DIR)
 
 
+@pytest.fixture(scope="session")
+def train_texts() -> list[str]:
+    """Every training statement's text: realistic wording for property checks."""
+    from briefing_nlp.corpus import load_corpus
+    from briefing_nlp.taxonomy import load_taxonomy
+
+    return [row.text for row in load_corpus(CORPUS_DIR / "train", load_taxonomy()).rows]
+
+
 @pytest.fixture()
 def settings(tmp_path: Path) -> Settings:
     return Settings(model_dir=tmp_path / "models", corpus_dir=CORPUS_DIR)

@@ -51,12 +51,11 @@ def test_normalise_keeps_placeholders_as_tokens() -> None:
     assert normalise("[PARENT 1] and [SCHOOL]").split() == ["phperson", "and", "phorg"]
 
 
-def test_normalise_matches_every_substitution_applied_in_full() -> None:
+def test_normalise_matches_every_substitution_applied_in_full(train_texts: list[str]) -> None:
     """normalise skips a substitution when its trigger ("[" or a digit) is absent; the
     result must equal running them all."""
     import re
 
-    from briefing_nlp.corpus import load_corpus
     from briefing_nlp.features import (
         HOURS_RE,
         PLACEHOLDER_KINDS,
@@ -65,8 +64,6 @@ def test_normalise_matches_every_substitution_applied_in_full() -> None:
         SHORTHAND_RE,
         _expand,
     )
-    from briefing_nlp.settings import PROJECT_ROOT
-    from briefing_nlp.taxonomy import load_taxonomy
 
     def in_full(text: str) -> str:
         def kind(match: re.Match[str]) -> str:
@@ -78,8 +75,8 @@ def test_normalise_matches_every_substitution_applied_in_full() -> None:
             text = pattern.sub(token, text)
         return HOURS_RE.sub(r"\1 hours", SHORTHAND_RE.sub(_expand, text.lower()))
 
-    rows = load_corpus(PROJECT_ROOT / "corpora" / "statements" / "train", load_taxonomy()).rows
-    texts = [r.text for r in rows] + [
+    texts = [
+        *train_texts,
         "visit within 72hrs of [DATE]",
         "DOB 01/02/2015, ref 1234567",
         "RHI within 72 hrs",

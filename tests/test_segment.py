@@ -97,15 +97,12 @@ def test_offsets_map_back_to_the_record(classifier: StatementClassifier) -> None
 
 
 def test_the_one_sentence_shortcut_agrees_with_the_sentencizer(
-    classifier: StatementClassifier,
+    classifier: StatementClassifier, train_texts: list[str]
 ) -> None:
-    from briefing_nlp.corpus import load_corpus
     from briefing_nlp.segment import _one_sentence_test
-    from briefing_nlp.settings import PROJECT_ROOT
-    from briefing_nlp.taxonomy import load_taxonomy
 
-    rows = load_corpus(PROJECT_ROOT / "corpora" / "statements" / "train", load_taxonomy()).rows
-    texts = [r.text for r in rows] + [
+    texts = [
+        *train_texts,
         "done. +",
         "(see notes.)",
         "Seen alone!) Then",
@@ -121,16 +118,14 @@ def test_the_one_sentence_shortcut_agrees_with_the_sentencizer(
         assert len(list(doc.sents)) == 1, text
 
 
-def test_a_sentence_without_any_separator_is_left_whole(classifier: StatementClassifier) -> None:
+def test_a_sentence_without_any_separator_is_left_whole(
+    classifier: StatementClassifier, train_texts: list[str]
+) -> None:
     """The shortcut past the per-level trials agrees with the levels themselves, and what
     it skips is really one statement (it is never given to the classifier to split)."""
-    from briefing_nlp.corpus import load_corpus
     from briefing_nlp.segment import ANY_SEPARATOR, LEVELS
-    from briefing_nlp.settings import PROJECT_ROOT
-    from briefing_nlp.taxonomy import load_taxonomy
 
-    rows = load_corpus(PROJECT_ROOT / "corpora" / "statements" / "train", load_taxonomy()).rows
-    texts = [r.text for r in rows] + ["SW visited - and, but; then", "A & B", "x + y", "a —— b"]
+    texts = [*train_texts, "SW visited - and, but; then", "A & B", "x + y", "a —— b"]
     for text in texts:
         assert bool(ANY_SEPARATOR.search(text)) == any(p.search(text) for _, p in LEVELS), text
     asked: list[str] = []
