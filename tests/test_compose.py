@@ -32,45 +32,89 @@ def test_prevalence_scale(count: int, total: int, word: str) -> None:
     assert prevalence_word(count, total, SCALE) == word
 
 
-def test_bullet_wording() -> None:
-    assert (
-        bullet_text("worry", "Chronologies were not kept up to date", 11, 14, "most")
-        == "In most records (11 of 14), chronologies were not kept up to date."
-    )
-    assert (
-        bullet_text("strength", "SOS used well", 1, 14, "one")
-        == "In one record (1 of 14), SOS used well."
-    )
-    assert (
-        bullet_text("action", "update chronology", 6, 14, "some")
-        == "Update chronology (agreed in 6 of 14 records)."
-    )
-
-
-def test_nationalities_months_and_faiths_keep_their_capital() -> None:
-    assert (
-        bullet_text("strength", "Somali heritage and Muslim faith in the plan", 2, 9, "a few")
-        == "In a few records (2 of 9), Somali heritage and Muslim faith in the plan."
-    )
-    assert (
-        bullet_text("worry", "March review not held", 3, 9, "some")
-        == "In some records (3 of 9), March review not held."
-    )
-    assert (
-        bullet_text("worry", "May need a new plan", 1, 9, "one")
-        == "In one record (1 of 9), may need a new plan."
-    )
-
-
-def test_a_dangling_connective_is_dropped() -> None:
-    assert (
-        bullet_text("strength", "contact with dad well supported though", 2, 9, "a few")
-        == "In a few records (2 of 9), contact with dad well supported."
-    )
-    assert (
-        bullet_text("worry", "but none of the actions were followed up", 1, 9, "one")
-        == "In one record (1 of 9), none of the actions were followed up."
-    )
+@pytest.mark.parametrize(
+    ("section", "text", "count", "total", "word", "expected"),
+    [
+        pytest.param(
+            "worry",
+            "Chronologies were not kept up to date",
+            11,
+            14,
+            "most",
+            "In most records (11 of 14), chronologies were not kept up to date.",
+            id="count-and-prevalence",
+        ),
+        pytest.param(
+            "strength",
+            "SOS used well",
+            1,
+            14,
+            "one",
+            "In one record (1 of 14), SOS used well.",
+            id="one-record",
+        ),
+        pytest.param(
+            "action",
+            "update chronology",
+            6,
+            14,
+            "some",
+            "Update chronology (agreed in 6 of 14 records).",
+            id="action",
+        ),
+        # Nationalities, faiths and months keep their capital; an ordinary word does not.
+        pytest.param(
+            "strength",
+            "Somali heritage and Muslim faith in the plan",
+            2,
+            9,
+            "a few",
+            "In a few records (2 of 9), Somali heritage and Muslim faith in the plan.",
+            id="nationality-and-faith",
+        ),
+        pytest.param(
+            "worry",
+            "March review not held",
+            3,
+            9,
+            "some",
+            "In some records (3 of 9), March review not held.",
+            id="month",
+        ),
+        pytest.param(
+            "worry",
+            "May need a new plan",
+            1,
+            9,
+            "one",
+            "In one record (1 of 9), may need a new plan.",
+            id="may-the-verb",
+        ),
+        # A connective left dangling by clause splitting is dropped.
+        pytest.param(
+            "strength",
+            "contact with dad well supported though",
+            2,
+            9,
+            "a few",
+            "In a few records (2 of 9), contact with dad well supported.",
+            id="trailing-though",
+        ),
+        pytest.param(
+            "worry",
+            "but none of the actions were followed up",
+            1,
+            9,
+            "one",
+            "In one record (1 of 9), none of the actions were followed up.",
+            id="leading-but",
+        ),
+    ],
+)
+def test_bullet_text(
+    section: str, text: str, count: int, total: int, word: str, expected: str
+) -> None:
+    assert bullet_text(section, text, count, total, word) == expected
 
 
 def test_bad_scale_is_refused() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.group import group_findings
 from briefing_nlp.segment import Statement
@@ -22,21 +24,49 @@ def finding_of(findings, text):  # type: ignore[no-untyped-def]
     )
 
 
-def test_paraphrases_merge_and_support_counts_records(classifier: StatementClassifier) -> None:
-    rows = [
-        (1, "Chronology out of date"),
-        (2, "chrono not updated since the ICPC"),
-        (3, "Chronology has not been updated since March"),
-        (3, "chronology out of date again"),
-        (4, "Genogram out of date"),
-        (5, "genogram doesn't show dad's side of the family"),
-    ]
+@pytest.mark.parametrize(
+    ("rows", "first", "second", "supports"),
+    [
+        pytest.param(
+            [
+                (1, "Chronology out of date"),
+                (2, "chrono not updated since the ICPC"),
+                (3, "Chronology has not been updated since March"),
+                (3, "chronology out of date again"),
+                (4, "Genogram out of date"),
+                (5, "genogram doesn't show dad's side of the family"),
+            ],
+            "Chronology out of date",
+            "Genogram out of date",
+            ((1, 2, 3), (4, 5)),
+            id="paraphrases-merge-and-support-counts-records",
+        ),
+        pytest.param(
+            [
+                (1, "strategy meeting held the same day, police and school attended"),
+                (2, "strat meeting held within 24 hours of the concern"),
+                (3, "strategy discussion held promptly after the missing episode"),
+                (4, "police sharing intelligence promptly with the SW"),
+                (5, "police and YOT sharing information well through MACE"),
+            ],
+            "strat meeting held within 24 hours of the concern",
+            "police sharing intelligence promptly with the SW",
+            ((1, 2, 3), (4, 5)),
+            id="the-subject-a-statement-opens-with-decides-between-close-findings",
+        ),
+    ],
+)
+def test_close_findings_group_apart(
+    classifier: StatementClassifier,
+    rows: list[tuple[int, str]],
+    first: str,
+    second: str,
+    supports: tuple[tuple[int, ...], tuple[int, ...]],
+) -> None:
     findings, unplaced = group(classifier, rows)
-    chronology = finding_of(findings, "Chronology out of date")
-    genogram = finding_of(findings, "Genogram out of date")
-    assert chronology is not genogram
-    assert chronology.support == (1, 2, 3)
-    assert genogram.support == (4, 5)
+    one, other = finding_of(findings, first), finding_of(findings, second)
+    assert one is not other
+    assert (one.support, other.support) == supports
     assert not unplaced
 
 
@@ -66,24 +96,6 @@ def test_grades_form_their_own_findings(classifier: StatementClassifier) -> None
 def test_neutral_statements_are_not_findings(classifier: StatementClassifier) -> None:
     findings, unplaced = group(classifier, [(1, "16yo, CLA s20 since [DATE]")])
     assert findings == [] and unplaced == []
-
-
-def test_the_subject_a_statement_opens_with_decides_between_close_findings(
-    classifier: StatementClassifier,
-) -> None:
-    rows = [
-        (1, "strategy meeting held the same day, police and school attended"),
-        (2, "strat meeting held within 24 hours of the concern"),
-        (3, "strategy discussion held promptly after the missing episode"),
-        (4, "police sharing intelligence promptly with the SW"),
-        (5, "police and YOT sharing information well through MACE"),
-    ]
-    findings, _ = group(classifier, rows)
-    strategy = finding_of(findings, "strat meeting held within 24 hours of the concern")
-    sharing = finding_of(findings, "police sharing intelligence promptly with the SW")
-    assert strategy is not sharing
-    assert strategy.support == (1, 2, 3)
-    assert sharing.support == (4, 5)
 
 
 def test_a_subject_skips_verdicts_and_who_is_asked_to_act() -> None:
