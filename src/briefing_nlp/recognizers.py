@@ -55,7 +55,6 @@ class Entity:
     reason: str
 
 
-Recognizer = Callable[[str], Iterator[Entity]]
 DIGIT = "digit"
 DIGIT_RE = re.compile(r"\d")
 
@@ -80,18 +79,6 @@ class PatternRecognizer:
             confidence = self.validate(value, text, first) if self.validate else self.score
             if confidence is not None:
                 yield Entity(first, last, self.kind, value, confidence, self.reason)
-
-
-def _pattern(
-    kind: str,
-    pattern: re.Pattern[str],
-    score: float,
-    reason: str,
-    group: int = 0,
-    validate: Callable[[str, str, int], float | None] | None = None,
-    needs: str = "",
-) -> PatternRecognizer:
-    return PatternRecognizer(kind, pattern, score, reason, group, validate, needs)
 
 
 def nhs_checksum_ok(digits: str) -> bool:
@@ -124,11 +111,11 @@ def _phone(value: str, text: str, start: int) -> float | None:
     return 0.9 if len(digits) in (10, 11) and digits.startswith("0") else None
 
 
-RECOGNIZERS: tuple[Recognizer, ...] = (
-    _pattern(
+RECOGNIZERS: tuple[PatternRecognizer, ...] = (
+    PatternRecognizer(
         "EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), 0.99, "e-mail pattern", needs="@"
     ),
-    _pattern(
+    PatternRecognizer(
         "PHONE",
         re.compile(
             r"(?<!\d)(?:\+44[ \t]?7\d{3}|\(?07\d{3}\)?|\(?0\d{2,4}\)?)"
@@ -139,7 +126,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         validate=_phone,
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "ID",
         re.compile(r"(?<![\d/])\d{3}[ \t-]?\d{3}[ \t-]?\d{4}(?![\d/])"),
         0.95,
@@ -147,21 +134,21 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         validate=_nhs,
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "POSTCODE",
         re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[A-Z]{2})\b"),
         0.95,
         "UK postcode pattern",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "DATE",
         re.compile(r"(?<![\d/])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])"),
         0.9,
         "day-level date",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "DATE",
         re.compile(
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}\.?(?:,?[ \t]+\d{{2,4}})?\b",
@@ -171,14 +158,14 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "day and month",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "DATE",
         re.compile(rf"\b{MONTHS}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}\b", re.I),
         0.85,
         "month, day and year",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "ID",
         re.compile(
             r"(?:\b(?:case|record|child|client|ref|reference|id|no|number|carestore|lcs|mosaic|"
@@ -192,18 +179,20 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         group=1,
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "ID",
         re.compile(r"\b[A-Z]{1,4}[-/]\d{2,}(?:[-/][A-Z\d]+)*\b|\b\d{5,}[-/][A-Z]{2,}\b"),
         0.85,
         "reference-shaped code",
         needs=DIGIT,
     ),
-    _pattern("ID", re.compile(r"(?<![\d/.])\d{6,9}(?![\d/])"), 0.7, "long number", needs=DIGIT),
-    _pattern(
+    PatternRecognizer(
+        "ID", re.compile(r"(?<![\d/.])\d{6,9}(?![\d/])"), 0.7, "long number", needs=DIGIT
+    ),
+    PatternRecognizer(
         "ID", re.compile(r"\b[A-Z]{1,2}\d{6,}\b"), 0.8, "letter-prefixed reference", needs=DIGIT
     ),
-    _pattern(
+    PatternRecognizer(
         "ADDRESS",
         re.compile(
             rf"\b(?:(?:Flat|Apartment|Apt|Unit|Room|Pitch|Plot)[ \t]+\d+[A-Za-z]?,?[ \t]+)?"
@@ -214,7 +203,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "house number and street",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "ADDRESS",
         re.compile(
             r"\b\d{1,4}[A-Za-z]?[ \t]+(?:Heol|Ffordd|Stryd|Lon|Maes|Rhodfa)"
@@ -224,7 +213,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "Welsh street name",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "ADDRESS",
         re.compile(
             r"\b(?:Flat|Apartment|Apt|Unit|Pitch|Plot)[ \t]+\d+[A-Za-z]?,[ \t]+[A-Z][a-zA-Z'’]+"
@@ -235,7 +224,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "flat or pitch and building",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "ADDRESS",
         re.compile(
             r"\b\d{1,4}[A-Za-z]?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"
@@ -245,7 +234,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "house number and name before a postcode",
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "PERSON",
         re.compile(rf"\b({NAME})[ \t]*\([ \t]*{ROLES_AFTER}\b"),
         0.9,
@@ -253,14 +242,14 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         group=1,
         needs="(",
     ),
-    _pattern(
+    PatternRecognizer(
         "PERSON",
         re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+([A-Z][a-zA-Z'’-]+)"),
         0.9,
         "surname after a title",
         group=1,
     ),
-    _pattern(
+    PatternRecognizer(
         "PERSON",
         re.compile(
             rf"\b(?i:auditor|allocated (?:sw|worker)|named midwife|social worker)[ \t]*:?[ \t]+"
@@ -273,15 +262,15 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
 )
 
 
-EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
-    _pattern(
+EXTRA_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
+    PatternRecognizer(
         "PERSON",
         re.compile(r"(?<![\w-])[A-Z]-[A-Z](?:-[A-Z])?(?![\w-])"),
         0.7,
         "a child's initials (T-J)",
         needs="-",
     ),
-    _pattern(
+    PatternRecognizer(
         "PERSON",
         re.compile(rf"\b({NAME})[ \t]*\([ \t]*\d{{1,2}}[ \t]*\)"),
         0.85,
@@ -289,7 +278,7 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
         group=1,
         needs=DIGIT,
     ),
-    _pattern(
+    PatternRecognizer(
         "PERSON",
         re.compile(
             rf"\b({NAME}(?:,?[ \t]+{NAME})?)[ \t]*[-–,:]?[ \t]*"
@@ -299,7 +288,7 @@ EXTRA_RECOGNIZERS: tuple[Recognizer, ...] = (
         "name before a date of birth",
         group=1,
     ),
-    _pattern(
+    PatternRecognizer(
         "ORG",
         re.compile(rf"\b(?:[A-Z][\w'’.-]+[ \t]+){{1,4}}{ORG_SUFFIX}\b"),
         0.8,
@@ -352,15 +341,14 @@ def find_patterns(text: str) -> list[Entity]:
     """
     found: list[Entity] = []
     windows: list[tuple[int, int]] | None = None
-    for recognise in (*RECOGNIZERS, *EXTRA_RECOGNIZERS, _after_relation):
-        needs = recognise.needs if isinstance(recognise, PatternRecognizer) else ""
-        if needs == DIGIT:
-            assert isinstance(recognise, PatternRecognizer)
+    for recognise in (*RECOGNIZERS, *EXTRA_RECOGNIZERS):
+        if recognise.needs == DIGIT:
             windows = _digit_lines(text) if windows is None else windows
             for start, end in windows:
                 found.extend(recognise(text, start, end))
-        elif not needs or needs in text:
+        elif not recognise.needs or recognise.needs in text:
             found.extend(recognise(text))
+    found.extend(_after_relation(text))
     return found
 
 
