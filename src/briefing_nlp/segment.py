@@ -35,7 +35,8 @@ LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("conjunction", re.compile(r"\s+(?:&|\+|and also|and)\s+", re.I)),
 )
 # Any level's separator: a sentence with none is one statement already, and skips the
-# per-level trials (most sentences in notes; the trials are this stage's Python cost).
+# per-level trials (two sentences in five in the benchmark's notes; the trials are this
+# stage's Python cost).
 ANY_SEPARATOR = re.compile("|".join(f"(?:{p.pattern})" for _, p in LEVELS), re.I)
 # Strength and good practice are one polarity: "excellent X - shared as good practice"
 # is one finding, not a strength beside a good-practice fragment.
