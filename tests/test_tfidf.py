@@ -59,6 +59,10 @@ def test_shipped_model_agrees_with_its_skops_estimators(classifier: StatementCla
     theme_model = load_skops(model_dir / "themes.skops", hashes["themes.skops"])
     features = extract_features(classifier.nlp, TEXTS)
     matrix = sparse.csr_matrix(vectorizer.transform(frame(features.analysed, features.raw)))
+    if classifier.vectors is not None:
+        # The domain-vector columns follow the TF-IDF ones, as in training.
+        dense = classifier.vectors.statement_vectors(features.raw, normalised=True)
+        matrix = sparse.hstack([matrix, sparse.csr_matrix(dense * classifier.vector_weight)])
     results = classifier.classify(TEXTS, evidence=False)
     sections = np.asarray(section_model.predict_proba(matrix))
     themes = np.asarray(theme_model.predict_proba(matrix))

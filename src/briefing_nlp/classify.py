@@ -31,6 +31,7 @@ from briefing_nlp.artifacts import (
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.tfidf import TfidfView, unit_rows, vectoriser_params
+from briefing_nlp.vectors import DomainVectors
 
 # The fitted scikit-learn estimators (skops) and, derived from them by `train`, the
 # arrays drafting runs on (vocabulary.json + weights.npz): loading those needs neither
@@ -43,6 +44,8 @@ ARTIFACTS = (
     "weights.npz",
 )
 VIEWS = ("words", "chars")
+# The domain vectors live in this subfolder of a model folder, hashed in meta.json.
+VECTORS_DIR = "vectors"
 
 
 @dataclass(frozen=True)
@@ -175,9 +178,15 @@ class StatementClassifier:
         evidence_terms: int = 5,
         batch_size: int = 1000,
         estimators: Estimators | None = None,
+        vectors: DomainVectors | None = None,
+        vector_weight: float = 0.0,
     ) -> None:
         self.nlp = nlp
         self.views = tuple(views)
+        # Averaged domain vectors, scaled by `vector_weight`, follow the TF-IDF columns:
+        # they let "patchy", "variable" and "inconsistent" share what one of them learnt.
+        self.vectors = vectors if vector_weight else None
+        self.vector_weight = float(vector_weight) if vectors is not None else 0.0
         self.section_linear = section_linear
         self.theme_linear = theme_linear
         self.sections = tuple(sections)
@@ -243,7 +252,14 @@ class StatementClassifier:
         # in index order, as the ColumnTransformer lays them out).
         words = _terms(self.views[0].vocabulary)
         chars = _terms(self.views[1].vocabulary)
-        self._names = np.concatenate([words, np.char.add("chars__", chars.astype(str))])
+        dims = self.vectors.dim if self.vectors is not None else 0
+        self._names = np.concatenate(
+            [
+                words,
+                np.char.add("chars__", chars.astype(str)),
+                np.array([f"vector__{i}" for i in range(dims)], dtype=object),
+            ]
+        )
         # Only word features make readable evidence; char n-grams are dropped from it.
         self._word_mask = np.arange(len(self._names)) < len(words)
         # Content words (single lemmas, no markers or stop words) for grouping by wording.
@@ -256,6 +272,7 @@ class StatementClassifier:
             ]
         )
         self._char_columns = np.arange(len(words), len(words) + len(chars))
+        self._vector_columns = np.arange(len(words) + len(chars), len(self._names))
         if self.section_linear.coef.shape[2] != len(self._names):
             raise ModelError("weights and vocabulary disagree in size; retrain the model")
         # Per-label weights averaged over calibration folds, for evidence.
@@ -275,11 +292,15 @@ class StatementClassifier:
         return self.theme_linear.proba(matrix)
 
     def transform(self, features: Features) -> sparse.csr_matrix:
-        """TF-IDF rows for extracted features: word view, then character view."""
-        return sparse.hstack(
-            [self.views[0].transform(features.analysed), self.views[1].transform(features.raw)],
-            format="csr",
-        )
+        """Feature rows: word TF-IDF, character TF-IDF, then the weighted domain vectors."""
+        blocks = [
+            self.views[0].transform(features.analysed),
+            self.views[1].transform(features.raw),
+        ]
+        if self.vectors is not None:
+            dense = self.vectors.statement_vectors(features.raw, normalised=True)
+            blocks.append(sparse.csr_matrix(dense * self.vector_weight, dtype=float))
+        return sparse.hstack(blocks, format="csr")
 
     @property
     def feature_count(self) -> int:
@@ -305,11 +326,13 @@ class StatementClassifier:
 
     def wording_vectors(
         self, matrix: sparse.csr_matrix
-    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """Unit-length content-word and character views of feature rows, for similarity."""
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+        """Unit-length content-word, character and domain-vector views of feature rows,
+        for similarity (the last has no columns when the model has no vectors)."""
         return (
             unit_rows(matrix[:, self._content_columns]),
             unit_rows(matrix[:, self._char_columns]),
+            unit_rows(matrix[:, self._vector_columns]),
         )
 
     def classify_with_vectors(
@@ -413,6 +436,7 @@ def _load_cached(model_dir: Path) -> StatementClassifier:
     vocabularies = load_vocabularies(model_dir / "vocabulary.json", hashes["vocabulary.json"])
     weights = load_weights(model_dir / "weights.npz", hashes["weights.npz"])
     settings = meta.get("settings", {})
+    vectors, vector_weight = _load_vectors(model_dir, meta)
     try:
         themes = [str(t) for t in meta["labels"]["themes"]]
         sections = [str(t) for t in meta["inference"]["sections"]]
@@ -445,9 +469,38 @@ def _load_cached(model_dir: Path) -> StatementClassifier:
             fallback_min_score=float(settings.get("theme_fallback_min_score", 0.2)),
             evidence_terms=int(settings.get("evidence_terms", 5)),
             batch_size=int(settings.get("batch_size", 1000)),
+            vectors=vectors,
+            vector_weight=vector_weight,
         )
     except ModelError as exc:
         raise ModelError(f"{model_dir}: {exc}") from None
+
+
+def _load_vectors(model_dir: Path, meta: dict[str, Any]) -> tuple[DomainVectors | None, float]:
+    """The domain vectors a model was trained with, hash-checked, and their weight."""
+    used = meta.get("inference", {}).get("vectors")
+    if not used:
+        return None, 0.0
+    folder = model_dir / VECTORS_DIR
+    expected = meta.get("artifacts", {}).get(VECTORS_DIR)
+    if not (folder / "vectors.cfg").is_file():
+        raise ModelError(
+            f"{folder}: domain vectors missing; restore models/ from the repository or run "
+            "`briefing-nlp train`"
+        )
+    if not expected or dir_sha256(folder) != expected:
+        raise ModelError(
+            f"{folder}: domain vectors do not match meta.json (altered or corrupt); "
+            "restore them from the repository or run `briefing-nlp train`"
+        )
+    vectors = DomainVectors.load(folder)
+    try:
+        weight, dims = float(used["weight"]), int(used["dims"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelError(f"{model_dir / 'meta.json'}: vector settings damaged; retrain") from None
+    if dims != vectors.dim:
+        raise ModelError(f"{folder}: vectors have {vectors.dim} dimensions, the model {dims}")
+    return vectors, weight
 
 
 def load_estimators(model_dir: Path) -> Estimators:

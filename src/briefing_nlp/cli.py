@@ -197,7 +197,7 @@ def train(
             f"{scores['org_address_recall']}, precision {scores['precision']}"
         )
         return
-    with err.status("Training (about a minute on two cores)..."):
+    with err.status("Training (a few minutes on two cores)..."):
         result = run(lambda: train_models(settings, corpus, out, feedback))
     if result.kept_old:
         typer.echo(
@@ -217,12 +217,57 @@ def train(
             f"test split: section macro-F1 {model['section']['macro_f1']}, "
             f"theme micro-F1 {model['themes']['micro_f1']} (see {result.out_dir}/MODEL_CARD.md)"
         )
+    if meta.get("metrics_real"):
+        real = meta["metrics_real"]["model"]
+        typer.echo(
+            f"real-language test split: section macro-F1 {real['section']['macro_f1']}, "
+            f"theme micro-F1 {real['themes']['micro_f1']}"
+        )
     if meta["training"]["skipped_themes"]:
         typer.echo(
             "warning: too few examples to learn themes "
             + ", ".join(meta["training"]["skipped_themes"]),
             err=True,
         )
+
+
+@app.command(
+    "train-vectors",
+    epilog="Example: briefing-nlp train-vectors ofsted-reports/ "
+    "--exclude corpora/statements/test-real/authorities.txt",
+)
+def train_vectors_command(
+    reports: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of inspection report .txt files (optionally with reports.csv "
+            "naming each file's URN and local authority)."
+        ),
+    ],
+    exclude: Annotated[
+        Path | None,
+        typer.Option(
+            help="Text file of local authorities (one per line, # comments) whose reports "
+            "are left out, e.g. the real-language test split's. Default: the corpus's "
+            "test-real/authorities.txt when it exists."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write (default: vectors/ in the model folder).")
+    ] = None,
+) -> None:
+    """Train the domain word vectors (floret) on inspection reports plus the corpus."""
+    from briefing_nlp.vectors import rebuild_vectors
+
+    settings = _settings()
+    with err.status("Training domain vectors (about four minutes on two cores)..."):
+        report = run(lambda: rebuild_vectors(settings, reports, exclude, out))
+    typer.echo(
+        f"trained vectors on {report.sentences:,} sentences ({report.tokens:,} words) from "
+        f"{report.reports} reports of {report.authorities} authorities "
+        f"({report.excluded_authorities} left out) and {report.extra_rows:,} corpus rows "
+        f"in {report.seconds} s; retrain the classifiers with `briefing-nlp train`"
+    )
 
 
 @app.command(epilog="Example: briefing-nlp evaluate --format json > report.json")
@@ -238,7 +283,8 @@ def evaluate(
         bool, typer.Option("--pii", help="Score redaction on the PII test split instead.")
     ] = False,
 ) -> None:
-    """Score the trained models and two baselines on the held-out test split."""
+    """Score the models and two baselines on the corpus test split and, beside it, the
+    real-language test split (test-real/), with 95% bootstrap intervals."""
     from briefing_nlp.evaluation_run import evaluate_models, evaluate_redaction
 
     if pii:
@@ -274,36 +320,63 @@ def evaluate(
 
 
 def _print_report(result: dict[str, Any]) -> None:
-    out = Console(file=sys.stdout, width=120)
-    systems = {"model": result["model"], **result["baselines"]}
-    summary = Table("measure", *systems, title=f"{result['test_rows']} test statements")
-    for label, part, key in (
-        ("section macro-F1", "section", "macro_f1"),
-        ("section accuracy", "section", "accuracy"),
-        ("theme micro-F1", "themes", "micro_f1"),
-        ("theme macro-F1", "themes", "macro_f1"),
+    out = Console(file=sys.stdout, width=140)
+    splits = {"corpus test": result}
+    if result.get("real"):
+        splits["real test"] = result["real"]
+    title = ", ".join(f"{name}: {split['test_rows']} statements" for name, split in splits.items())
+    columns = [
+        f"{split_name} {system}"
+        for split_name, split in splits.items()
+        for system in ("model", *split["baselines"])
+    ]
+    summary = Table("measure", *columns, title=title)
+    for label, part, key, interval in (
+        ("section macro-F1", "section", "macro_f1", "section_macro_f1"),
+        ("section accuracy", "section", "accuracy", None),
+        ("theme micro-F1", "themes", "micro_f1", "theme_micro_f1"),
+        ("theme macro-F1", "themes", "macro_f1", None),
     ):
-        summary.add_row(label, *(f"{s[part][key]:.3f}" for s in systems.values()))
+        cells = []
+        for split in splits.values():
+            systems = {"model": split["model"], **split["baselines"]}
+            for name, system in systems.items():
+                cell = f"{system[part][key]:.3f}"
+                if name == "model" and interval and "intervals" in split:
+                    low, high = split["intervals"][interval]
+                    cell += f" ({low:.3f}-{high:.3f})"
+                cells.append(cell)
+        summary.add_row(label, *cells)
     out.print(summary)
+    out.print("Model figures carry 95% bootstrap intervals in brackets.")
     for part in ("section", "themes"):
         table = Table(
             "label",
-            *(f"{name} P/R/F1" for name in systems),
-            "support",
+            *(f"{name} model P/R/F1" for name in splits),
+            *(f"{name} support" for name in splits),
             title=f"per {part.rstrip('s')}",
         )
-        for label, m in result["model"][part]["per_label"].items():
+        for label in result["model"][part]["per_label"]:
             cells = []
-            for system in systems.values():
-                s = system[part]["per_label"][label]
+            for split in splits.values():
+                s = split["model"][part]["per_label"][label]
                 cells.append(f"{s['precision']:.2f}/{s['recall']:.2f}/{s['f1']:.2f}")
-            table.add_row(label, *cells, str(m["support"]))
+            supports = [
+                str(split["model"][part]["per_label"][label]["support"])
+                for split in splits.values()
+            ]
+            table.add_row(label, *cells, *supports)
         out.print(table)
-    confusion = result["model"]["section"]["confusion"]
-    table = Table("true \\ predicted", *confusion["labels"], title="section confusion (model)")
-    for label, row in zip(confusion["labels"], confusion["rows_true_cols_predicted"], strict=True):
-        table.add_row(label, *map(str, row))
-    out.print(table)
+    for name, split in splits.items():
+        confusion = split["model"]["section"]["confusion"]
+        table = Table(
+            "true \\ predicted", *confusion["labels"], title=f"section confusion ({name})"
+        )
+        for label, row in zip(
+            confusion["labels"], confusion["rows_true_cols_predicted"], strict=True
+        ):
+            table.add_row(label, *map(str, row))
+        out.print(table)
 
 
 # Commands defined in their own modules register themselves on `app` when imported.

@@ -82,6 +82,24 @@ def split_dirs(path: Path) -> tuple[Path, Path | None]:
     return path, None
 
 
+REAL_TEST = "test-real"
+
+
+def real_test_dir(path: Path) -> Path | None:
+    """The real-language test split beside train/ and test/ (`test-real/`), if any.
+
+    Its statements were written from public inspection reports of local authorities
+    whose reports nothing else in the project uses, so it measures how the models do on
+    language the corpus's own writers did not produce.
+    """
+    folder = Path(path) / REAL_TEST
+    if (folder.is_dir() and any(folder.glob("*.jsonl"))) or (
+        folder.is_dir() and any(folder.glob("*.csv"))
+    ):
+        return folder
+    return None
+
+
 def load_corpus(path: Path, taxonomy: Taxonomy) -> Corpus:
     """Read and validate every corpus file at `path`.
 

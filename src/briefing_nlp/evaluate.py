@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from briefing_nlp.classify import StatementClassifier
@@ -147,10 +148,68 @@ def lexicon_baseline(taxonomy: Taxonomy, texts: Sequence[str]) -> list[Predictio
     return out
 
 
+BOOTSTRAP_SAMPLES = 1000
+
+
+def bootstrap_intervals(
+    corpus: Corpus,
+    predictions: Sequence[Prediction],
+    themes: Sequence[str],
+    samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = 13,
+) -> dict[str, list[float]]:
+    """95% percentile bootstrap intervals of section macro-F1 and theme micro-F1.
+
+    Statements are resampled with replacement `samples` times (seeded, so the same
+    predictions always give the same interval); each resample is scored like the whole.
+    """
+    labels = list(SECTIONS)
+    index = {label: i for i, label in enumerate(labels)}
+    truth = np.array([index[row.section] for row in corpus.rows])
+    guess = np.array([index[p[0]] for p in predictions])
+    theme_truth = np.array([[t in row.themes for t in themes] for row in corpus.rows], dtype=bool)
+    theme_guess = np.array([[t in p[1] for t in themes] for p in predictions], dtype=bool)
+    # Per statement: whether it is a true positive, false positive or false negative for
+    # each section, and how many theme tp/fp/fn it holds, so a resample is one weighted sum.
+    k = len(labels)
+    tp = np.zeros((len(truth), k))
+    fp = np.zeros((len(truth), k))
+    fn = np.zeros((len(truth), k))
+    rows = np.arange(len(truth))
+    hit = truth == guess
+    tp[rows[hit], truth[hit]] = 1
+    fp[rows[~hit], guess[~hit]] = 1
+    fn[rows[~hit], truth[~hit]] = 1
+    theme_counts = np.stack(
+        [
+            (theme_truth & theme_guess).sum(axis=1),
+            (~theme_truth & theme_guess).sum(axis=1),
+            (theme_truth & ~theme_guess).sum(axis=1),
+        ],
+        axis=1,
+    ).astype(float)
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(truth), np.full(len(truth), 1 / len(truth)), size=samples)
+    s_tp, s_fp, s_fn = weights @ tp, weights @ fp, weights @ fn
+    denominator = 2 * s_tp + s_fp + s_fn
+    f1 = np.divide(2 * s_tp, denominator, out=np.zeros_like(s_tp), where=denominator > 0)
+    macro = f1.mean(axis=1)
+    t = weights @ theme_counts
+    t_denominator = 2 * t[:, 0] + t[:, 1] + t[:, 2]
+    micro = np.divide(
+        2 * t[:, 0], t_denominator, out=np.zeros_like(t_denominator), where=t_denominator > 0
+    )
+    return {
+        "section_macro_f1": [round(float(v), 3) for v in np.percentile(macro, [2.5, 97.5])],
+        "theme_micro_f1": [round(float(v), 3) for v in np.percentile(micro, [2.5, 97.5])],
+    }
+
+
 def evaluate_classifier(
     classifier: StatementClassifier, test: Corpus, train: Corpus, taxonomy: Taxonomy
 ) -> dict[str, Any]:
-    """Model and baseline reports on `test`, comparable figure for figure."""
+    """Model and baseline reports on `test`, comparable figure for figure, with 95%
+    bootstrap intervals for the model's headline figures."""
     texts = [row.text for row in test.rows]
     predictions = [(c.section, c.themes) for c in classifier.classify(texts, evidence=False)]
     themes = list(taxonomy.slugs)
@@ -158,6 +217,7 @@ def evaluate_classifier(
         "test_rows": len(test.rows),
         "test_sha256": test.sha256,
         "model": report(test, predictions, themes),
+        "intervals": bootstrap_intervals(test, predictions, themes),
         "baselines": {
             "majority": report(test, majority_baseline(train, texts), themes),
             "lexicon": report(test, lexicon_baseline(taxonomy, texts), themes),

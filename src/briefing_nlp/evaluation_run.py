@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing_nlp.classify import StatementClassifier
-from briefing_nlp.corpus import load_corpus, split_dirs
+from briefing_nlp.corpus import load_corpus, real_test_dir, split_dirs
 from briefing_nlp.errors import CorpusError
 from briefing_nlp.evaluate import evaluate_classifier
 from briefing_nlp.settings import Settings
@@ -14,7 +14,8 @@ from briefing_nlp.taxonomy import load_taxonomy
 
 
 def evaluate_models(settings: Settings, corpus_path: Path | None = None) -> dict[str, Any]:
-    """Model and baseline figures on the test split of `corpus_path` (or the default corpus).
+    """Model and baseline figures on the test split of `corpus_path` (or the default corpus),
+    and under `real` on its real-language split (`test-real/`) when it has one.
 
     A folder with train/ and test/ uses test/ for scoring and train/ for the majority
     baseline; a single file is scored as it is, with the baseline fitted on the default
@@ -38,7 +39,16 @@ def evaluate_models(settings: Settings, corpus_path: Path | None = None) -> dict
     classifier = StatementClassifier.load(settings.model_dir)
     test = load_corpus(test_path, taxonomy)
     train = load_corpus(train_path, taxonomy)
-    return evaluate_classifier(classifier, test, train, taxonomy)
+    result = evaluate_classifier(classifier, test, train, taxonomy)
+    # The real-language split (test-real/) is scored beside the corpus's own test split:
+    # the corpus split shows what the model learnt of its writers' voice, the real one
+    # how it does on language they did not write.
+    real_path = real_test_dir(corpus_path) if Path(corpus_path).is_dir() else None
+    if real_path is not None:
+        result["real"] = evaluate_classifier(
+            classifier, load_corpus(real_path, taxonomy), train, taxonomy
+        )
+    return result
 
 
 def evaluate_redaction(settings: Settings, corpus_path: Path | None = None) -> dict[str, Any]:

@@ -79,7 +79,7 @@ class Finding:
 def group_findings(
     statements: Sequence[Statement],
     classifications: Sequence[Classification],
-    vectors: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    vectors: tuple[sparse.csr_matrix, ...],
     settings: Settings,
 ) -> tuple[list[Finding], list[Statement]]:
     """Findings for every non-neutral statement, and the statements left unplaced.
@@ -105,7 +105,7 @@ def group_findings(
         for section, indices in by_section.items()
         for block in _blocks(indices, classifications, vectors, settings)
     ]
-    wording = _wording(vectors)
+    wording = _wording(vectors, settings.vector_share)
     # Each distinct wording's subject is read once (repeated stock lines are common).
     subject = functools.cache(functools.partial(subject_of, size=settings.subject_words))
     for section, indices in blocks:
@@ -141,7 +141,7 @@ def group_findings(
 def _blocks(
     indices: list[int],
     classifications: Sequence[Classification],
-    vectors: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    vectors: tuple[sparse.csr_matrix, ...],
     settings: Settings,
 ) -> list[list[int]]:
     """Sets of statements small enough to compare pairwise (at most `exact_grouping_limit`).
@@ -204,17 +204,25 @@ def _components(
     return components
 
 
-def _wording(vectors: tuple[sparse.csr_matrix, sparse.csr_matrix]) -> sparse.csr_matrix:
-    """Content-word and character views side by side, weighted so that one product of
-    rows gives 0.3 x word similarity + 0.7 x character similarity.
+def _wording(vectors: tuple[sparse.csr_matrix, ...], vector_share: float) -> sparse.csr_matrix:
+    """Content-word, character and domain-vector views side by side, weighted so that one
+    product of rows gives a weighted sum of the three similarities.
 
-    Character n-grams forgive "chrono" and typos; content words carry the finding.
-    Linear mixing separated same-finding pairs best on the labelled packs (ROC AUC 0.98,
-    against 0.96 for a geometric mean); see benchmarks/tune_grouping.py. One product
-    instead of two halves grouping's matrix work on large batches.
+    Character n-grams forgive "chrono" and typos; content words carry the finding; the
+    domain vectors let paraphrases that share few words meet ("dental check missed" and
+    "health assessment not done"). Without vectors, 0.3 x words + 0.7 x characters
+    separated same-finding pairs best on the labelled packs (ROC AUC 0.98, against 0.96
+    for a geometric mean); `vector_share` of the whole goes to the vectors, the rest is
+    split as before (see benchmarks/tune_grouping.py). One product instead of several
+    keeps grouping's matrix work small on large batches.
     """
-    words, chars = vectors
-    return sparse.hstack([np.sqrt(0.3) * words, np.sqrt(0.7) * chars], format="csr")
+    words, chars = vectors[0], vectors[1]
+    dense = vectors[2] if len(vectors) > 2 and vectors[2].shape[1] else None
+    share = vector_share if dense is not None else 0.0
+    blocks = [np.sqrt(0.3 * (1 - share)) * words, np.sqrt(0.7 * (1 - share)) * chars]
+    if dense is not None and share:
+        blocks.append(np.sqrt(share) * dense)
+    return sparse.hstack(blocks, format="csr")
 
 
 def _similarity(

@@ -39,6 +39,20 @@ class Settings:
         default_factory=lambda: _default_dir("BRIEFING_NLP_CORPUS_DIR", "corpora/statements"),
         metadata={"help": "Labelled statements: a folder with train/ and test/, or one file."},
     )
+    vectors_dir: Path | None = field(
+        default=None,
+        metadata={
+            "help": "Domain word vectors (a floret table) to train with; default is the "
+            "vectors/ folder of model_dir. Rebuild them with `briefing-nlp train-vectors`."
+        },
+    )
+    vector_weight: float = field(
+        default=1.0,
+        metadata={
+            "help": "Weight of the averaged domain vectors beside the TF-IDF features when "
+            "training (0 trains on TF-IDF alone); the model keeps the value it was trained with."
+        },
+    )
     taxonomy_path: Path | None = field(
         default=None,
         metadata={"help": "Theme taxonomy TOML; default is the one shipped in the package."},
@@ -69,18 +83,25 @@ class Settings:
     )
     batch_size: int = field(default=1000, metadata={"help": "Statements per nlp.pipe batch."})
     similarity_threshold: float = field(
-        default=0.4,
+        default=0.35,
         metadata={"help": "Average similarity at which statements merge into one finding."},
     )
     text_weight: float = field(
-        default=0.5,
+        default=0.7,
         metadata={"help": "Share of wording (vs. theme scores) in statement similarity, 0-1."},
     )
     subject_weight: float = field(
-        default=0.2,
+        default=0.3,
         metadata={
             "help": "Share of statement similarity given to the subject: the overlap of the "
             "first content words, which auditors write first ('strat held...', 'RHIs late')."
+        },
+    )
+    vector_share: float = field(
+        default=0.3,
+        metadata={
+            "help": "Share of wording similarity given to the domain vectors (the rest to "
+            "content words and characters), so paraphrases that share few words meet."
         },
     )
     subject_words: int = field(

@@ -9,6 +9,7 @@ same model.
 
 from __future__ import annotations
 
+import json
 import platform
 import shutil
 import tempfile
@@ -43,14 +44,21 @@ from briefing_nlp.artifacts import (
     read_meta,
     write_json,
 )
-from briefing_nlp.classify import ARTIFACTS, Estimators, StatementClassifier, forget_loaded_models
-from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, split_dirs
+from briefing_nlp.classify import (
+    ARTIFACTS,
+    VECTORS_DIR,
+    Estimators,
+    StatementClassifier,
+    forget_loaded_models,
+)
+from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, real_test_dir, split_dirs
 from briefing_nlp.errors import CorpusError, ModelError
 from briefing_nlp.features import build_nlp, extract_features
 from briefing_nlp.modelcard import render_model_card
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import SECTIONS, Taxonomy, load_taxonomy
 from briefing_nlp.tfidf import vectoriser_params
+from briefing_nlp.vectors import DomainVectors
 
 THRESHOLD_GRID_STEP = 0.025
 
@@ -109,6 +117,11 @@ def fit_classifier(
     features = extract_features(nlp, texts, settings.batch_size)
     vectorizer = build_vectorizer()
     matrix = sparse.csr_matrix(vectorizer.fit_transform(frame(features.analysed, features.raw)))
+    vectors = domain_vectors(settings)
+    if vectors is not None:
+        # The same columns the classifier appends at inference (StatementClassifier.transform).
+        dense = vectors.statement_vectors(features.raw, normalised=True) * settings.vector_weight
+        matrix = sparse.hstack([matrix, sparse.csr_matrix(dense, dtype=float)], format="csr")
 
     sections = np.array([row.section for row in corpus.rows])
     section_model = _svc(settings.section_c, settings).fit(matrix, sections)
@@ -137,6 +150,8 @@ def fit_classifier(
         fallback_min_score=settings.theme_fallback_min_score,
         evidence_terms=settings.evidence_terms,
         batch_size=settings.batch_size,
+        vectors=vectors,
+        vector_weight=settings.vector_weight if vectors is not None else 0.0,
     )
     facts = {
         "thresholds": {t: v["threshold"] for t, v in thresholds.items()},
@@ -145,6 +160,36 @@ def fit_classifier(
         "features": int(matrix.shape[1]),
     }
     return classifier, facts
+
+
+def vectors_folder(settings: Settings) -> Path:
+    """Where training reads the domain vectors: `vectors_dir`; else the model folder's;
+    else, for a new model folder, the shipped models' (so `train --out new-folder` and a
+    team's own model folder work from a fresh clone)."""
+    if settings.vectors_dir:
+        return Path(settings.vectors_dir)
+    own = Path(settings.model_dir) / VECTORS_DIR
+    if (own / "vectors.cfg").is_file():
+        return own
+    return Path(Settings().model_dir) / VECTORS_DIR
+
+
+def domain_vectors(settings: Settings) -> DomainVectors | None:
+    """The domain vectors to train with, or None when `vector_weight` is 0.
+
+    Raises:
+        ModelError: vectors are wanted but missing or unreadable.
+    """
+    if not settings.vector_weight:
+        return None
+    folder = vectors_folder(settings)
+    if not (folder / "vectors.cfg").is_file():
+        raise ModelError(
+            f"{folder}: domain vectors missing; restore models/vectors from the repository, "
+            "rebuild them with `briefing-nlp train-vectors REPORTS_DIR`, or train without "
+            "them with vector_weight = 0 in a --config file"
+        )
+    return DomainVectors.load(folder)
 
 
 def _best_threshold(truth: np.ndarray, scores: np.ndarray, floor: float) -> dict[str, float]:
@@ -187,6 +232,8 @@ def train_models(
     train_path, test_path = split_dirs(corpus_path)
     train_corpus = load_corpus(train_path, taxonomy)
     test_corpus = load_corpus(test_path, taxonomy) if test_path else None
+    real_path = real_test_dir(corpus_path) if Path(corpus_path).is_dir() else None
+    real_corpus = load_corpus(real_path, taxonomy) if real_path else None
     if feedback is not None:
         if test_corpus is None:
             raise CorpusError(
@@ -202,11 +249,23 @@ def train_models(
         if test_corpus
         else None
     )
+    real_evaluation = (
+        evaluate_classifier(classifier, real_corpus, train_corpus, taxonomy)
+        if real_corpus
+        else None
+    )
     if feedback is not None and evaluation is not None and (out_dir / "meta.json").is_file():
         old = StatementClassifier.load(out_dir)
         assert test_corpus is not None
         old_evaluation = evaluate_classifier(old, test_corpus, train_corpus, taxonomy)
         reasons = compare_evaluations(old_evaluation["model"], evaluation["model"])
+        if real_corpus is not None and real_evaluation is not None:
+            # Corrections must not cost the model its hold on real language either.
+            old_real = evaluate_classifier(old, real_corpus, train_corpus, taxonomy)
+            reasons += tuple(
+                f"real-language test split: {reason}"
+                for reason in compare_evaluations(old_real["model"], real_evaluation["model"])
+            )
         if reasons:
             return TrainResult(out_dir, read_meta(out_dir), old, kept_old=True, reasons=reasons)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -224,6 +283,8 @@ def train_models(
             taxonomy,
             evaluation,
             kept,
+            real_corpus,
+            real_evaluation,
         )
         install_artifacts(staging, out_dir)
         forget_loaded_models()  # a cached copy of the old model must not outlive it
@@ -263,9 +324,14 @@ def _write_staging(
     taxonomy: Taxonomy,
     evaluation: dict[str, Any] | None,
     kept: dict[str, Any],
+    real_corpus: Corpus | None = None,
+    real_evaluation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write every artifact, meta.json and the model card into `staging`."""
     classifier.nlp.to_disk(staging / "nlp")
+    if classifier.vectors is not None:
+        # The model folder carries the vectors it was trained with, so it stands alone.
+        shutil.copytree(vectors_folder(settings), staging / VECTORS_DIR)
     estimators = classifier.estimators
     if estimators is None:
         raise ModelError("only a classifier trained in this process can be written")
@@ -275,6 +341,13 @@ def _write_staging(
     dump_weights(classifier.weight_arrays(), staging / "weights.npz")
     artifacts = {name: file_sha256(staging / name) for name in ARTIFACTS}
     artifacts["nlp"] = dir_sha256(staging / "nlp")
+    vectors_facts: dict[str, Any] | None = None
+    if classifier.vectors is not None:
+        artifacts[VECTORS_DIR] = dir_sha256(staging / VECTORS_DIR)
+        vectors_facts = {"weight": classifier.vector_weight, "dims": classifier.vectors.dim}
+        about = staging / VECTORS_DIR / "vectors.json"
+        if about.is_file():
+            vectors_facts["trained"] = json.loads(about.read_text(encoding="utf-8"))
     if "ner" in kept:
         artifacts["ner"] = kept["ner"]
     meta = {
@@ -288,7 +361,7 @@ def _write_staging(
             "skops": skops.__version__,
             "numpy": np.__version__,
         },
-        "corpus": _corpus_facts(train_corpus, test_corpus, taxonomy),
+        "corpus": _corpus_facts(train_corpus, test_corpus, taxonomy, real_corpus),
         "taxonomy": {"source": Path(taxonomy.source).name, "themes": list(taxonomy.slugs)},
         "labels": {"sections": list(SECTIONS), "themes": list(classifier.themes)},
         "settings": {
@@ -307,12 +380,15 @@ def _write_staging(
         "inference": {
             "sections": list(classifier.sections),
             "vectoriser": vectoriser_params(estimators.vectorizer),
+            "vectors": vectors_facts,
         },
         "metrics": evaluation,
+        "metrics_real": real_evaluation,
         "artifacts": artifacts,
     }
-    if "pii" in kept:
-        meta["pii"] = kept["pii"]
+    for key in ("pii", "ablation"):
+        if key in kept:
+            meta[key] = kept[key]
     write_json(staging / "meta.json", meta)
     (staging / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")
     return meta
@@ -330,12 +406,15 @@ def _redaction_facts(out_dir: Path) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     if "ner" in meta.get("artifacts", {}):
         kept["ner"] = meta["artifacts"]["ner"]
-    if "pii" in meta:
-        kept["pii"] = meta["pii"]
+    for key in ("pii", "ablation"):
+        if key in meta:
+            kept[key] = meta[key]
     return kept
 
 
-def _corpus_facts(train: Corpus, test: Corpus | None, taxonomy: Taxonomy) -> dict[str, Any]:
+def _corpus_facts(
+    train: Corpus, test: Corpus | None, taxonomy: Taxonomy, real: Corpus | None = None
+) -> dict[str, Any]:
     def describe(corpus: Corpus) -> dict[str, Any]:
         return {
             "sha256": corpus.sha256,
@@ -346,8 +425,18 @@ def _corpus_facts(train: Corpus, test: Corpus | None, taxonomy: Taxonomy) -> dic
         }
 
     facts = {"train": describe(train)}
-    if test is not None:
-        facts["test"] = describe(test)
-        overlap = {r.text.lower() for r in train.rows} & {r.text.lower() for r in test.rows}
-        facts["test"]["identical_to_train"] = len(overlap)
+    seen = {r.text.lower() for r in train.rows}
+    for name, split in (("test", test), ("test_real", real)):
+        if split is not None:
+            facts[name] = describe(split)
+            facts[name]["identical_to_train"] = len(seen & {r.text.lower() for r in split.rows})
+    if real is not None and real.files:
+        # The held-out authorities are listed beside the split (authorities.txt).
+        listing = Path(real.files[0]).parent / "authorities.txt"
+        if listing.is_file():
+            facts["test_real"]["authorities"] = [
+                line.strip()
+                for line in listing.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")
+            ]
     return facts
