@@ -9,6 +9,11 @@ from tests.conftest import CORPUS_DIR, MODEL_DIR
 
 SECTION_FLOOR = 0.90
 THEME_FLOOR = 0.85
+# The real-language test split (statements written from the inspection reports of 33
+# held-out local authorities): the model reached 0.909 and 0.764; floors sit a little
+# below so a retrain that loses its hold on real language fails here.
+REAL_SECTION_FLOOR = 0.88
+REAL_THEME_FLOOR = 0.74
 
 
 def test_shipped_model_meets_the_quality_bars_and_beats_baselines() -> None:
@@ -19,6 +24,36 @@ def test_shipped_model_meets_the_quality_bars_and_beats_baselines() -> None:
     for baseline in result["baselines"].values():
         assert model["section"]["macro_f1"] >= baseline["section"]["macro_f1"] + 0.15
         assert model["themes"]["micro_f1"] >= baseline["themes"]["micro_f1"] + 0.15
+    real = result["real"]
+    assert real["test_rows"] >= 600
+    assert real["model"]["section"]["macro_f1"] >= REAL_SECTION_FLOOR
+    assert real["model"]["themes"]["micro_f1"] >= REAL_THEME_FLOOR
+    for baseline in real["baselines"].values():
+        assert real["model"]["section"]["macro_f1"] >= baseline["section"]["macro_f1"] + 0.15
+    for split in (result, real):
+        low, high = split["intervals"]["section_macro_f1"]
+        assert low <= split["model"]["section"]["macro_f1"] <= high
+        low, high = split["intervals"]["theme_micro_f1"]
+        assert low <= split["model"]["themes"]["micro_f1"] <= high
+
+
+def test_bootstrap_intervals_are_seeded_and_widen_with_fewer_rows() -> None:
+    from briefing_nlp.corpus import load_corpus
+    from briefing_nlp.evaluate import bootstrap_intervals
+    from briefing_nlp.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    corpus = load_corpus(CORPUS_DIR / "test", taxonomy)
+    # A prediction that is right for every other row.
+    predictions = [
+        (row.section, row.themes) if i % 2 else ("neutral", ()) for i, row in enumerate(corpus.rows)
+    ]
+    first = bootstrap_intervals(corpus, predictions, taxonomy.slugs)
+    assert first == bootstrap_intervals(corpus, predictions, taxonomy.slugs)
+    small = type(corpus)(corpus.rows[:60], corpus.files, corpus.sha256)
+    narrow = first["section_macro_f1"][1] - first["section_macro_f1"][0]
+    wide = bootstrap_intervals(small, predictions[:60], taxonomy.slugs)["section_macro_f1"]
+    assert 0 < narrow < wide[1] - wide[0]
 
 
 def test_model_card_and_meta_record_the_same_figures() -> None:
@@ -27,6 +62,10 @@ def test_model_card_and_meta_record_the_same_figures() -> None:
     model = meta["metrics"]["model"]
     assert f"**{model['section']['macro_f1']}**" in card
     assert f"**{model['themes']['micro_f1']}**" in card
+    real = meta["metrics_real"]["model"]
+    assert f"**{real['section']['macro_f1']}**" in card
+    assert f"**{real['themes']['micro_f1']}**" in card
+    assert "Open Government Licence v3.0" in card
     assert meta["corpus"]["train"]["sha256"] in card
     assert model["section"]["macro_f1"] >= SECTION_FLOOR
     assert model["themes"]["micro_f1"] >= THEME_FLOOR
