@@ -142,7 +142,7 @@ def main() -> None:
     if not args.quick:
         # Keep the section that benchmarks/scale.py writes between its markers.
         previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-        for name in ("scale", "profile"):
+        for name in ("scale", "profile", "real-language"):
             start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
             if start in previous and end in previous:
                 kept = previous[previous.index(start) : previous.index(end) + len(end)]
