@@ -77,9 +77,7 @@ def test_real_test_split_lists_at_least_thirty_held_out_authorities() -> None:
 
 
 def test_no_real_test_statement_is_also_a_training_statement() -> None:
-    train = {
-        row.text.lower() for row in load_corpus(CORPUS_DIR / "train", load_taxonomy()).rows
-    }
+    train = {row.text.lower() for row in load_corpus(CORPUS_DIR / "train", load_taxonomy()).rows}
     assert [r["text"] for r in real_test_rows() if str(r["text"]).lower() in train] == []
 
 
