@@ -67,6 +67,9 @@ IDIOMS = (
 )
 # Any idiom at all: most statements hold none, and one scan is cheaper than seven.
 ANY_IDIOM_RE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in IDIOMS))
+# Every idiom above contains one of these strings, and substring tests are far cheaper
+# than the regex scan (a twentieth of classifying 37,000 statements went on the scan).
+IDIOM_TRIGGERS = ("date", "o/d", "overdue", "timescale", "w/", "no one", "no-one")
 # Practice shorthand written out, so "RHIs late" and "return home interview not done",
 # "strat held" and "strategy meeting held" share features: the classifiers learn one
 # weight for both and grouping sees one finding. Applied to lower-cased text; the
@@ -202,7 +205,7 @@ def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000
 
 
 def _merge_idioms(text: str) -> str:
-    if ANY_IDIOM_RE.search(text) is None:
+    if not any(trigger in text for trigger in IDIOM_TRIGGERS) or ANY_IDIOM_RE.search(text) is None:
         return text  # no idiom anywhere, so no substitution below could change it
     for pattern, token in IDIOMS:
         text = pattern.sub(token, text)
