@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing_nlp.corpus import load_corpus, real_test_dir
+from briefing_nlp.corpus import load_corpus, read_authorities, real_test_dir
 from briefing_nlp.reports import SentenceIndex, iter_sentences, load_reports, report_sentences
 from briefing_nlp.settings import PROJECT_ROOT
 from briefing_nlp.taxonomy import load_taxonomy
-from briefing_nlp.vectors import read_authorities
 from tests.conftest import CORPUS_DIR
 
 REPORTS = PROJECT_ROOT.parent / "shared" / "corpora" / "ofsted-ilacs"

@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from briefing_nlp.classify import StatementClassifier, forget_loaded_models
 from briefing_nlp.cli import app
+from briefing_nlp.corpus import read_authorities
 from briefing_nlp.errors import CorpusError, ModelError
 from briefing_nlp.reports import load_reports, report_sentences
-from briefing_nlp.vectors import DomainVectors, read_authorities, train_vectors
+from briefing_nlp.vectors import DomainVectors, train_vectors
 from tests.conftest import MODEL_DIR
 
 # Findings in made-up inspection prose, repeated with variations so floret has enough

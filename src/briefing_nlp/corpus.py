@@ -83,6 +83,9 @@ def split_dirs(path: Path) -> tuple[Path, Path | None]:
 
 
 REAL_TEST = "test-real"
+# Beside the real-language split: the local authorities it was written from, whose
+# reports training rows and vectors must never use.
+AUTHORITIES = "authorities.txt"
 
 
 def real_test_dir(path: Path) -> Path | None:
@@ -93,11 +96,24 @@ def real_test_dir(path: Path) -> Path | None:
     language the corpus's own writers did not produce.
     """
     folder = Path(path) / REAL_TEST
-    if (folder.is_dir() and any(folder.glob("*.jsonl"))) or (
-        folder.is_dir() and any(folder.glob("*.csv"))
-    ):
+    if folder.is_dir() and any(p.suffix.lower() in SUFFIXES for p in folder.iterdir()):
         return folder
     return None
+
+
+def read_authorities(path: Path) -> list[str]:
+    """Local authority names, one per line; blank lines and # comments are skipped.
+
+    Raises:
+        CorpusError: the file does not exist.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CorpusError(
+            f"{path}: authority list not found; give a text file, one per line"
+        ) from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def load_corpus(path: Path, taxonomy: Taxonomy) -> Corpus:

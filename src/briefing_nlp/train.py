@@ -51,7 +51,15 @@ from briefing_nlp.classify import (
     StatementClassifier,
     forget_loaded_models,
 )
-from briefing_nlp.corpus import Corpus, combine_corpora, load_corpus, real_test_dir, split_dirs
+from briefing_nlp.corpus import (
+    AUTHORITIES,
+    Corpus,
+    combine_corpora,
+    load_corpus,
+    read_authorities,
+    real_test_dir,
+    split_dirs,
+)
 from briefing_nlp.errors import CorpusError, ModelError
 from briefing_nlp.features import build_nlp, extract_features
 from briefing_nlp.modelcard import render_model_card
@@ -431,12 +439,7 @@ def _corpus_facts(
             facts[name] = describe(split)
             facts[name]["identical_to_train"] = len(seen & {r.text.lower() for r in split.rows})
     if real is not None and real.files:
-        # The held-out authorities are listed beside the split (authorities.txt).
-        listing = Path(real.files[0]).parent / "authorities.txt"
+        listing = Path(real.files[0]).parent / AUTHORITIES
         if listing.is_file():
-            facts["test_real"]["authorities"] = [
-                line.strip()
-                for line in listing.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")
-            ]
+            facts["test_real"]["authorities"] = read_authorities(listing)
     return facts

@@ -130,21 +130,6 @@ class DomainVectors:
         lengths = np.linalg.norm(sums, axis=1, keepdims=True)
         return np.divide(sums, lengths, out=np.zeros_like(sums), where=lengths > 0)
 
-    def neighbours(
-        self, word: str, candidates: Iterable[str], n: int = 8
-    ) -> list[tuple[str, float]]:
-        """The `n` candidates closest to `word` (for checking the vectors by eye)."""
-        pool = [c for c in dict.fromkeys(candidates) if c != word]
-        if not pool:
-            return []
-        matrix = self.word_vectors(pool)
-        matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-        target = self.word_vectors([word])[0]
-        target = target / max(float(np.linalg.norm(target)), 1e-9)
-        scores = matrix @ target
-        order = np.argsort(-scores)[:n]
-        return [(pool[i], round(float(scores[i]), 3)) for i in order]
-
 
 @lru_cache(maxsize=2)
 def _load_cached(folder: Path) -> DomainVectors:
@@ -271,23 +256,6 @@ def _read_floret(path: Path, vectors_type: Any) -> Any:
     )
 
 
-def read_authorities(path: Path) -> list[str]:
-    """Local authority names, one per line; blank lines and # comments are skipped.
-
-    Raises:
-        CorpusError: the file does not exist.
-    """
-    from briefing_nlp.errors import CorpusError
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CorpusError(
-            f"{path}: authority list not found; give a text file, one per line"
-        ) from None
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 def rebuild_vectors(
     settings: Any, reports: Path, exclude: Path | None = None, out: Path | None = None
 ) -> VectorsReport:
@@ -296,11 +264,17 @@ def rebuild_vectors(
     The held-out list defaults to the corpus's `test-real/authorities.txt`, so vectors
     never see the real-language test split's authorities.
     """
-    from briefing_nlp.corpus import load_corpus, split_dirs
+    from briefing_nlp.corpus import (
+        AUTHORITIES,
+        REAL_TEST,
+        load_corpus,
+        read_authorities,
+        split_dirs,
+    )
     from briefing_nlp.taxonomy import load_taxonomy
 
     corpus_dir = Path(settings.corpus_dir)
-    default = corpus_dir / "test-real" / "authorities.txt"
+    default = corpus_dir / REAL_TEST / AUTHORITIES
     held_out = (
         read_authorities(exclude)
         if exclude
