@@ -7,7 +7,7 @@ import pytest
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import _Memo
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.segment import split_statements
+from briefing_nlp.segment import split_statements, under_action_heading
 
 CASES = [
     (
@@ -138,3 +138,19 @@ def test_a_sentence_without_any_separator_is_left_whole(
     audit = load_audit(["## Record 1\n- " + line])
     assert [s.text for s in split_statements(audit, classifier.nlp, spy)] == [line]
     assert asked == []
+
+
+@pytest.mark.parametrize(
+    ("source", "statement", "expected"),
+    [
+        ("- Needs: chronology updated, genogram completed", "genogram completed", True),
+        ("* Actions - assess dad, think about GCP2", "think about GCP2", True),
+        ("Actions:\n- chronology updated\n- TM oversight\n\n- genogram good", "TM oversight", True),
+        ("Actions:\n- chronology updated\n\n- genogram completed", "genogram completed", False),
+        ("- chronology updated, genogram completed", "genogram completed", False),
+        ("- Needs of the child well understood", "well understood", False),
+        ("Actions: chase school\n- genogram completed", "genogram completed", False),
+    ],
+)
+def test_action_heading_makes_its_list_actions(source: str, statement: str, expected: bool) -> None:
+    assert under_action_heading(source, source.index(statement)) is expected

@@ -17,9 +17,9 @@ from briefing_nlp.classify import Classification, StatementClassifier
 from briefing_nlp.compose import Briefing, compose_briefing
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
-from briefing_nlp.ingest import MB, load_audit
+from briefing_nlp.ingest import MB, Audit, load_audit
 from briefing_nlp.redact import redact_audit, redactor_for
-from briefing_nlp.segment import split_statements
+from briefing_nlp.segment import Statement, split_statements, under_action_heading
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 
@@ -124,6 +124,7 @@ def draft_briefing(
     statements = split_statements(audit, classifier.nlp, memo)
     clock.lap("segment (with its trial classifications)")
     classifications, vectors = memo.with_vectors([s.text for s in statements])
+    classifications = _in_context(audit, statements, classifications)
     clock.lap("classify (statements not already classified as trial parts)")
     findings, unplaced = group_findings(
         statements, classifications, classifier.wording_vectors(vectors), settings
@@ -132,6 +133,24 @@ def draft_briefing(
     briefing = compose_briefing(audit, findings, unplaced, taxonomy, settings)
     clock.lap("compose")
     return briefing
+
+
+def _in_context(
+    audit: Audit, statements: Sequence[Statement], classifications: list[Classification]
+) -> list[Classification]:
+    """Statements listed under an action heading are actions ("Needs: chronology updated,
+    genogram completed" asks for both); a recorded grade keeps its own section."""
+    sources = {r.ordinal: r.source for r in audit.records}
+    out = []
+    for statement, result in zip(statements, classifications, strict=True):
+        if (
+            result.section != "action"
+            and not grade_of(result.text)
+            and under_action_heading(sources[statement.record], statement.start)
+        ):
+            result = replace(result, section="action")
+        out.append(result)
+    return out
 
 
 class _Clock:

@@ -106,6 +106,33 @@ MIN_LIST_THEME_SCORE = 0.5
 TRIM = " \t,;:-–—&+"
 
 
+# A line that opens with an action heading ("Actions:", "Needs -", "Next steps:") lists
+# what was agreed, so every statement on it, and on the lines under a heading that stands
+# alone, is an action whatever its own wording: "genogram completed" after "Needs:" is
+# asked for, not done (the development audits write actions this way).
+ACTION_HEADING_RE = re.compile(
+    r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:agreed\s+)?(?:actions?|needs|next\s+steps?|to\s+do|todo|"
+    r"recommendations?|follow[- ]?ups?)(?:\s+agreed)?\s*(?::|[-–—]\s)",
+    re.I,
+)
+
+
+def under_action_heading(source: str, start: int) -> bool:
+    """Whether the statement at `start` of a record's source sits on an action heading's
+    line, or below a heading line with nothing after it (within the same paragraph)."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", start)
+    if ACTION_HEADING_RE.match(source[line_start : len(source) if line_end < 0 else line_end]):
+        return True
+    for line in reversed(source[:line_start].split("\n")[:-1]):
+        if not line.strip():
+            return False  # a blank line ends the heading's list
+        heading = ACTION_HEADING_RE.match(line)
+        if heading:
+            return not line[heading.end() :].strip()
+    return False
+
+
 @dataclass(frozen=True)
 class Statement:
     """One finding-sized piece of a record; `start`/`end` index the record's source."""

@@ -108,10 +108,10 @@ class Settings:
         default=2, metadata={"help": "How many opening content words make a statement's subject."}
     )
     attach_similarity: float = field(
-        default=0.5,
+        default=0.3,
         metadata={
-            "help": "A one-record finding joins a recurring finding on the same main theme "
-            "when at least this similar to it on average."
+            "help": "A one-record finding joins a recurring finding that shares one of its "
+            "themes when at least this similar to it on average."
         },
     )
     exact_grouping_limit: int = field(
