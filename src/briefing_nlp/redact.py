@@ -23,6 +23,7 @@ from thinc.api import use_ops
 
 from briefing_nlp.errors import ConfigError, ModelError
 from briefing_nlp.ingest import BULLET_RE, Audit, AuditRecord, Comment
+from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
 from briefing_nlp.recognizers import Entity, find_patterns
 from briefing_nlp.settings import Settings
 
@@ -47,6 +48,16 @@ ABBREVIATIONS = frozenset(
     aspire mbu ico epo pr sm hos asye nqsw ic ot slt salt bsl esol gcse ucas brp ni dbs
     pnc strat rcpcs icpcs cins cps swt adcs dfe ofsted""".split()
 )
+# A line opening with a word that is also a name ("Summer", "Grace") goes to the NER
+# model when a verb of someone speaking or being seen follows it.
+SPEAKS_RE = re.compile(
+    r"\s+(?:said|says|told|tells|was|is|has|had|wants|wanted|feels|felt|reports|reported|"
+    r"disclosed|stated|explained|attends|attended|enjoys|likes|loves|lives|and)\b",
+    re.IGNORECASE,
+)
+LOWER_WORD_RE = re.compile(r"(?<![\w\[@./])[a-z][a-z'’-]*[a-z](?![\w@])")
+# "CareStore", "LiquidLogic": two English words joined with a capital name a system.
+CAMEL_PART_RE = re.compile(r"[A-Z][a-z]+")
 # Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
 PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
 # Words written with a capital that are not names: days, months, festivals, and the
@@ -165,12 +176,15 @@ class Redactor:
         extra: Language | None = None,
         batch_size: int = 256,
         common_words: frozenset[str] = frozenset(),
+        terms: PracticeTerms | None = None,
     ) -> None:
         self.ner = ner
         self.allow = allow
         self.extra = extra
         self.batch_size = batch_size
         self.common_words = common_words
+        # The shipped practice terms with the allow-list's words and phrases.
+        self.terms = terms if terms is not None else shipped_terms().extended(allow)
 
     def _may_name(self, line: str) -> bool:
         """Whether a line has a capitalised word that could be a name, so the NER model
@@ -180,12 +194,42 @@ class Redactor:
             word = match.group(0).lower()
             if match.group(0).isupper() and len(word) <= 5:
                 continue
-            if word in self.allow or word in ABBREVIATIONS:
+            if word in self.allow or word in ABBREVIATIONS or self._practice(line, match):
                 continue
-            if number == 0 and match.start() <= 3 and word in self.common_words:
+            if (
+                number == 0
+                and match.start() <= 3
+                and word in self.common_words
+                and not SPEAKS_RE.match(line, match.end())
+            ):
                 continue  # "During the visit", "Chronology out of date"
             return True
-        return False
+        return bool(self.common_words) and any(
+            self._unfamiliar(m.group(0)) for m in LOWER_WORD_RE.finditer(line)
+        )
+
+    def _unfamiliar(self, word: str) -> bool:
+        """A lower-case word that is no English, practice or corpus word ("kayden")."""
+        parts = [p for p in re.split(r"['’-]", word) if len(p) > 2]
+        return bool(parts) and not (
+            word in self.allow
+            or word in ABBREVIATIONS
+            or self.terms.may_cover(word)
+            or all(p in self.common_words for p in parts)
+        )
+
+    def _practice(self, text: str, match: re.Match[str]) -> bool:
+        """Whether a capitalised word is practice vocabulary where it stands: a listed
+        term in context, or a system name made of English words ("CareStore")."""
+        word = match.group(0)
+        if self.terms.may_cover(word) and self.terms.is_practice(text, *match.span()):
+            return True
+        parts = CAMEL_PART_RE.findall(word)
+        return (
+            len(parts) > 1
+            and "".join(parts) == word
+            and all(len(p) > 2 and p.lower() in self.common_words for p in parts)
+        )
 
     def _unfamiliar_words(self, text: str) -> list[Entity]:
         """Capitalised words that are not English words: in notes, nearly always names.
@@ -200,6 +244,8 @@ class Redactor:
             if word.isupper() and len(word) <= 5:
                 continue  # short capitals are abbreviations
             if not parts or word.lower() in self.allow or word.lower() in ABBREVIATIONS:
+                continue
+            if self._practice(text, match):
                 continue
             if any(len(p) > 2 and p not in self.common_words for p in parts):
                 out.append(
@@ -248,11 +294,23 @@ class Redactor:
         if self.common_words:
             for index, text in enumerate(texts):
                 found[index].extend(self._unfamiliar_words(text))
-        found = [[e for e in entities if self._keep(e)] for entities in found]
-        found = _propagate(texts, found)
+        found = [
+            [kept for e in entities if self._keep(kept := self._trimmed(text, e), text)]
+            for text, entities in zip(texts, found, strict=True)
+        ]
+        found = _propagate(texts, found, self.allow | self.terms.words | ABBREVIATIONS)
         return [_resolve(text, entities) for text, entities in zip(texts, found, strict=True)]
 
-    def _keep(self, entity: Entity) -> bool:
+    def _trimmed(self, text: str, entity: Entity) -> Entity:
+        """A name without the practice words at its edges ("Partner Ryan Cole")."""
+        if entity.type != "PERSON" or not any(
+            self.terms.may_cover(w) for w in WORD_RUN_RE.findall(entity.text)
+        ):
+            return entity
+        start, end = self.terms.trim(text, entity.start, entity.end)
+        return replace(entity, start=start, end=end, text=text[start:end])
+
+    def _keep(self, entity: Entity, text: str) -> bool:
         raw = entity.text.strip(" .,;:()")
         value = _name_key(raw)
         if not value or value in self.allow:
@@ -264,6 +322,8 @@ class Redactor:
         if entity.type in NUMBERED and all(
             part in self.allow or part in ABBREVIATIONS for part in value.split()
         ):
+            return False
+        if entity.type in NUMBERED and self._practice_span(text, entity):
             return False
         return not (entity.type == "PERSON" and len(value) < 2)
 
@@ -289,6 +349,14 @@ class Redactor:
             results.append(Redaction("".join(parts), tuple(entities), tuple(spans)))
         return results
 
+    def _practice_span(self, text: str, entity: Entity) -> bool:
+        words = list(CAPITALISED_RE.finditer(text, entity.start, entity.end))
+        if len(words) == 1 and words[0].span() == (entity.start, entity.end):
+            return self._practice(text, words[0])
+        return any(self.terms.may_cover(w) for w in WORD_RUN_RE.findall(entity.text)) and (
+            self.terms.is_practice(text, entity.start, entity.end)
+        )
+
 
 def _lines(text: str) -> list[tuple[int, str]]:
     """Each line of a text with its offset."""
@@ -308,7 +376,9 @@ def _marker_length(line: str) -> int:
     return match.end() if match else 0
 
 
-def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Entity]]:
+def _propagate(
+    texts: Sequence[str], found: list[list[Entity]], allow: frozenset[str]
+) -> list[list[Entity]]:
     names: dict[str, str] = {}
     for entities in found:
         for entity in entities:
@@ -318,7 +388,7 @@ def _propagate(texts: Sequence[str], found: list[list[Entity]]) -> list[list[Ent
                 parts = value.split()
                 if entity.type == "PERSON" and len(parts) > 1:
                     for part in parts:
-                        if len(part) > 2 and part.lower() not in ALLOW | ABBREVIATIONS:
+                        if len(part) > 2 and part.lower() not in allow:
                             names.setdefault(part, "PERSON")
     if not names:
         return found
