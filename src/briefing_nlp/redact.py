@@ -23,6 +23,7 @@ from thinc.api import use_ops
 
 from briefing_nlp.errors import ConfigError, ModelError
 from briefing_nlp.ingest import BULLET_RE, Audit, AuditRecord, Comment
+from briefing_nlp.name_cues import find_name_cues
 from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
 from briefing_nlp.recognizers import Entity, find_patterns
 from briefing_nlp.settings import Settings
@@ -291,9 +292,11 @@ class Redactor:
                                 f"{kind} named-entity model",
                             )
                         )
-        if self.common_words:
-            for index, text in enumerate(texts):
+        unfamiliar = self._unfamiliar if self.common_words else _nothing
+        for index, text in enumerate(texts):
+            if self.common_words:
                 found[index].extend(self._unfamiliar_words(text))
+            found[index].extend(find_name_cues(text, unfamiliar))
         found = [
             [kept for e in entities if self._keep(kept := self._trimmed(text, e), text)]
             for text, entities in zip(texts, found, strict=True)
@@ -320,7 +323,9 @@ class Redactor:
         if PLURAL_ABBREVIATION_RE.fullmatch(raw):
             return False  # "RHIs offered late", "PEPs": practice terms, never names
         if entity.type in NUMBERED and all(
-            part in self.allow or part in ABBREVIATIONS for part in value.split()
+            part.lower() in self.allow
+            or (part.lower() in ABBREVIATIONS and (part.isupper() or part.islower()))
+            for part in re.sub(r"['’]s$", "", raw).split()
         ):
             return False
         if entity.type in NUMBERED and self._practice_span(text, entity):
@@ -356,6 +361,10 @@ class Redactor:
         return any(self.terms.may_cover(w) for w in WORD_RUN_RE.findall(entity.text)) and (
             self.terms.is_practice(text, entity.start, entity.end)
         )
+
+
+def _nothing(_: str) -> bool:
+    return False
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
