@@ -74,7 +74,7 @@ def count_terms(files: list[Path], key=authority_of) -> dict[str, set[str]]:
         for line in {line.strip() for line in text.split("\n")}:
             line_reports[line] += 1
     furniture = frozenset(
-        line for line, n in line_reports.items() if n >= FURNITURE_SHARE * len(files)
+        line for line, n in line_reports.items() if n >= max(2, FURNITURE_SHARE * len(files))
     )
     users: dict[str, set[str]] = defaultdict(set)
     for file, text in texts.items():

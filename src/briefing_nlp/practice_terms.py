@@ -22,7 +22,9 @@ SHORT = 3
 
 
 def _normal(token: str) -> str:
-    return token.lower().replace("’", "'")
+    """Lower case without a possessive: "Children's Centre" and "young people's forum"
+    match the terms "children's centre" and "young people"."""
+    return token.lower().replace("’", "'").removesuffix("'s")
 
 
 class PracticeTerms:
@@ -54,9 +56,7 @@ class PracticeTerms:
         """Whether a word could be practice vocabulary somewhere (a cheap pre-check);
         "Semi-Independent" is two words of a phrase."""
         return any(
-            token in self.words
-            or token in self.phrase_words
-            or token.removesuffix("'s") in self.words
+            token in self.words or token in self.phrase_words
             for token in map(_normal, TOKEN_RE.findall(word))
         )
 
@@ -81,7 +81,7 @@ class PracticeTerms:
     def _word(self, raw: str, token: str) -> bool:
         if len(raw) <= SHORT and raw[:1].isupper() and raw[1:].islower():
             return False
-        return token in self.words or (token.endswith("'s") and token[:-2] in self.words)
+        return token in self.words
 
     def is_practice(self, text: str, start: int, end: int) -> bool:
         """Whether every word of text[start:end] is practice vocabulary in context."""

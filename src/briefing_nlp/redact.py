@@ -301,7 +301,10 @@ class Redactor:
             [kept for e in entities if self._keep(kept := self._trimmed(text, e), text)]
             for text, entities in zip(texts, found, strict=True)
         ]
-        found = _propagate(texts, found, self.allow | self.terms.words | ABBREVIATIONS)
+        # A name's part that is a practice word ("Family" of "the Mbuyi Family") is not
+        # redacted wherever it recurs alone.
+        practice_words = self.terms.words | (self.terms.phrase_words & self.common_words)
+        found = _propagate(texts, found, self.allow | practice_words | ABBREVIATIONS)
         return [_resolve(text, entities) for text, entities in zip(texts, found, strict=True)]
 
     def _trimmed(self, text: str, entity: Entity) -> Entity:
@@ -322,6 +325,14 @@ class Redactor:
             return False
         if PLURAL_ABBREVIATION_RE.fullmatch(raw):
             return False  # "RHIs offered late", "PEPs": practice terms, never names
+        # The model learnt lower-case names ("kayden moore"); lower-case English words
+        # it takes for names ("social media") are words.
+        if (
+            raw.islower()
+            and entity.reason.endswith("named-entity model")
+            and all(p in self.common_words for p in WORD_RUN_RE.findall(raw))
+        ):
+            return False
         if entity.type in NUMBERED and all(
             part.lower() in self.allow
             or (part.lower() in ABBREVIATIONS and (part.isupper() or part.islower()))
