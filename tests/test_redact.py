@@ -129,3 +129,67 @@ def test_patterns_that_need_a_digit_find_the_same_on_digit_lines_only() -> None:
         assert find_patterns(text) == every, text
         hits += len(every)
     assert hits > 500  # the corpus exercises the patterns
+
+
+HEADER_NOTES = "Audit 1\n- Chronology out of date for Jade.\n- Hoist delayed 5 months.\n"
+
+
+def _header_audit(context: str, date: str = "March 2021"):
+    return load_audit([HEADER_NOTES], title="Young parents audit", date=date, context=context)
+
+
+@pytest.mark.parametrize(
+    ("context", "date", "kept", "gone"),
+    [
+        ("Serious Case Review findings – Child Ak", "March 2021", ["Serious Case Review"], ["Ak"]),
+        ("Learning Review with the Lead Practitioner", "12/03/2021", ["Lead Practitioner"], []),
+        ("Rapid Review for Kayden Moore", "March 2021 (Mr T.)", ["Rapid Review"], ["Moore", "T."]),
+    ],
+)
+def test_the_header_keeps_practice_words_and_says_what_was_redacted(
+    context: str, date: str, kept: list[str], gone: list[str]
+) -> None:
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    notices: list[str] = []
+    redacted = redact_audit(_header_audit(context, date), redactor_for(Settings()), notices=notices)
+    header = f"{redacted.title} | {redacted.date} | {redacted.context}"
+    assert redacted.title == "Young parents audit"
+    for word in kept:
+        assert word in header
+    for word in gone:
+        assert word not in header
+    if gone:
+        [notice] = notices
+        assert all(word in notice for word in gone) and "--keep-header" in notice
+    else:
+        assert notices == [] and redacted.date == date  # an audit date is not personal data
+
+
+def test_keep_header_keeps_what_the_user_typed() -> None:
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    audit = _header_audit("Serious Case Review findings – Child Ak", "March 2021 (Mr T.)")
+    notices: list[str] = []
+    redacted = redact_audit(audit, redactor_for(Settings()), keep_header=True, notices=notices)
+    assert (redacted.context, redacted.date) == (audit.context, audit.date)
+    assert notices == []
+    assert "Jade" not in redacted.records[0].source  # the notes are still redacted
+
+
+def test_draft_warns_about_a_redacted_header(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from briefing_nlp.cli import app
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Context: Serious Case Review – Child Ak\n\n" + HEADER_NOTES, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["draft", str(notes), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert '"Serious Case Review – Child [PERSON' in result.stdout
+    assert result.stderr.count("\n") == 1 and "--keep-header" in result.stderr
+    kept = runner.invoke(app, ["draft", str(notes), "--format", "json", "--keep-header"])
+    assert "Child Ak" in kept.stdout and "--keep-header" not in kept.stderr

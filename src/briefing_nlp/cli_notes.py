@@ -55,6 +55,12 @@ def draft(
     title: Annotated[str | None, typer.Option(help="Title of the audit (section 1).")] = None,
     date: Annotated[str | None, typer.Option(help="Date completed (section 1).")] = None,
     context: Annotated[str | None, typer.Option(help="Context / reason (section 2).")] = None,
+    keep_header: Annotated[
+        bool,
+        typer.Option(
+            "--keep-header", help="Keep the title, date and context as typed (not redacted)."
+        ),
+    ] = False,
     evidence: Annotated[
         bool, typer.Option(help="Add an appendix of each bullet's source statements.")
     ] = False,
@@ -135,11 +141,21 @@ def draft(
         )
     if fmt == "docx" and output is None:
         raise typer.BadParameter("a Word document needs -o FILE.docx")
+    notices: list[str] = []
     briefing = run(
         lambda: draft_briefing(
-            notes, title=title, date=date, context=context, columns=columns, settings=settings
+            notes,
+            title=title,
+            date=date,
+            context=context,
+            columns=columns,
+            settings=settings,
+            keep_header=keep_header,
+            notices=notices,
         )
     )
+    for notice in notices:
+        typer.echo(f"warning: {notice}", err=True)
     content = run(
         lambda: render_briefing(briefing, fmt, evidence=evidence, template_dir=template_dir)
     )

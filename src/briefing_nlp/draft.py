@@ -86,6 +86,8 @@ def draft_briefing(
     settings: Settings | None = None,
     classifier: StatementClassifier | None = None,
     timings: dict[str, float] | None = None,
+    keep_header: bool = False,
+    notices: list[str] | None = None,
 ) -> Briefing:
     """Draft a six-step briefing from audit notes.
 
@@ -96,6 +98,9 @@ def draft_briefing(
         settings: pipeline settings (defaults if None).
         classifier: a loaded classifier to reuse (loaded from settings.model_dir if None).
         timings: if given, filled with each stage's seconds (for benchmarks/scale.py).
+        keep_header: keep the title, date and context as typed (not redacted).
+        notices: if given, receives a line saying what redaction changed in the title,
+            date or context, for the caller to show the user.
 
     Raises:
         InputError: the notes cannot be read or hold no comments.
@@ -116,7 +121,9 @@ def draft_briefing(
     if settings.redact:
         # Before anything else sees the text: statements, bullets and stores hold
         # placeholders only.
-        audit = redact_audit(audit, redactor_for(settings))
+        audit = redact_audit(
+            audit, redactor_for(settings), keep_header=keep_header, notices=notices
+        )
         clock.lap("redact")
     classifier = classifier or StatementClassifier.load(settings.model_dir)
     clock.lap("load models")

@@ -344,12 +344,17 @@ class Redactor:
         return not (entity.type == "PERSON" and len(value) < 2)
 
     def redact(
-        self, texts: Sequence[str], placeholders: Placeholders | None = None
+        self,
+        texts: Sequence[str],
+        placeholders: Placeholders | None = None,
+        keep_types: frozenset[str] = frozenset(),
     ) -> list[Redaction]:
-        """Each text with its personal data replaced by placeholders."""
+        """Each text with its personal data, except entities of `keep_types`, replaced by
+        placeholders."""
         placeholders = placeholders or Placeholders()
         results = []
-        for text, entities in zip(texts, self.find(texts), strict=True):
+        for text, found in zip(texts, self.find(texts), strict=True):
+            entities = [e for e in found if e.type not in keep_types]
             parts: list[str] = []
             spans: list[tuple[int, int, int, int]] = []
             position = new_length = 0
@@ -482,10 +487,21 @@ def _resolve(text: str, entities: list[Entity]) -> list[Entity]:
     return merged
 
 
-def redact_audit(audit: Audit, redactor: Redactor) -> Audit:
-    """The audit with personal data replaced in every record, label, title and context.
+def redact_audit(
+    audit: Audit,
+    redactor: Redactor,
+    *,
+    keep_header: bool = False,
+    notices: list[str] | None = None,
+) -> Audit:
+    """The audit with personal data replaced in every record, label, title, date and context.
 
     Comment offsets are mapped onto the redacted text, so statements still trace back.
+
+    Args:
+        keep_header: keep the title, date and context as the user typed them.
+        notices: if given, receives one line saying what was redacted in the title, date
+            or context (the user typed them, so they are told, and how to keep them).
     """
     placeholders = Placeholders()
     texts = [r.source for r in audit.records] + [audit.title, audit.context]
@@ -506,13 +522,37 @@ def redact_audit(audit: Audit, redactor: Redactor) -> Audit:
         records.append(
             AuditRecord(record.ordinal, label, result.text, tuple(comments), dict(record.meta))
         )
+    # The date line is the audit's date: a date there is expected, anything else is not.
+    date = redactor.redact([audit.date], placeholders, keep_types=frozenset({"DATE"}))[0]
+    header = {"title": results[-2], "date": date, "context": results[-1]}
+    if keep_header:
+        return Audit(audit.title, audit.date, audit.context, tuple(records), audit.sources)
+    if notices is not None and any(r.entities for r in header.values()):
+        notices.append(_header_notice(header))
     return Audit(
-        title=results[-2].text,
-        date=audit.date,
-        context=results[-1].text,
+        title=header["title"].text,
+        date=header["date"].text,
+        context=header["context"].text,
         records=tuple(records),
         sources=audit.sources,
     )
+
+
+def _header_notice(header: dict[str, Redaction]) -> str:
+    """One line naming each redacted span of the title, date and context."""
+    changes = [
+        f'{part} "{entity.text}" -> {_placeholder(result, entity)}'
+        for part, result in header.items()
+        for entity in result.entities
+    ]
+    return (
+        f"redacted what looks like personal data in the title, date or context: "
+        f"{'; '.join(changes)}; use --keep-header to keep them as typed"
+    )
+
+
+def _placeholder(result: Redaction, entity: Entity) -> str:
+    return result.text[result.map_start(entity.start) : result.map_end(entity.end)]
 
 
 def _first_line(text: str) -> str:
