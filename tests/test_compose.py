@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing_nlp.compose import bullet_text, parse_scale, prevalence_word
+from briefing_nlp.compose import bullet_text, finding_wording, parse_scale, prevalence_word
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.errors import ConfigError
 from briefing_nlp.settings import Settings
@@ -152,3 +152,31 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
     notes = NOTES + "- SW to update the chronology\n"
     briefing = draft_briefing([notes], classifier=classifier)
     assert not [b for b in briefing.sections["action"] if b.suggested]
+
+
+@pytest.mark.parametrize(
+    ("wording", "count", "expected"),
+    [
+        ("[PERSON 25]'s own needs considered", 11, "the child's own needs considered"),
+        ("Partner [PERSON 3] not assessed - seen once", 8, "Partner not assessed - seen once"),
+        ("Father ([PERSON 12], 22) not assessed", 2, "Father not assessed"),
+        ("feedback given to [PERSON 30] (SW)", 3, "feedback given to the SW"),
+        ("bruise reported on [DATE] - not followed up", 2, "bruise reported - not followed up"),
+        ("no contact, tel [PHONE], with school", 2, "no contact, with school"),
+        ("Action: SW to update chronology", 5, "SW to update chronology"),
+        ("Actions - assess partner", 1, "assess partner"),
+        ("Worry: no plan", 1, "no plan"),
+        # one record's bullet keeps its detail; ordinary words are not labels
+        ("[PERSON 9]'s voice missing", 1, "[PERSON 9]'s voice missing"),
+        ("Needs chronology updating", 3, "Needs chronology updating"),
+        ("Feedback given to SW", 3, "Feedback given to SW"),
+    ],
+)
+def test_finding_wording_speaks_for_the_finding(wording: str, count: int, expected: str) -> None:
+    assert finding_wording(wording, count) == expected
+
+
+def test_multi_record_bullets_carry_no_placeholder() -> None:
+    text = bullet_text("strength", "[PERSON 2]'s views captured by [PERSON 7] (SW)", 4, 10, "some")
+    assert "[" not in text
+    assert text == "In some records (4 of 10), the child's views captured by the SW."

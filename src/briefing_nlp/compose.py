@@ -25,6 +25,39 @@ KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
 FIRST_WORD_RE = re.compile(r"[A-Za-z]+")
 LEADING_CONNECTIVE_RE = re.compile(r"^(?:but|and|so|also|though|however)\b[\s,]+", re.I)
 TRAILING_CONNECTIVE_RE = re.compile(r"[\s,]+(?:though|tho|however|but|and|although)\.?$", re.I)
+# Note-taking labels at the start of a comment ("Action: ...", "Worry - ...", "NB ..."):
+# the briefing's section says this already.
+NOTE_PREFIX_RE = re.compile(
+    r"^(?:(?:agreed\s+)?actions?(?:\s+agreed)?|needs|next\s+steps?|to\s+do|worry|worries|"
+    r"concerns?|strengths?|good\s+practice|gp|www|ebi|note|nb|comments?|feedback|"
+    r"auditor(?:['’]s)?\s+(?:comments?|notes?))\s*(?::|[-–—]\s|\s(?=(?-i:[A-Z])))\s*",
+    re.I,
+)
+# Personal data in a finding that speaks for several records reads as one record's note
+# ("[PERSON 25]'s own needs considered"): a person becomes the role the note gives them,
+# else "the child"; contact details, references and dates go with the words that
+# introduce them. One-record bullets keep their placeholders.
+ROLE_WORDS = (
+    r"mum|mother|dad|father|partner|boyfriend|girlfriend|brother|sister|sibling|nan|nana|"
+    r"gran|granny|grandma|grandad|grandfather|grandmother|aunt|auntie|uncle|cousin|carer|"
+    r"foster carer|step-?dad|step-?mum|baby|child|young person|yp|sw|tm|iro|pa|hv|"
+    r"social worker|team manager|worker|teacher|head|senco|gp|midwife"
+)
+ROLE_THEN_PERSON_RE = re.compile(
+    rf"\b({ROLE_WORDS})\s*\(?\s*\[PERSON \d+\](?:['’]s)?(?:\s*,\s*\d{{1,2}})?(?:\s*\))?",
+    re.I,
+)
+PERSON_THEN_ROLE_RE = re.compile(rf"\[PERSON \d+\]\s*\(\s*({ROLE_WORDS})\s*\)", re.I)
+PERSON_AGE_RE = re.compile(r"(\[PERSON \d+\](?:['’]s)?)\s*(?:\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\b,?)")
+PERSON_POSSESSIVE_RE = re.compile(r"\[PERSON \d+\]['’]s")
+PERSON_RE = re.compile(r"\[PERSON \d+\]")
+ORG_RE = re.compile(r"\[ORG \d+\]")
+DETAIL_RE = re.compile(
+    r"(?:\s*,)?\s*(?:\b(?:on|dated|from|since|until|by|at|lives at|tel|phone|mob|mobile|dob|"
+    r"d\.o\.b\.?|nhs(?: no\.?| number)?|ref|address|email|postcode)\s*:?\s*)?"
+    r"\[(?:DATE|ADDRESS|POSTCODE|PHONE|EMAIL|ID|NHS|NI)[A-Z _]*\d*\]",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -115,9 +148,27 @@ def prevalence_word(count: int, total: int, scale: Sequence[tuple[str, float]]) 
     return scale[-1][0]
 
 
+def finding_wording(wording: str, count: int) -> str:
+    """A statement made to speak for the finding: note labels dropped, and when it stands
+    for several records, no one record's people, dates or contact details."""
+    text = NOTE_PREFIX_RE.sub("", wording.strip(), count=1) or wording
+    if count < 2:
+        return text
+    text = DETAIL_RE.sub("", text)
+    text = ROLE_THEN_PERSON_RE.sub(lambda m: m.group(1), text)
+    text = PERSON_THEN_ROLE_RE.sub(lambda m: f"the {m.group(1)}", text)
+    text = PERSON_AGE_RE.sub(lambda m: m.group(1), text)
+    text = PERSON_POSSESSIVE_RE.sub("the child's", text)
+    text = PERSON_RE.sub("the child", text)
+    text = ORG_RE.sub("the service", text)
+    text = re.sub(r"\s+([,.;:)])", r"\1", text)
+    text = re.sub(r"\(\s*\)|,\s*(?=[,.;])", "", text)
+    return " ".join(text.split()).strip(" ,;:-–—") or wording
+
+
 def bullet_text(section: str, wording: str, count: int, total: int, word: str) -> str:
     """Briefing wording for a finding: prevalence first for findings, count after actions."""
-    clause = _sentence(wording)
+    clause = _sentence(finding_wording(wording, count))
     if section == "action":
         return f"{_capitalise(clause).rstrip('.')} (agreed in {count} of {total} records)."
     where = "record" if word == "one" else "records"

@@ -96,7 +96,9 @@ def group_findings(
     for index, classification in enumerate(classifications):
         if classification.section == "neutral":
             continue
-        if len(WORD_RE.findall(statements[index].text)) < MIN_FINDING_WORDS:
+        # Placeholders are not words: "Address [ADDRESS], [POSTCODE]" is contact detail.
+        words = WORD_RE.findall(PLACEHOLDER_RE.sub(" ", statements[index].text))
+        if len(words) < MIN_FINDING_WORDS:
             unplaced.append(statements[index])
             continue
         by_section.setdefault(classification.section, []).append(index)
