@@ -27,6 +27,7 @@ from scipy.spatial.distance import squareform
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from briefing_nlp.classify import Classification
+from briefing_nlp.confidence import finding_confidence
 from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.segment import Statement
@@ -404,7 +405,8 @@ def _finding(
         range(len(primary)),
         key=lambda i: (_wording_score(primary[i].statement.text, section) + cohesion[i], -i),
     )
-    confidence = float(np.mean([m.classification.section_scores[section] for m in primary]))
+    similar = similarity[np.ix_(positions, positions)]
+    confidence = finding_confidence(section, members, similar, primary[best].statement.text)
     return Finding(
         section=section,
         themes=tuple(themes),
