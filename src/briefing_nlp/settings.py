@@ -83,11 +83,11 @@ class Settings:
     )
     batch_size: int = field(default=1000, metadata={"help": "Statements per nlp.pipe batch."})
     similarity_threshold: float = field(
-        default=0.35,
+        default=0.36,
         metadata={"help": "Average similarity at which statements merge into one finding."},
     )
     text_weight: float = field(
-        default=0.7,
+        default=0.6,
         metadata={"help": "Share of wording (vs. theme scores) in statement similarity, 0-1."},
     )
     subject_weight: float = field(
@@ -129,7 +129,7 @@ class Settings:
         },
     )
     co_support_min_similarity: float = field(
-        default=0.4,
+        default=0.45,
         metadata={
             "help": "A multi-theme statement also supports another finding on one of its "
             "themes when at least this similar to it."
