@@ -59,6 +59,15 @@ SPEAKS_RE = re.compile(
 LOWER_WORD_RE = re.compile(r"(?<![\w\[@./])[a-z][a-z'’-]*[a-z](?![\w@])")
 # "CareStore", "LiquidLogic": two English words joined with a capital name a system.
 CAMEL_PART_RE = re.compile(r"[A-Z][a-z]+")
+# A capitalised word straight before a name is its first name ("Oliver [Preston]")
+# unless it opens the sentence as one of these.
+FIRST_NAME_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]*[a-z]) $")
+OPENERS = frozenset(
+    """the a an and but or so then also during after before on in at for with from to by as
+    when while if since until following per via re dear hi hello thanks today yesterday
+    tomorrow next last first only just both all no not this that these those his her their
+    our my your its some any each every""".split()
+)
 # Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
 PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
 # Words written with a capital that are not names: days, months, festivals, and the
@@ -308,13 +317,30 @@ class Redactor:
         return [_resolve(text, entities) for text, entities in zip(texts, found, strict=True)]
 
     def _trimmed(self, text: str, entity: Entity) -> Entity:
-        """A name without the practice words at its edges ("Partner Ryan Cole")."""
+        """A name without the practice words at its edges ("Partner Ryan Cole"), and
+        with the first name the model left off it ("Oliver [Preston]")."""
+        if entity.type == "PERSON":
+            entity = self._with_first_name(text, entity)
         if entity.type != "PERSON" or not any(
             self.terms.may_cover(w) for w in WORD_RUN_RE.findall(entity.text)
         ):
             return entity
         start, end = self.terms.trim(text, entity.start, entity.end)
         return replace(entity, start=start, end=end, text=text[start:end])
+
+    def _with_first_name(self, text: str, entity: Entity) -> Entity:
+        before = FIRST_NAME_RE.search(text, 0, entity.start)
+        if before is None or not entity.text[:1].isupper():
+            return entity
+        word = before.group(1)
+        if (
+            word.lower() in self.allow | ABBREVIATIONS | OPENERS
+            or word.isupper()
+            or self._practice(text, before)
+        ):
+            return entity
+        start = before.start(1)
+        return replace(entity, start=start, text=text[start : entity.end])
 
     def _keep(self, entity: Entity, text: str) -> bool:
         raw = entity.text.strip(" .,;:()")
