@@ -44,7 +44,8 @@ ROLE_WORDS = (
     r"social worker|team manager|worker|teacher|head|senco|gp|midwife"
 )
 ROLE_THEN_PERSON_RE = re.compile(
-    rf"\b({ROLE_WORDS})\s*\(?\s*\[PERSON \d+\](?:['’]s)?(?:\s*,\s*\d{{1,2}})?(?:\s*\))?",
+    rf"\b({ROLE_WORDS})\s*\(?\s*\[PERSON \d+\](?:['’]s)?"
+    r"(?:\s*,\s*\d{1,2}|\s*\(\s*\d{1,2}\s*\))?(?:\s*\))?",
     re.I,
 )
 PERSON_THEN_ROLE_RE = re.compile(rf"\[PERSON \d+\]\s*\(\s*({ROLE_WORDS})\s*\)", re.I)

@@ -53,6 +53,15 @@ NOT_SUBJECT = STOP_WORDS | frozenset(
     "practitioner auditor ensure make sure need needs".split()
 )
 SUBJECT_WORD_RE = re.compile(r"[a-z][a-z'-]+")
+# Something is said about the topic: a verb, a negation or a judgement word.
+VERDICT_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|not|no|nothing|none|never|"
+    r"can|could|should|must|will|to|[a-z]{2,}(?:ed|ing|en|n't)|good|well|clear|strong|"
+    r"poor|weak|lacking|late|overdue|missing|absent|evident|timely|thorough|excellent|"
+    r"great|up to date|out of date|o/d|v|very|really|always|regular|consistent|"
+    r"inconsistent|limited|variable|patchy|robust)\b",
+    re.I,
+)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -401,9 +410,13 @@ def _finding(
     # Rounded so that float noise in the products never decides between equally good
     # members (the earlier one wins a tie).
     cohesion = np.round(similarity[np.ix_(positions, positions)].mean(axis=1), 9)
+    several = len({m.statement.record for m in members}) > 1
     best = max(
         range(len(primary)),
-        key=lambda i: (_wording_score(primary[i].statement.text, section) + cohesion[i], -i),
+        key=lambda i: (
+            _wording_score(primary[i].statement.text, section, several) + cohesion[i],
+            -i,
+        ),
     )
     similar = similarity[np.ix_(positions, positions)]
     confidence = finding_confidence(section, members, similar, primary[best].statement.text)
@@ -417,7 +430,7 @@ def _finding(
     )
 
 
-def _wording_score(text: str, section: str) -> float:
+def _wording_score(text: str, section: str, several: bool = False) -> float:
     """How well a statement reads as the bullet's wording: complete, general, clean."""
     words = WORD_RE.findall(text)
     score = 0.0
@@ -428,7 +441,12 @@ def _wording_score(text: str, section: str) -> float:
     elif len(words) > 30:
         score -= 0.2
     if PLACEHOLDER_RE.search(text):
-        score -= 0.6  # a named child's finding is a poor general bullet
+        # A named child's finding is a poor general bullet; over several records the
+        # person becomes a role noun (compose.finding_wording), which reads better than
+        # a list with no verdict.
+        score -= 0.25 if several else 0.6
+    if not VERDICT_RE.search(text):
+        score -= 0.3  # "school attendance, sexual health": topics with nothing said
     if FRAGMENT_START_RE.match(text):
         score -= 0.4
     # Capitalised words mid-sentence are usually names or places: less general wording.
