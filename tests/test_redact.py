@@ -193,3 +193,25 @@ def test_draft_warns_about_a_redacted_header(tmp_path) -> None:
     assert result.stderr.count("\n") == 1 and "--keep-header" in result.stderr
     kept = runner.invoke(app, ["draft", str(notes), "--format", "json", "--keep-header"])
     assert "Child Ak" in kept.stdout and "--keep-header" not in kept.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "kept"),
+    [
+        ("- Holly Turner 20, first baby, due in March", ["Holly", "Turner"], []),
+        ("- baby's father Callum Reid (23) - known to CS", ["Callum", "Reid"], ["father"]),
+        ("* Jade Smith, 16, baby 5m", ["Jade", "Smith"], ["baby"]),
+        ("- Week 20, scan booked", [], ["Week 20"]),
+        ("- Record 12, CP plan", [], ["Record 12"]),
+        ("- Chronology 3 months out of date", [], ["Chronology 3 months"]),
+    ],
+)
+def test_a_name_given_with_an_age_is_redacted_whole(
+    line: str, names: list[str], kept: list[str]
+) -> None:
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    text = redactor_for(Settings()).redact([line])[0].text
+    assert not [n for n in names if n in text], text
+    assert all(k in text for k in kept), text

@@ -1,5 +1,6 @@
 """Names the wording around them gives away, where the NER model is weakest: an initial
-after a title ("Ms T."), a nickname after "known as" or in quotes, and a lower-case name
+after a title ("Ms T."), a nickname after "known as" or in quotes, a name followed by an
+age ("Holly Turner 20,"), and a lower-case name
 ("kayden moore said") that is no English, practice or corpus word.
 
 Each rule returns PERSON entities; the redactor still drops any that are practice terms.
@@ -38,6 +39,23 @@ AFTER_RE = re.compile(
     r"not seen\b|were seen\b|attends\b|disclosed\b|declined\b|refused\b)",
     re.IGNORECASE,
 )
+# A name opening a line, or after a relative, followed by an age ("Holly Turner 20, first
+# baby", "father Callum Reid (23)"): notes introduce a person this way, and a name made
+# of English words ("Holly", "Turner") can slip past the model.
+NAME_AGE_RE = re.compile(
+    r"(?:^[ \t]*(?:[-*•·]|\d{1,2}[.)])?[ \t]*|\b(?:mum|mother|dad|father|partner|boyfriend|"
+    r"girlfriend|baby|son|daughter|sister|brother|nan|gran|aunt|uncle|carer)[ \t]+)"
+    r"([A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2})"
+    r"(?=[ \t]*(?:,[ \t]*|[ \t]\(?|\()[ \t]*\d{1,2}[ \t]*(?:\)|yrs?\b|years?\b|yo\b|y/o\b|"
+    r"m\b|mths?\b|months?\b)?[ \t]*(?:[,;:)\-–—]|$))",
+    re.MULTILINE | re.IGNORECASE,
+)
+NOT_NAMES = frozenset(
+    """record records rec audit audits case cases file visit visits week weeks day days
+    month months year years age aged page level stage step grade section room flat house
+    ward bed group cohort table chapter question item appendix part phase tier band session
+    module unit number no school class sibling siblings child children baby twins""".split()
+)
 # Lower-case words with English endings are misspelt or rare words, not names.
 ENGLISH_ENDING_RE = re.compile(r"(?:ing|ed|ly|ment|able|ible|tion|sion|ness|ised|ized|ful|less)$")
 
@@ -60,6 +78,11 @@ def find_name_cues(text: str, unfamiliar: Callable[[str], bool]) -> list[Entity]
         _person(text, m.start(1), m.end(1), "quoted nickname in brackets")
         for m in BRACKET_NICKNAME_RE.finditer(text)
     )
+    for match in NAME_AGE_RE.finditer(text):
+        name = match.group(1)
+        if name.split()[0].lower() in NOT_NAMES or not name[:1].isupper():
+            continue
+        found.append(_person(text, match.start(1), match.end(1), "name followed by an age"))
     found.extend(_lower_case_names(text, unfamiliar))
     return found
 

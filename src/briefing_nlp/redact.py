@@ -62,6 +62,9 @@ CAMEL_PART_RE = re.compile(r"[A-Z][a-z]+")
 # A capitalised word straight before a name is its first name ("Oliver [Preston]")
 # unless it opens the sentence as one of these.
 FIRST_NAME_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]*[a-z]) $")
+# ... and a capitalised word straight after one is its surname, when the surname is also
+# an English word the model let go ("Holly [Turner] 20").
+SURNAME_RE = re.compile(r"[A-Z][a-z'’-]*[a-z](?![\w'’-])")
 OPENERS = frozenset(
     """the a an and but or so then also during after before on in at for with from to by as
     when while if since until following per via re dear hi hello thanks today yesterday
@@ -320,7 +323,7 @@ class Redactor:
         """A name without the practice words at its edges ("Partner Ryan Cole"), and
         with the first name the model left off it ("Oliver [Preston]")."""
         if entity.type == "PERSON":
-            entity = self._with_first_name(text, entity)
+            entity = self._with_surname(text, self._with_first_name(text, entity))
         if entity.type != "PERSON" or not any(
             self.terms.may_cover(w) for w in WORD_RUN_RE.findall(entity.text)
         ):
@@ -341,6 +344,20 @@ class Redactor:
             return entity
         start = before.start(1)
         return replace(entity, start=start, text=text[start : entity.end])
+
+    def _with_surname(self, text: str, entity: Entity) -> Entity:
+        after = SURNAME_RE.match(text, entity.end + 1)
+        if (
+            after is None
+            or text[entity.end : entity.end + 1] != " "
+            or not entity.text[:1].isupper()
+            or " " in entity.text.strip()
+        ):
+            return entity  # a full name already has its surname
+        word = after.group(0)
+        if word.lower() in self.allow | ABBREVIATIONS | OPENERS or self._practice(text, after):
+            return entity
+        return replace(entity, end=after.end(), text=text[entity.start : after.end()])
 
     def _keep(self, entity: Entity, text: str) -> bool:
         raw = entity.text.strip(" .,;:()")
