@@ -87,7 +87,7 @@ def test_sigkill_during_edits_loses_no_acknowledged_edit(tmp_path: Path) -> None
             status, body = _request(port, "GET", f"/api/drafts/{draft}")
             assert status == 200
             state = json.loads(body)
-            now = {b["id"]: b["text"] for s in state["sections"].values() for b in s}
+            now = {b["id"]: b["wording"] for s in state["sections"].values() for b in s}
             for bullet, text in acknowledged.items():
                 # The last confirmed text, or one sent after it whose reply the kill cut
                 # off (committed, not yet acknowledged: allowed).

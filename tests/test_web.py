@@ -63,7 +63,8 @@ def test_draft_edit_undo_and_restart(tmp_path: Path) -> None:
 
     again = client(db).get(f"/api/drafts/{draft}").json()  # a restarted server
     kept = {b["id"]: b for b in again["sections"]["worry"]}
-    assert kept[first["id"]]["text"] == "Chronologies were not kept up to date."
+    assert kept[first["id"]]["wording"] == "Chronologies were not kept up to date."
+    assert kept[first["id"]]["text"].endswith(", chronologies were not kept up to date.")
     assert second["id"] not in kept
     assert kept[worries[2]["id"]]["status"] == "rejected"
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -126,8 +127,9 @@ def test_exports_follow_the_edited_state(tmp_path: Path) -> None:
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.content))
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert "Edited worry text" in bullets and rejected["text"] not in bullets
-    assert "Edited worry text" in app.get(f"/drafts/{draft}/export.md").text
+    edited = next(b for b in bullets if b.endswith("edited worry text."))
+    assert edited.startswith("In ") and rejected["text"] not in bullets
+    assert edited in app.get(f"/drafts/{draft}/export.md").text
     assert app.get(f"/drafts/{draft}/export.pdf").status_code == 404
 
 

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from briefing_nlp.counts import split_count_phrase
 from briefing_nlp.errors import InputError
 from briefing_nlp.store import STATUSES, Store, _now
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
@@ -184,19 +185,25 @@ def _support(store: Store, bullet_id: int) -> list[int]:
     )
 
 
-def _rerender(store: Store, draft_id: int, bullet_id: int) -> None:
-    """Recount support from sources and reword the bullet unless a person edited it."""
+def _recount(store: Store, draft_id: int, bullet_id: int) -> None:
+    """Support is the distinct records of the bullet's sources; the count phrase is
+    rendered from it on every read (see counts.py), so nothing else needs rewording."""
     bullet = _bullet(store, draft_id, bullet_id)
-    support = (
-        _support(store, bullet_id) if not bullet["suggested"] else json.loads(bullet["support"])
-    )
-    text = bullet["text"]
-    if not bullet["edited"] and not bullet["suggested"] and support:
-        text = store._render(draft_id, bullet["section"], bullet["wording"], support)
+    if bullet["suggested"]:
+        return  # a template action counts the records of the worry it answers
     store._db.execute(
-        "UPDATE bullets SET support = ?, text = ? WHERE id = ?",
-        (json.dumps(support), text, bullet_id),
+        "UPDATE bullets SET support = ? WHERE id = ?",
+        (json.dumps(_support(store, bullet_id)), bullet_id),
     )
+
+
+def _words(text: str) -> str:
+    """A reviewer's text as the bullet's wording. A count typed or left in goes: the count
+    is always the records' (rendered from support on every read)."""
+    wording = split_count_phrase(text)[0]
+    if not wording.strip(" .,;:"):
+        raise InputError("bullet text must say more than the count; write the finding itself")
+    return wording
 
 
 def _edit_text(
@@ -206,8 +213,8 @@ def _edit_text(
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         raise InputError(f"bullet text must be 1 to {MAX_TEXT} characters")
     store._db.execute(
-        "UPDATE bullets SET text = ?, edited = 1 WHERE id = ?",
-        (" ".join(text.split()), _int(edit, "bullet")),
+        "UPDATE bullets SET wording = ?, edited = 1 WHERE id = ?",
+        (_words(text), _int(edit, "bullet")),
     )
     return []
 
@@ -236,7 +243,7 @@ def _move(
     store._db.execute(
         "UPDATE bullets SET section = ?, position = ? WHERE id = ?", (section, top, bullet_id)
     )
-    _rerender(store, draft_id, bullet_id)
+    _recount(store, draft_id, bullet_id)
     _feedback(store, draft_id, bullet_id, edit_id, "moved")
     return []
 
@@ -267,7 +274,7 @@ def _merge(
     ]
     store._db.execute("UPDATE bullets SET themes = ? WHERE id = ?", (json.dumps(merged), into))
     store._db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (bullet_id,))
-    _rerender(store, draft_id, into)
+    _recount(store, draft_id, into)
     return []
 
 
@@ -283,7 +290,6 @@ def _split(
         {
             "section": old["section"],
             "position": old["position"] + 0.5,
-            "text": source["text"],
             "wording": source["text"],
             "themes": json.loads(old["themes"]),
             "support": [source["record"]],
@@ -296,9 +302,9 @@ def _split(
     store._db.execute(
         "UPDATE sources SET bullet_id = ?, is_primary = 1 WHERE id = ?", (new_id, source_id)
     )
-    _rerender(store, draft_id, new_id)
+    _recount(store, draft_id, new_id)
     if _support(store, old["id"]):
-        _rerender(store, draft_id, old["id"])
+        _recount(store, draft_id, old["id"])
     else:
         store._db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (old["id"],))
     return [new_id]
@@ -321,8 +327,7 @@ def _add(
         {
             "section": section,
             "position": top,
-            "text": " ".join(text.split()),
-            "wording": text,
+            "wording": _words(text),
             "themes": [],
             "support": [],
             "confidence": 1.0,

@@ -20,47 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from briefing_nlp.compose import Briefing, bullet_text, parse_scale, prevalence_word
+from briefing_nlp.compose import Briefing, parse_scale
+from briefing_nlp.counts import render_text, split_count_phrase
 from briefing_nlp.errors import InputError
+from briefing_nlp.store_schema import MIGRATIONS, migrate
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
 
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE drafts (
-        id INTEGER PRIMARY KEY, title TEXT NOT NULL, date TEXT NOT NULL,
-        context TEXT NOT NULL, grades TEXT NOT NULL, created_at TEXT NOT NULL);
-    CREATE TABLE records (
-        draft_id INTEGER NOT NULL REFERENCES drafts(id), ordinal INTEGER NOT NULL,
-        label TEXT NOT NULL, PRIMARY KEY (draft_id, ordinal));
-    CREATE TABLE bullets (
-        id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL REFERENCES drafts(id),
-        section TEXT NOT NULL, position REAL NOT NULL, text TEXT NOT NULL,
-        wording TEXT NOT NULL, themes TEXT NOT NULL, support TEXT NOT NULL,
-        confidence REAL NOT NULL, suggested INTEGER NOT NULL, edited INTEGER NOT NULL,
-        status TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE sources (
-        id INTEGER PRIMARY KEY, bullet_id INTEGER NOT NULL REFERENCES bullets(id),
-        record INTEGER NOT NULL, text TEXT NOT NULL, is_primary INTEGER NOT NULL);
-    CREATE TABLE unplaced (
-        draft_id INTEGER NOT NULL REFERENCES drafts(id), record INTEGER NOT NULL,
-        text TEXT NOT NULL);
-    CREATE TABLE edits (
-        id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL REFERENCES drafts(id),
-        kind TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
-        undone INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
-    CREATE TABLE feedback (
-        id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL, edit_id INTEGER NOT NULL,
-        text TEXT NOT NULL, section TEXT NOT NULL, themes TEXT NOT NULL,
-        reason TEXT NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
-    CREATE INDEX bullets_by_draft ON bullets(draft_id);
-    CREATE INDEX sources_by_bullet ON sources(bullet_id);
-    CREATE INDEX edits_by_draft ON edits(draft_id);
-    """,
-    # 2: a revision per draft, so a tab editing an old copy of the draft is told to reload.
-    """
-    ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
-    """,
-)
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "accepted", "rejected")
 
@@ -145,10 +110,9 @@ class Store:
             )
         with self._transaction():
             pass  # can we write at all? (read-only media, another writer holding a lock)
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for number in range(version + 1, len(MIGRATIONS) + 1):
             with self._transaction():
-                for statement in filter(str.strip, script.split(";")):
-                    self._db.execute(statement)
+                migrate(self._db, number)
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -211,15 +175,17 @@ class Store:
             )
             for section in BRIEFING_SECTIONS:
                 for position, bullet in enumerate(briefing.sections.get(section, ())):
-                    wording = bullet.sources[0].text if bullet.sources else bullet.text
                     bullet_id = self._insert_bullet(
                         db,
                         draft_id,
                         {
                             "section": section,
                             "position": float(position),
-                            "text": bullet.text,
-                            "wording": _wording(bullet.text, wording),
+                            "wording": (
+                                bullet.text
+                                if bullet.suggested
+                                else split_count_phrase(bullet.text)[0]
+                            ),
                             "themes": list(bullet.themes),
                             "support": list(bullet.support),
                             "confidence": bullet.confidence,
@@ -269,12 +235,13 @@ class Store:
             )
         ]
         labels = {r["ordinal"]: r["label"] for r in records}
+        total = len(records)
         sections: dict[str, list[dict[str, Any]]] = {s: [] for s in BRIEFING_SECTIONS}
         for bullet in self._db.execute(
             "SELECT * FROM bullets WHERE draft_id = ? AND deleted = 0 ORDER BY position, id",
             (draft_id,),
         ).fetchall():
-            sections[bullet["section"]].append(self._bullet_json(bullet, labels))
+            sections[bullet["section"]].append(self._bullet_json(bullet, labels, total))
         edits = self._db.execute(
             "SELECT SUM(undone = 0) AS done, SUM(undone = 1) AS undone FROM edits "
             "WHERE draft_id = ?",
@@ -299,7 +266,9 @@ class Store:
             "can_redo": bool(edits["undone"]),
         }
 
-    def _bullet_json(self, bullet: sqlite3.Row, labels: dict[int, str]) -> dict[str, Any]:
+    def _bullet_json(
+        self, bullet: sqlite3.Row, labels: dict[int, str], total: int
+    ) -> dict[str, Any]:
         sources = [
             {
                 "id": s["id"],
@@ -312,12 +281,19 @@ class Store:
                 "SELECT * FROM sources WHERE bullet_id = ? ORDER BY record, id", (bullet["id"],)
             )
         ]
+        support = json.loads(bullet["support"])
+        # The count phrase is rendered here, from the support of this moment, never stored.
+        text = render_text(
+            bullet["section"], bullet["wording"], support, total, self.scale, bullet["suggested"]
+        )
         return {
             "id": bullet["id"],
             "section": bullet["section"],
-            "text": bullet["text"],
+            "text": text,
+            "wording": bullet["wording"],
+            "count_phrase": split_count_phrase(text)[1] if text != bullet["wording"] else "",
             "themes": json.loads(bullet["themes"]),
-            "support": json.loads(bullet["support"]),
+            "support": support,
             "confidence": bullet["confidence"],
             "suggested": bool(bullet["suggested"]),
             "edited": bool(bullet["edited"]),
@@ -328,13 +304,12 @@ class Store:
     @staticmethod
     def _insert_bullet(db: sqlite3.Connection, draft_id: int, values: dict[str, Any]) -> int:
         cursor = db.execute(
-            "INSERT INTO bullets (draft_id, section, position, text, wording, themes, support, "
-            "confidence, suggested, edited, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO bullets (draft_id, section, position, wording, themes, support, "
+            "confidence, suggested, edited, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 draft_id,
                 values["section"],
                 values["position"],
-                values["text"],
                 values["wording"],
                 json.dumps(values["themes"]),
                 json.dumps(values["support"]),
@@ -366,12 +341,11 @@ class Store:
             db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (bullet_id,))
             return
         db.execute(
-            "UPDATE bullets SET section=?, position=?, text=?, wording=?, themes=?, support=?, "
+            "UPDATE bullets SET section=?, position=?, wording=?, themes=?, support=?, "
             "confidence=?, suggested=?, edited=?, status=?, deleted=0 WHERE id=?",
             (
                 snap["section"],
                 snap["position"],
-                snap["text"],
                 snap["wording"],
                 snap["themes"],
                 snap["support"],
@@ -384,20 +358,6 @@ class Store:
         )
         for source in snap["sources"]:
             db.execute("UPDATE sources SET bullet_id = ? WHERE id = ?", (bullet_id, source["id"]))
-
-    def record_count(self, draft_id: int) -> int:
-        return int(
-            self._db.execute(
-                "SELECT COUNT(*) FROM records WHERE draft_id = ?", (draft_id,)
-            ).fetchone()[0]
-        )
-
-    def _render(self, draft_id: int, section: str, wording: str, support: list[int]) -> str:
-        total = max(1, self.record_count(draft_id))
-        count = max(1, len(support))
-        return bullet_text(
-            section, wording, count, total, prevalence_word(count, total, self.scale)
-        )
 
     # --- feedback -------------------------------------------------------------------
 
@@ -423,15 +383,6 @@ class Store:
     def lock(self) -> threading.RLock:
         """Held for a whole edit (its checks, transaction and the state it returns)."""
         return self._lock
-
-
-def _wording(text: str, fallback: str) -> str:
-    """The auditors' wording inside a composed bullet ("In most records (3 of 5), x." -> x)."""
-    if text.startswith("In ") and "), " in text:
-        return text.split("), ", 1)[1].rstrip(".")
-    if " (agreed in " in text:
-        return text.rsplit(" (agreed in ", 1)[0]
-    return fallback
 
 
 def to_briefing(state: dict[str, Any], include_rejected: bool = False) -> Briefing:
