@@ -1,4 +1,5 @@
-"""`serve` and `feedback export`: the review app and the corrections it collects."""
+"""`serve`, `review` and `feedback export`: the review app, its drafts and the corrections
+it collects."""
 
 from __future__ import annotations
 
@@ -62,3 +63,40 @@ def feedback_export(
 
     count = run(lambda: export_feedback(db, output, _settings()))
     typer.echo(f"wrote {count} labelled statements to {output}")
+
+
+review_app = typer.Typer(help="Drafts reviewed in the review app.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list", epilog="Example: briefing-nlp review list --db ~/audits/review.sqlite3")
+def review_list(
+    db: Annotated[
+        Path | None, typer.Option(help="Review database (default: the per-user data file).")
+    ] = None,
+) -> None:
+    """List the stored drafts: number, date created, bullets, title."""
+    from briefing_nlp.review_export import stored_drafts
+
+    for line in run(lambda: stored_drafts(db, _settings().prevalence_scale)):
+        typer.echo(line)
+
+
+@review_app.command(
+    "export", epilog="Example: briefing-nlp review export 3 -o neglect-briefing.docx"
+)
+def review_export(
+    draft: Annotated[int, typer.Argument(help="The draft's number (see `review list`).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="File to write; .docx, .md, .html or .json.")
+    ],
+    db: Annotated[
+        Path | None, typer.Option(help="Review database (default: the per-user data file).")
+    ] = None,
+) -> None:
+    """Export a draft as reviewed so far (rejected bullets left out) and say how many
+    bullets nobody reviewed."""
+    from briefing_nlp.review_export import export_stored_draft
+
+    exported = run(lambda: export_stored_draft(db, draft, output, _settings().prevalence_scale))
+    typer.echo(f"wrote {output}; {exported.message}")

@@ -24,13 +24,15 @@ from starlette.datastructures import UploadFile
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.confidence import LOOK_FIRST_BELOW
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.errors import BriefingError, InputError
 from briefing_nlp.ingest import SUPPORTED
-from briefing_nlp.render import HEADINGS, render_briefing
+from briefing_nlp.render import HEADINGS
 from briefing_nlp.review import HANDLERS, apply_edit
+from briefing_nlp.review_export import export_draft
 from briefing_nlp.settings import Settings
-from briefing_nlp.store import Store, database_problem, default_db_path, to_briefing
+from briefing_nlp.store import Store, database_problem, default_db_path
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
 
 HERE = Path(__file__).parent
@@ -213,7 +215,12 @@ def create_app(
         except InputError as exc:
             return page("error.html", 404, message=str(exc))
         initial = json.dumps(
-            {"draft": state, "themes": list(themes), "sections": list(BRIEFING_SECTIONS)}
+            {
+                "draft": state,
+                "themes": list(themes),
+                "sections": list(BRIEFING_SECTIONS),
+                "look_first_below": LOOK_FIRST_BELOW,
+            }
         )
         # Inside <script type="application/json">, "<" must not open a tag.
         initial = initial.replace("<", "\\u003c")
@@ -253,15 +260,18 @@ def create_app(
         if fmt not in EXPORTS:
             return JSONResponse({"error": f"unknown format {fmt!r}; use docx, md or html"}, 404)
         try:
-            state = store.draft(draft_id)
+            exported = export_draft(store, draft_id, fmt, evidence=(fmt != "docx"))
         except InputError as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
-        content = render_briefing(to_briefing(state), fmt, evidence=(fmt != "docx"))
         name = f"briefing-{draft_id}.{fmt}"
         return Response(
-            content,
+            exported.content,
             media_type=EXPORTS[fmt],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                # The page says this before the download; scripts and tests can read it.
+                "X-Unreviewed-Bullets": f"{exported.unreviewed} of {exported.bullets}",
+            },
         )
 
     return app

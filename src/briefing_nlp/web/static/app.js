@@ -5,6 +5,7 @@
   const initial = JSON.parse(document.getElementById("initial").textContent);
   const SECTIONS = initial.sections;
   const THEMES = initial.themes;
+  const LOOK_FIRST_BELOW = initial.look_first_below;  // calibrated in confidence.py
   const NAMES = {strength: "What's working well?", worry: "Worries",
                  action: "What needs to happen?", good_practice: "Good practice"};
   let state = initial.draft;
@@ -80,9 +81,9 @@
   }
 
   function cue(confidence) {
-    if (confidence >= 0.8) return ["high", "confident"];
-    if (confidence >= 0.6) return ["medium", "check"];
-    return ["low", "look first"];
+    if (confidence < LOOK_FIRST_BELOW) return ["low", "look first"];
+    if (confidence < 0.8) return ["medium", "check"];
+    return ["high", "confident"];
   }
 
   function bulletNode(bullet) {
@@ -149,11 +150,15 @@
 
   function startEdit(bullet) {
     const node = document.querySelector(`li[data-id="${bullet.id}"]`);
-    const area = el("textarea", {class: "editor", rows: "3"});
-    area.value = bullet.text;
+    // Only the words are edited: the count is the records' and is written from them.
+    const area = el("textarea", {class: "editor", rows: "3", "aria-label": "Bullet wording"});
+    area.value = bullet.wording;
     const save = el("button", {class: "save", onclick: () => send({kind: "text", bullet: bullet.id, text: area.value})}, "Save");
     const cancel = el("button", {onclick: render}, "Cancel");
-    node.querySelector(".text").replaceWith(el("div", {class: "editing"}, area, save, cancel));
+    const note = bullet.count_phrase
+      ? el("p", {class: "muted count-note"}, `The count, ${bullet.count_phrase.replace(/,$/, "")}, follows the records behind this bullet and is kept up to date for you.`)
+      : null;
+    node.querySelector(".text").replaceWith(el("div", {class: "editing"}, note, area, save, cancel));
     area.focus();
     area.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); save.click(); }
@@ -170,7 +175,7 @@
     const grades = Object.entries(state.grades).map(([g, r]) => `${r.length} graded ${g}`).join("; ");
     document.getElementById("records-line").textContent =
       `${state.records.length} record${state.records.length === 1 ? "" : "s"} audited.` + (grades ? ` Grades: ${grades}.` : "");
-    const flagged = allBullets().filter((b) => b.confidence < 0.6 && b.status === "pending");
+    const flagged = allBullets().filter((b) => b.confidence < LOOK_FIRST_BELOW && b.status === "pending");
     const look = document.getElementById("look-first-list");
     look.replaceChildren(
       ...flagged.map((b) => el("li", {}, el("a", {href: "#", onclick: (e) => { e.preventDefault(); selected = b.id; mark(); }}, b.text))),
@@ -214,6 +219,13 @@
     e.preventDefault();
   });
 
+  // The download goes ahead; the reviewer is told what leaves unread.
+  document.querySelectorAll("a[href*='/export.']").forEach((link) => link.addEventListener("click", () => {
+    const bullets = allBullets();
+    const pending = bullets.filter((b) => b.status === "pending").length;
+    say(pending ? `Exported. ${pending} of ${bullets.length} bullets ${pending === 1 ? "was" : "were"} never reviewed (neither accepted nor rejected) and are exported as drafted.`
+                : `Exported. All ${bullets.length} bullets were reviewed.`, false);
+  }));
   document.getElementById("reload").addEventListener("click", reload);
   setInterval(checkRevision, 2000);
   document.addEventListener("visibilitychange", checkRevision);

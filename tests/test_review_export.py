@@ -1,0 +1,83 @@
+"""Exports of a reviewed draft say how many bullets nobody reviewed (app and CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from briefing_nlp.cli import app
+from briefing_nlp.draft import draft_briefing
+from briefing_nlp.review import apply_edit
+from briefing_nlp.settings import PROJECT_ROOT, Settings
+from briefing_nlp.store import Store
+from briefing_nlp.web.app import create_app
+
+NOTES = PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt"
+runner = CliRunner()
+
+
+def _reviewed_database(path: Path) -> tuple[int, int]:
+    """A stored draft with one bullet accepted and one rejected: (draft id, bullets)."""
+    store = Store(path, Settings().prevalence_scale)
+    draft = store.add_draft(draft_briefing([NOTES]))
+    worries = store.draft(draft)["sections"]["worry"]
+    for bullet, status in ((worries[0], "accepted"), (worries[1], "rejected")):
+        apply_edit(store, draft, {"kind": "status", "bullet": bullet["id"], "status": status}, ())
+    total = sum(len(s) for s in store.draft(draft)["sections"].values())
+    store.close()
+    return draft, total
+
+
+def test_cli_export_counts_unreviewed_bullets(tmp_path: Path) -> None:
+    db = tmp_path / "review.sqlite3"
+    draft, total = _reviewed_database(db)
+    out = tmp_path / "briefing.docx"
+    result = runner.invoke(app, ["review", "export", str(draft), "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert f"{total - 2} of {total} bullets were never reviewed" in result.stdout
+    bullets = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "List Bullet"]
+    assert len(bullets) == total - 1  # the rejected one is left out
+    listing = runner.invoke(app, ["review", "list", "--db", str(db)])
+    assert listing.exit_code == 0 and listing.stdout.startswith(f"{draft}\t")
+
+
+def test_cli_export_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "review.sqlite3"
+    draft, _ = _reviewed_database(db)
+    cases = [
+        (
+            ["review", "export", "999", "-o", str(tmp_path / "a.docx"), "--db", str(db)],
+            "draft 999 not found",
+        ),
+        (
+            ["review", "export", str(draft), "-o", str(tmp_path / "a.pdf"), "--db", str(db)],
+            "unknown export format .pdf",
+        ),
+        (
+            ["review", "export", "1", "-o", str(tmp_path / "a.md"), "--db", str(tmp_path / "no")],
+            "no review database here",
+        ),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and message in result.stderr, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("a.")) == []
+
+
+def test_app_export_says_how_many_were_never_reviewed(tmp_path: Path) -> None:
+    db = tmp_path / "review.sqlite3"
+    draft, total = _reviewed_database(db)
+    response = TestClient(create_app(db_path=db)).get(f"/drafts/{draft}/export.docx")
+    assert response.status_code == 200
+    assert response.headers["x-unreviewed-bullets"] == f"{total - 2} of {total}"
+
+
+def test_every_review_command_is_in_the_readme() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("review list", "review export"):
+        assert f"briefing-nlp {command}" in readme
+        help_text = runner.invoke(app, [*command.split(), "--help"]).output
+        assert f"Example: briefing-nlp {command}" in help_text
