@@ -55,7 +55,8 @@ def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_p
     page.fill("textarea.editor", "Chronologies were not kept up to date.")
     page.click("button.save")
     wait_saved(page)
-    assert bullet_texts(page, "worry")[0] == "Chronologies were not kept up to date."
+    edited_text = bullet_texts(page, "worry")[0]
+    assert edited_text.endswith(", chronologies were not kept up to date.")
 
     # move one to the actions
     moving = page.locator("#section-worry li.bullet").nth(1)
@@ -85,7 +86,7 @@ def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_p
     live.restart()
     page.goto(f"{live.url}/drafts/1")
     page.wait_for_selector("li.bullet")
-    assert bullet_texts(page, "worry")[0] == "Chronologies were not kept up to date."
+    assert bullet_texts(page, "worry")[0] == edited_text
     assert moved in bullet_ids(page, "action")
     assert len(bullet_texts(page, "strength")) == len(strengths) - 1
 
@@ -98,7 +99,7 @@ def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_p
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Worries" in headings and "Good practice" in headings
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert "Chronologies were not kept up to date." in bullets
+    assert edited_text in bullets
 
 
 def test_keyboard_review(page: Any, live: LiveServer) -> None:
@@ -170,11 +171,61 @@ def test_two_tabs_last_write_wins_and_the_other_is_told_to_reload(
     # that the draft had changed under it.
     edit(second, "Written in the second tab.")
     assert "another tab" in second.inner_text("#status")
-    assert bullet_texts(second, "worry")[0] == "Written in the second tab."
+    assert bullet_texts(second, "worry")[0].endswith(", written in the second tab.")
     first.wait_for_selector("#reload-notice:not([hidden])", timeout=10_000)
     first.click("#reload")
     first.wait_for_selector("#reload-notice", state="hidden")
-    assert bullet_texts(first, "worry")[0] == "Written in the second tab."
+    assert bullet_texts(first, "worry")[0].endswith(", written in the second tab.")
     context.close()
     with sqlite3.connect(live.db) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_edit_then_merge_keeps_the_count_true_on_the_page_and_in_word(
+    page: Any, live: LiveServer, tmp_path: Path
+) -> None:
+    """The stale-count bug: edit a bullet, merge another into it; badge, text and Word
+    file must all give the new count."""
+    paste_and_draft(page, live)
+    state = page.evaluate(
+        "async () => (await fetch(location.pathname.replace('/drafts/', '/api/drafts/'))).json()"
+    )
+    worries = state["sections"]["worry"]
+    target = worries[0]
+    donor = next(b for b in worries[1:] if set(b["support"]) - set(target["support"]))
+    total = len(state["records"])
+    before = len(target["support"])
+    after = len(set(target["support"]) | set(donor["support"]))
+
+    node = page.locator(f'li.bullet[data-id="{target["id"]}"]')
+    node.locator("button.edit").click()
+    # Only the words are edited; the page says the count is kept for the reviewer.
+    assert page.input_value("textarea.editor") == target["wording"]
+    assert f"({before} of {total})" in page.inner_text(".count-note")
+    page.fill("textarea.editor", "Chronologies were not kept up to date.")
+    page.click("button.save")
+    wait_saved(page)
+    assert (
+        node.locator(".text")
+        .inner_text()
+        .endswith(f"({before} of {total}), chronologies were not kept up to date.")
+    )
+
+    page.locator(f'li.bullet[data-id="{donor["id"]}"] select.merge').select_option(
+        str(target["id"])
+    )
+    wait_saved(page)
+    text = node.locator(".text").inner_text()
+    assert node.locator(".support").inner_text() == f"{after} of {total} records"
+    assert f"({after} of {total}), chronologies were not kept up to date." in text
+    assert f"({before} of {total})" not in text
+
+    with page.expect_download() as download:
+        page.click("#export-docx")
+    path = tmp_path / "merged.docx"
+    download.value.save_as(path)
+    bullets = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "List Bullet"]
+    assert text in bullets
+    assert not [b for b in bullets if f"({before} of {total}), chronologies" in b]
+    # Nobody accepted or rejected anything: the export says so.
+    assert "were never reviewed" in page.inner_text("#status")
