@@ -46,6 +46,11 @@ CASES = [
         "IRO to chase the health assessment and escalate to the TM",
         ["IRO to chase the health assessment and escalate to the TM"],
     ),
+    # ... unless each verb takes its own piece of practice: two actions.
+    (
+        "SW to update chronology and complete GCP2",
+        ["SW to update chronology", "complete GCP2"],
+    ),
     # ", and ..." starts a new finding without the conjunction.
     (
         "SW to update the chronology, and add the paternal family to the genogram",

@@ -308,6 +308,25 @@ def _asks(text: str, is_verb: Callable[[str], bool]) -> bool:
     return bool(first and is_verb(first.group(0).lower()))
 
 
+# "... and escalate to the TM", "... and share with placement": a verb with only a
+# recipient carries the same action on, whatever the recipient's theme.
+FOLLOW_ON_RE = re.compile(
+    r"^[a-z]+\s+(?:it\s+|this\s+|them\s+)?(?:to|with|at|in|on|for|by|via)\b", re.I
+)
+# A theme scored this high is named outright ("GCP2", "chronology", "RHA"), not inferred.
+NAMED_THEME_SCORE = 0.9
+
+
+def _other_practice(a: Classification, b: Classification) -> bool:
+    """Whether two parts each name a different piece of practice outright."""
+
+    def named(c: Classification) -> set[str]:
+        return {t for t, score in c.theme_scores.items() if score >= NAMED_THEME_SCORE}
+
+    left, right = named(a), named(b)
+    return bool(left and right and not left & right)
+
+
 def _is_boundary(
     kind: str,
     left: str,
@@ -333,6 +352,15 @@ def _is_boundary(
         return False  # "his heritage and faith are well reflected": one subject
     if b.section == "action" and kind in ("dash", "comma", "conjunction"):
         first = FIRST_WORD_RE.match(right)
+        if (
+            a.section == "action"
+            and kind != "dash"
+            and _other_practice(a, b)
+            and not FOLLOW_ON_RE.match(right)
+        ):
+            # "SW to update chronology and complete GCP2", "book RHA, LSW to start": each
+            # part names its own piece of practice outright, so two actions.
+            return _asks(left, is_verb) and _asks(right, is_verb)
         if kind == "conjunction" and first and is_verb(first.group(0).lower()):
             return False  # "SW to update the RA and share with placement": one action
         if a.section != "action" and not _asks(right, is_verb):
