@@ -180,3 +180,34 @@ def test_multi_record_bullets_carry_no_placeholder() -> None:
     text = bullet_text("strength", "[PERSON 2]'s views captured by [PERSON 7] (SW)", 4, 10, "some")
     assert "[" not in text
     assert text == "In some records (4 of 10), the child's views captured by the SW."
+
+
+def test_a_person_is_named_by_the_role_the_notes_give_them() -> None:
+    from briefing_nlp.compose import person_roles
+
+    roles = person_roles(
+        ["Partner [PERSON 3] not seen", "[PERSON 7] (SW) left", "[PERSON 3] again"]
+    )
+    assert roles == {"[PERSON 3]": "partner", "[PERSON 7]": "SW"}
+    assert finding_wording("[PERSON 3] not assessed", 4, roles) == "the partner not assessed"
+    assert finding_wording("[PERSON 9]'s views missing", 4, roles) == "the child's views missing"
+
+
+def test_a_worry_carries_its_impact() -> None:
+    briefing = draft_briefing(
+        [
+            "Audit 1\n- chronology out of date, leaving gaps in the history for the plan\n\n"
+            "Audit 2\n- chronology not updated since March\n\n"
+            "Audit 3\n- supervision not recorded\n- chrono out of date\n"
+        ],
+        settings=Settings(),
+    )
+    worries = {b.text: b for b in briefing.sections["worry"]}
+    chronology = next(b for b in worries.values() if "chrono" in b.text.lower())
+    if "leaving" in chronology.text:
+        assert chronology.impact == ""  # the bullet's own wording gives the impact
+    else:
+        assert chronology.impact == "Gaps in the history for the plan."
+    assert not chronology.impact_suggested
+    supervision = next(b for b in worries.values() if "supervision" in b.text.lower())
+    assert supervision.impact_suggested and supervision.impact

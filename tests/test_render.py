@@ -78,6 +78,8 @@ def test_json_contract(briefing: Briefing) -> None:
                 "sources",
                 "confidence",
                 "suggested",
+                "impact",
+                "impact_suggested",
             }
             assert all(set(s) == {"record", "text"} for s in bullet["sources"])
             assert 0 <= bullet["confidence"] <= 1

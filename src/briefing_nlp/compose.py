@@ -9,6 +9,7 @@ marked `suggested`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +34,14 @@ NOTE_PREFIX_RE = re.compile(
     r"auditor(?:['’]s)?\s+(?:comments?|notes?))\s*(?::|[-–—]\s|\s(?=(?-i:[A-Z])))\s*",
     re.I,
 )
+# Where auditors say what a shortfall means: "..., leaving very little time for the
+# assessment", "... - the impact is that mum's needs are missed".
+IMPACT_RE = re.compile(
+    r"(?:[,;:]|\s[-–—])\s*(?:leaving|which means|meaning(?: that)?|so that|with the result that|"
+    r"as a result,?|the impact (?:of this )?(?:is|was|being)(?: that)?|impact(?: of this)?:|"
+    r"this means(?: that)?)\s+(?P<impact>[^;]+)$",
+    re.I,
+)
 # Personal data in a finding that speaks for several records reads as one record's note
 # ("[PERSON 25]'s own needs considered"): a person becomes the role the note gives them,
 # else "the child"; contact details, references and dates go with the words that
@@ -49,6 +58,8 @@ ROLE_THEN_PERSON_RE = re.compile(
     re.I,
 )
 PERSON_THEN_ROLE_RE = re.compile(rf"\[PERSON \d+\]\s*\(\s*({ROLE_WORDS})\s*\)", re.I)
+ROLE_BEFORE_RE = re.compile(rf"\b({ROLE_WORDS})\s*\(?\s*(\[PERSON \d+\])", re.I)
+FAMILY_NAMES = frozenset("mum dad nan nana gran granny grandma grandad".split())
 PERSON_AGE_RE = re.compile(r"(\[PERSON \d+\](?:['’]s)?)\s*(?:\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\b,?)")
 PERSON_POSSESSIVE_RE = re.compile(r"\[PERSON \d+\]['’]s")
 PERSON_RE = re.compile(r"\[PERSON \d+\]")
@@ -86,6 +97,10 @@ class Bullet:
     confidence: float
     suggested: bool = False
     prevalence: str = ""
+    # A worry's impact: the auditors' own words where they wrote any ("leaving very little
+    # time for the assessment"), else the theme's template, marked suggested.
+    impact: str = ""
+    impact_suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,9 +164,36 @@ def prevalence_word(count: int, total: int, scale: Sequence[tuple[str, float]]) 
     return scale[-1][0]
 
 
-def finding_wording(wording: str, count: int) -> str:
+def person_roles(texts: Sequence[str]) -> dict[str, str]:
+    """The role notes give each person placeholder ("Partner [PERSON 3]", "[PERSON 7]
+    (SW)"), from the most frequent mention across the audit."""
+    counts: dict[str, Counter[str]] = {}
+    for text in texts:
+        for match in ROLE_BEFORE_RE.finditer(text):
+            counts.setdefault(match.group(2), Counter())[_role_key(match.group(1))] += 1
+        for match in PERSON_THEN_ROLE_RE.finditer(text):
+            placeholder = match.group(0)[: match.group(0).index("]") + 1]
+            counts.setdefault(placeholder, Counter())[_role_key(match.group(1))] += 1
+    return {p: c.most_common(1)[0][0] for p, c in counts.items()}
+
+
+def _role_key(role: str) -> str:
+    return role if role.isupper() else role.lower()  # "SW" stays, "Partner" -> "partner"
+
+
+def _role_noun(role: str | None) -> str:
+    if role is None:
+        return "the child"
+    if role in FAMILY_NAMES:
+        return role  # "mum not seen", as notes write it
+    return f"the {role}"
+
+
+def finding_wording(wording: str, count: int, roles: dict[str, str] | None = None) -> str:
     """A statement made to speak for the finding: note labels dropped, and when it stands
-    for several records, no one record's people, dates or contact details."""
+    for several records, no one record's people, dates or contact details (a person is
+    named by the role the notes give them, else "the child")."""
+    roles = roles or {}
     text = NOTE_PREFIX_RE.sub("", wording.strip(), count=1) or wording
     if count < 2:
         return text
@@ -159,17 +201,50 @@ def finding_wording(wording: str, count: int) -> str:
     text = ROLE_THEN_PERSON_RE.sub(lambda m: m.group(1), text)
     text = PERSON_THEN_ROLE_RE.sub(lambda m: f"the {m.group(1)}", text)
     text = PERSON_AGE_RE.sub(lambda m: m.group(1), text)
-    text = PERSON_POSSESSIVE_RE.sub("the child's", text)
-    text = PERSON_RE.sub("the child", text)
+    text = PERSON_POSSESSIVE_RE.sub(
+        lambda m: _role_noun(roles.get(m.group(0)[: m.group(0).index("]") + 1])) + "'s", text
+    )
+    text = PERSON_RE.sub(lambda m: _role_noun(roles.get(m.group(0))), text)
     text = ORG_RE.sub("the service", text)
     text = re.sub(r"\s+([,.;:)])", r"\1", text)
     text = re.sub(r"\(\s*\)|,\s*(?=[,.;])", "", text)
     return " ".join(text.split()).strip(" ,;:-–—") or wording
 
 
-def bullet_text(section: str, wording: str, count: int, total: int, word: str) -> str:
+def worry_impact(
+    finding: Finding, taxonomy: Taxonomy, roles: dict[str, str] | None = None
+) -> tuple[str, bool]:
+    """A worry's impact and whether it is suggested: the auditors' own impact words in its
+    wording or another member, else its main theme's template (empty if it has none)."""
+    count = len(finding.support)
+    texts = [finding.representative] + [
+        m.statement.text
+        for m in finding.members
+        if m.primary and m.statement.text != finding.representative
+    ]
+    for number, text in enumerate(texts):
+        match = IMPACT_RE.search(text)
+        if match and len(match.group("impact").split()) >= 3:
+            if number == 0:
+                return "", False  # the bullet's own wording says it already
+            words = finding_wording(match.group("impact"), count, roles).rstrip(" .;,")
+            return _capitalise(words) + ".", False
+    theme = finding.themes[0] if finding.themes else ""
+    if theme in taxonomy.slugs and taxonomy.get(theme).impact:
+        return _capitalise(taxonomy.get(theme).impact), True
+    return "", False
+
+
+def bullet_text(
+    section: str,
+    wording: str,
+    count: int,
+    total: int,
+    word: str,
+    roles: dict[str, str] | None = None,
+) -> str:
     """Briefing wording for a finding: prevalence first for findings, count after actions."""
-    clause = _sentence(finding_wording(wording, count))
+    clause = _sentence(finding_wording(wording, count, roles))
     if section == "action":
         return f"{_capitalise(clause).rstrip('.')} (agreed in {count} of {total} records)."
     where = "record" if word == "one" else "records"
@@ -187,6 +262,7 @@ def compose_briefing(
     scale = parse_scale(settings.prevalence_scale)
     total = len(audit.records)
     labels = {r.ordinal: r.label for r in audit.records}
+    roles = person_roles([r.source for r in audit.records])
     sections: dict[str, list[Bullet]] = {s: [] for s in BRIEFING_SECTIONS}
     for finding in findings:
         count = len(finding.support)
@@ -203,16 +279,23 @@ def compose_briefing(
             )
             for m in sorted(finding.members, key=lambda m: (m.statement.record, m.statement.start))
         )
+        impact, impact_suggested = (
+            worry_impact(finding, taxonomy, roles) if finding.section == "worry" else ("", False)
+        )
         bullets.append(
             Bullet(
                 id=f"{finding.section}-{len(bullets) + 1}",
                 section=finding.section,
-                text=bullet_text(finding.section, finding.representative, count, total, word),
+                text=bullet_text(
+                    finding.section, finding.representative, count, total, word, roles
+                ),
                 themes=finding.themes,
                 support=finding.support,
                 sources=sources,
                 confidence=finding.confidence,
                 prevalence=word,
+                impact=impact,
+                impact_suggested=impact_suggested,
             )
         )
     if settings.suggest_actions:

@@ -54,6 +54,8 @@ def _bullet_json(bullet: Bullet) -> dict[str, Any]:
         "sources": [{"record": s.record, "text": s.text} for s in bullet.sources],
         "confidence": bullet.confidence,
         "suggested": bullet.suggested,
+        "impact": bullet.impact,
+        "impact_suggested": bullet.impact_suggested,
     }
 
 
@@ -154,6 +156,10 @@ def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
             paragraph.add_run(bullet.text)
             if bullet.suggested:
                 paragraph.add_run(" (suggested)").italic = True
+            if bullet.impact:
+                paragraph.add_run(f" Impact: {bullet.impact}")
+                if bullet.impact_suggested:
+                    paragraph.add_run(" (suggested impact)").italic = True
     if evidence:
         document.add_heading("Appendix: evidence for each bullet", level=1)
         for section in BRIEFING_SECTIONS:

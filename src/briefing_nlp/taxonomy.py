@@ -32,6 +32,7 @@ class Theme:
     description: str
     keywords: tuple[str, ...]
     action: str
+    impact: str = ""  # what a worry on this theme means for children ("Impact: ...")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def parse_taxonomy(text: str, source: str) -> Taxonomy:
                 description=" ".join(str(entry["description"]).split()),
                 keywords=tuple(keywords),
                 action=" ".join(str(entry["action"]).split()),
+                impact=" ".join(str(entry.get("impact", "")).split()),
             )
         )
     return Taxonomy(themes=tuple(themes), source=source)
