@@ -12,8 +12,9 @@ import time
 
 import pytest
 
+from briefing_nlp.ingest import load_audit
 from briefing_nlp.recognizers import find_patterns
-from briefing_nlp.redact import Redactor
+from briefing_nlp.redact import Redactor, redact_audit
 
 PATTERNS = Redactor(None)
 
@@ -251,3 +252,27 @@ def test_long_runs_take_linear_time(unit: str) -> None:
     small, large = (f"Audit 1\n{unit * (size // len(unit))}@\n" for size in (2_500, 10_000))
     ratio = _seconds(large) / max(_seconds(small), 1e-4)
     assert ratio < 10, f"{ratio:.1f}x the time for 4x the text"
+
+
+@pytest.mark.parametrize(
+    ("date", "kept"),
+    [
+        ("17 September 2024", True),
+        ("March 2024", True),
+        ("2024-09-17", True),
+        ("DOB 17/09/2011", False),
+        ("17.9.2011 (date of birth)", False),
+        ("born 17th September 2011", False),
+        ("EDD 28/09/2023", False),
+    ],
+)
+def test_the_date_line_keeps_the_audit_date_but_never_a_birth(date: str, kept: bool) -> None:
+    """The `Date:` line and `--date` are the audit's own date; a date of birth given there
+    is redacted like one in the notes."""
+    for audit in (
+        load_audit([f"Date: {date}\nAudit 1\nChronology out of date."]),
+        load_audit(["Audit 1\nChronology out of date."], date=date),
+    ):
+        redacted = redact_audit(audit, PATTERNS).date
+        assert (redacted == date) is kept, redacted
+        assert kept or "[DATE]" in redacted

@@ -513,6 +513,15 @@ def _after_relation(text: str) -> Iterator[Entity]:
             )
 
 
+BIRTH_CUE_RE = re.compile(r"\b(?:DOB|D\.O\.B\b|date of birth|born|birthday|EDD)", re.I)
+
+
+def mentions_birth(text: str) -> bool:
+    """Whether a text says a date in it is someone's birth or expected birth ("DOB",
+    "born", "EDD"): the `Date:` line keeps the audit's own date, never such a date."""
+    return BIRTH_CUE_RE.search(text) is not None
+
+
 def find_patterns(text: str) -> list[Entity]:
     """Every pattern recognizer's matches in `text`.
 

@@ -25,7 +25,7 @@ from briefing_nlp.errors import ConfigError, ModelError
 from briefing_nlp.ingest import BULLET_RE, Audit, AuditRecord, Comment
 from briefing_nlp.name_cues import find_name_cues
 from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
-from briefing_nlp.recognizers import Entity, find_patterns
+from briefing_nlp.recognizers import Entity, find_patterns, mentions_birth
 from briefing_nlp.settings import Settings
 
 NUMBERED = ("PERSON", "ORG")
@@ -565,8 +565,10 @@ def redact_audit(
         records.append(
             AuditRecord(record.ordinal, label, result.text, tuple(comments), dict(record.meta))
         )
-    # The date line is the audit's date: a date there is expected, anything else is not.
-    date = redactor.redact([audit.date], placeholders, keep_types=frozenset({"DATE"}))[0]
+    # The date line is the audit's date: a date there is expected, anything else is not,
+    # and a date of birth there is redacted like any other.
+    keep = frozenset() if mentions_birth(audit.date) else frozenset({"DATE"})
+    date = redactor.redact([audit.date], placeholders, keep_types=keep)[0]
     header = {"title": results[-2], "date": date, "context": results[-1]}
     if keep_header:
         return Audit(audit.title, audit.date, audit.context, tuple(records), audit.sources)
