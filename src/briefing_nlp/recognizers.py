@@ -11,12 +11,24 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-# "May" is a month when capitalised or followed by a year; lower-case "2 may" is a verb.
-MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|(?-i:May|MAY)|"
-    r"may(?=[ \t.,/-]+\d{2,4}\b))"
+from briefing_nlp.identifier_checks import (
+    AT_BRACKETED,
+    DOT_WRITTEN,
+    MONTHS,
+    PHONE_SEP,
+    REF_CUES,
+    REF_PLACES,
+    REF_VALUE,
+    REF_WORD,
+    check_code,
+    check_date,
+    check_day_month,
+    check_nhs,
+    check_phone,
+    check_postcode,
 )
+from briefing_nlp.identifier_checks import nhs_checksum_ok as nhs_checksum_ok
+
 STREET_TYPES = (
     r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Way|Grove|Drive|Dr|Court|Ct|Crescent|"
     r"Cres|Gardens|Gdns|Place|Pl|Terrace|Walk|Row|Hill|Park|View|Rise|Green|Square|Sq|"
@@ -87,140 +99,6 @@ class PatternRecognizer:
                 yield Entity(first, last, self.kind, value, confidence, self.reason)
 
 
-def nhs_checksum_ok(digits: str) -> bool:
-    """The NHS number's modulus-11 check digit."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
-
-
-# Health numbers are ten digits: the NHS number (England, Wales), the CHI (Scotland) and
-# the H&C number (Northern Ireland).
-NHS_CUE_RE = re.compile(r"\b(?:nhs|chi|h&c|health(?: and care)? (?:no|number))\b", re.I)
-
-
-def _nhs(value: str, text: str, start: int) -> float | None:
-    groups = re.findall(r"\d+", value)
-    if any(len(group) < 2 for group in groups):
-        return None  # "1 2 3 4 5 6 7 8 9 10" is a count, not a number written oddly
-    digits = "".join(groups)
-    if nhs_checksum_ok(digits):
-        return 0.95
-    # Written 3-3-4 and not a phone number: the shape of an NHS number in notes.
-    if re.fullmatch(r"\d{3}([ \t./-])\d{3}\1\d{4}", value) and not digits.startswith("0"):
-        return 0.6
-    # Ten digits beside "NHS" are redacted even when mistyped.
-    if NHS_CUE_RE.search(text[max(0, start - 40) : start]):
-        return 0.7
-    # Ten digits run together are an identifier of some kind in notes, never a count.
-    return 0.7 if value.isdigit() else None
-
-
-DATE_SHAPE_RE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
-
-
-def _phone(value: str, text: str, start: int) -> float | None:
-    if value.count("(") != value.count(")") or DATE_SHAPE_RE.match(value):
-        return None  # "01.02.2021 100" is a date and a number
-    groups = re.findall(r"\d+", value)
-    if value.startswith("+"):
-        groups[0] = groups[0][2:]  # the 44
-    elif value.startswith("00"):
-        groups[0] = groups[0][4:]
-    if any(len(group) == 1 and group != "0" for group in groups[1:]):
-        return None  # single digits apart are a list of numbers
-    digits = "".join(groups)
-    digits = digits if digits.startswith("0") else "0" + digits
-    if len(digits) == 11 and digits[1] in "123578":
-        return 0.9
-    return 0.9 if len(digits) == 10 and digits.startswith(("0800", "0500")) else None
-
-
-def _date(value: str, text: str, start: int) -> float | None:
-    first, second = (int(part) for part in re.findall(r"\d+", value)[:2])
-    # Day and month either way round (a US-style date is still a date).
-    if (1 <= first <= 31 and 1 <= second <= 12) or (1 <= first <= 12 and 1 <= second <= 31):
-        return 0.9
-    return None
-
-
-# After a day/month without a year: words that make it an age, a duration, a fraction or
-# a count ("16/17yo", "5/7 days", "2/3 of visits", "3/4 sessions").
-NOT_DATE_AFTER_RE = re.compile(
-    r"[ \t]*(?:yo|y/o|yrs?|years?|months?|mths?|weeks?|wks?|days?|hours?|hrs?|ago|of|ths|"
-    r"times|visits?|sessions?|records?|cases?|files?|children|contacts?|appointments?|"
-    r"meetings?|occasions?|areas?|actions?)\b|[ \t]*%",
-    re.I,
-)
-SCALE_BEFORE_RE = re.compile(
-    r"(?:\b(?:scaled?|scaling|scored?|scoring|rated|rating|level|grade|out of|ks|key stage|"
-    r"year|yr|gcp2?|sdq|section|s\.?)[ \t]*:?[ \t]*)$",
-    re.I,
-)
-DATE_CUE_BEFORE_RE = re.compile(
-    r"\b(?:on|since|until|til|till|from|by|dated?|visit(?:ed)?|seen|incident|contact|decision|"
-    r"adm(?:itted)?|discharged?|icpc|rcpc|strat(?:egy)?|cg|core group|review|meeting|hearing|"
-    r"appt|appointment|referral|closed|opened|dob|edd|born|b\.|due|w/c)[ \t]*:?[ \t]*$",
-    re.I,
-)
-DATE_FOLLOWER_RE = re.compile(
-    r"[ \t]*(?:$|[-–—,.;:)|/\[]|\b(?:and|at|but|when|while|to|with|for|then|so|as|by|in|on|"
-    r"after|before|re)\b|[A-Z])"
-)
-
-
-def _day_month(value: str, text: str, start: int) -> float | None:
-    """A day and month written without a year ("visit 14/1", "ICPC 03/12"), told apart from
-    the counts, scores and fractions practice notes are full of ("4/10", "2/3", "24/7")."""
-    day, month = (int(part) for part in value.split("/"))
-    end = start + len(value)
-    before, after = text[max(0, start - 25) : start], text[end : end + 25]
-    if not (1 <= day <= 31 and 1 <= month <= 12) or value == "24/7":
-        return None
-    if NOT_DATE_AFTER_RE.match(after) or SCALE_BEFORE_RE.search(before):
-        return None
-    if day > month or "0" in (value[0], value[value.index("/") + 1]):
-        return 0.8  # no count has more than its total, and counts are not zero-padded
-    if month == 10 or day == month:
-        return None  # a score out of ten, or "9/9" (all of them)
-    if DATE_CUE_BEFORE_RE.search(before) and DATE_FOLLOWER_RE.match(after):
-        return 0.75
-    return None
-
-
-def _code(value: str, text: str, start: int) -> float | None:
-    # "17SEP2011" is a date, found as one.
-    return None if re.fullmatch(rf"\d{{1,2}}{MONTHS}\d{{2,4}}", value, re.I) else 0.8
-
-
-def _postcode(value: str, text: str, start: int) -> float | None:
-    # Lower-case "s47 2nd" or "ks2 3rd" hold an ordinal where the inward code would be.
-    if not value.isupper() and re.search(r"\d(?:st|nd|rd|th)$", value, re.I):
-        return None
-    return 0.95 if value.isupper() else 0.85
-
-
-# An e-mail address written to stop it being a link: "jo (at) council (dot) example",
-# "jo.bloggs at council dot gov dot uk".
-AT_BRACKETED = r"[(\[{]at[)\]}][ \t]*[\w-]+"
-DOT_WRITTEN = r"[ \t]*(?:\.|[(\[{]dot[)\]}]|[ \t]dot[ \t])[ \t]*"
-# A phone number's digits, each with at most one separator before it: the count of
-# digits is then the regex's to enforce, so "07700 900123 2 calls" stops at the number.
-PHONE_SEP = r"(?:\)[ \t]?|[ \t]?[.-][ \t]?|[ \t]{1,2})?"
-# Words a local authority reference follows: record systems and the ids they issue.
-REF_CUES = (
-    r"case|record|child|client|ref|reference|id|no|number|carestore|lcs|mosaic|liquidlogic|"
-    r"eclipse|azeus|frameworki|ehm|ics|yos|cr|ni|nino|upn|uln|pnc|crn"
-)
-# Words a reference follows only with "ref" or "no" after them: "crime ref", "court no".
-REF_PLACES = r"crime|incident|log|court|police|file|system|hospital|school|pupil|cad"
-REF_WORD = r"ref(?:erence)?|no|number|id"
-REF_VALUE = r"((?-i:[A-Z]{1,4}[ \t])?[A-Z]{0,4}[-/]?\d[\dA-Z/-]{3,})"
-
-
 RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         "EMAIL",
@@ -248,7 +126,7 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         ),
         0.9,
         "UK phone pattern",
-        validate=_phone,
+        validate=check_phone,
         needs=DIGIT,
     ),
     PatternRecognizer(
@@ -256,7 +134,7 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         re.compile(r"(?<!\d)(?<!\d[./-])\d(?:[ \t./-]?\d){9}(?!\d)(?![./-]\d)"),
         0.95,
         "NHS number (check digit, 'NHS' beside it, or ten digits)",
-        validate=_nhs,
+        validate=check_nhs,
         needs=DIGIT,
     ),
     PatternRecognizer(
@@ -275,7 +153,7 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[A-Z]{2})\b", re.I),
         0.95,
         "UK postcode pattern",
-        validate=_postcode,
+        validate=check_postcode,
         needs=DIGIT,
     ),
     PatternRecognizer(
@@ -283,7 +161,7 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         re.compile(r"(?<![\d/])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/])"),
         0.9,
         "day-level date",
-        validate=_date,
+        validate=check_date,
         needs=DIGIT,
     ),
     PatternRecognizer(
@@ -300,7 +178,7 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         re.compile(r"(?<![\w/.,£$:-])\d{1,2}/\d{1,2}(?![\d/]|[.,]\d)"),
         0.8,
         "day and month without a year",
-        validate=_day_month,
+        validate=check_day_month,
         needs=DIGIT,
     ),
     PatternRecognizer(
@@ -317,7 +195,8 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         "DATE",
         re.compile(
-            rf"\b{MONTHS}\.?[ \t]+\d{{1,2}}(?:(?:st|nd|rd|th)\b(?:,?[ \t]+\d{{4}}\b)?|,?[ \t]+\d{{4}}\b)",
+            rf"\b{MONTHS}\.?[ \t]+\d{{1,2}}"
+            r"(?:(?:st|nd|rd|th)\b(?:,?[ \t]+\d{4}\b)?|,?[ \t]+\d{4}\b)",
             re.I,
         ),
         0.85,
@@ -328,8 +207,8 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         "DATE",
         re.compile(
             r"(?i:\b(?:DOB|D\.O\.B\.?|date of birth|born(?:[ \t]+(?:on|in))?)[ \t]*[:=–-]?"
-            rf"[ \t]*)({MONTHS}\.?[ \t,]+(?:\d{{4}}|\d{{2}})\b|(?:0?[1-9]|1[0-2])[/.-](?:\d{{4}}|\d{{2}}))"
-            r"(?![/.-]?\d)",
+            rf"[ \t]*)({MONTHS}\.?[ \t,]+(?:\d{{4}}|\d{{2}})\b"
+            r"|(?:0?[1-9]|1[0-2])[/.-](?:\d{4}|\d{2}))(?![/.-]?\d)",
             re.I,
         ),
         0.85,
@@ -340,8 +219,8 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         "ID",
         re.compile(
-            rf"\b(?:(?:{REF_CUES})\b\.?[ \t]*(?:{REF_WORD})?|(?:{REF_PLACES})[ \t]+(?:{REF_WORD})\b)"
-            rf"\.?[ \t]*[:#–-]?[ \t]*{REF_VALUE}",
+            rf"\b(?:(?:{REF_CUES})\b\.?[ \t]*(?:{REF_WORD})?"
+            rf"|(?:{REF_PLACES})[ \t]+(?:{REF_WORD})\b)\.?[ \t]*[:#–-]?[ \t]*{REF_VALUE}",
             re.I,
         ),
         0.9,
@@ -361,7 +240,7 @@ RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         re.compile(r"(?<![\w£$€])(?=(?:[A-Z]*\d){5})(?=\d*[A-Z])[A-Z\d]{7,}\b"),
         0.8,
         "code of capitals and five or more digits",
-        validate=_code,
+        validate=check_code,
         needs=DIGIT,
     ),
     PatternRecognizer(
