@@ -17,6 +17,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from briefing_nlp.errors import ModelError
 
@@ -82,6 +83,10 @@ SHORTHAND = (
     (r"risk ass(?:t|mt|essmt)", "risk assessment"),
     (r"ass(?:t|mt|essmt)", "assessment"),
     (r"chrono", "chronology"),
+    (r"lsw", "life story work"),
+    (r"ihas?", "initial health assessment"),
+    (r"rhas?", "review health assessment"),
+    (r"ltf", "long-term fostering"),
     (r"ma", "multi-agency"),
     (r"mo", "management oversight"),
     (r"dw", "direct work"),
@@ -165,11 +170,54 @@ def load_nlp(path: Path) -> Language:
     if not (Path(path) / "config.cfg").is_file():
         raise ModelError(f"{path}: spaCy pipeline missing; run `briefing-nlp train` to rebuild")
     try:
-        return spacy.load(path)
+        nlp = spacy.load(path)
     except (OSError, ValueError) as exc:
         raise ModelError(
             f"{path}: spaCy pipeline unreadable ({exc}); run `briefing-nlp train` to rebuild"
         ) from None
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
+    return nlp
+
+
+# spaCy strips affixes off a token one at a time, searching the whole remaining token for
+# each, so a run of punctuation with no space ("((((", "''''") costs its length squared:
+# 5 KB of apostrophes took 33 s to draft. Longer runs are tokenised in pieces of this
+# many characters; the longest run in the corpora is 30 characters, so ordinary text
+# never reaches this and is tokenised exactly as before.
+MAX_RUN_CHARS = 100
+LONG_RUN_RE = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
+
+
+class BoundedTokenizer:
+    """The pipeline's tokenizer, in linear time on runs of characters without a space.
+
+    The doc's text and character offsets are those of the input; only runs longer than
+    MAX_RUN_CHARS are cut, into pieces tokenised on their own.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        if LONG_RUN_RE.search(text) is None:
+            return self.tokenizer(text)
+        pieces: list[str] = []
+        at = 0
+        for run in LONG_RUN_RE.finditer(text):
+            if run.start() > at:
+                pieces.append(text[at : run.start()])
+            step = range(run.start(), run.end(), MAX_RUN_CHARS)
+            pieces.extend(text[i : min(i + MAX_RUN_CHARS, run.end())] for i in step)
+            at = run.end()
+        if at < len(text):
+            pieces.append(text[at:])
+        return Doc.from_docs([self.tokenizer(p) for p in pieces], ensure_whitespace=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Serialisation, vocab and rules stay the wrapped tokenizer's own.
+        if name == "tokenizer":  # not yet set (a copy being built): no recursion
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
 
 
 def normalise(text: str) -> str:

@@ -101,6 +101,8 @@ def group_findings(
     unplaced: list[Statement] = []
     theme_names = sorted({t for c in classifications for t in c.theme_scores})
     themes = np.array([_scores(c.theme_scores, theme_names) for c in classifications])
+    # Notes of punctuation alone ("((((") leave no statements: keep the array 2-D.
+    themes = themes.reshape(len(classifications), len(theme_names))
     themes = themes / np.maximum(np.linalg.norm(themes, axis=1, keepdims=True), 1e-9)
     by_section: dict[str, list[int]] = {}
     for index, classification in enumerate(classifications):
