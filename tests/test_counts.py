@@ -131,7 +131,8 @@ def test_edit_then_merge_split_and_move_keep_the_count_true(store: Store, briefi
 
     exported = render_briefing(to_briefing(state), "docx")
     paragraphs = [p.text for p in docx.Document(io.BytesIO(exported)).paragraphs]
-    assert merged["text"] in paragraphs
+    # The worry's impact follows its words in the same paragraph.
+    assert f"{merged['text']} Impact: {merged['impact']}" in " ".join(paragraphs)
     assert f"({len(first['support'])} of 14)" not in " ".join(
         p for p in paragraphs if "chronologies were not kept" in p
     )

@@ -127,9 +127,11 @@ def test_exports_follow_the_edited_state(tmp_path: Path) -> None:
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.content))
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    edited = next(b for b in bullets if b.endswith("edited worry text."))
-    assert edited.startswith("In ") and rejected["text"] not in bullets
-    assert edited in app.get(f"/drafts/{draft}/export.md").text
+    # The worry keeps its impact after the edit of its words.
+    edited = next(b for b in bullets if "edited worry text. Impact: " in b)
+    assert edited.startswith("In ") and edited.endswith(f"{worry['impact']} (suggested impact)")
+    assert not [b for b in bullets if b.startswith(rejected["text"])]
+    assert edited.removesuffix(" (suggested impact)") in app.get(f"/drafts/{draft}/export.md").text
     assert app.get(f"/drafts/{draft}/export.pdf").status_code == 404
 
 

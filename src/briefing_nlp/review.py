@@ -1,7 +1,7 @@
 """Reviewers' edits to a stored draft: each one a transaction with undo and redo.
 
 An edit is a small JSON object, e.g. `{"kind": "move", "bullet": 12, "section": "worry"}`.
-Kinds: text, status, move, themes, merge, split, add, reorder, undo, redo. Every edit
+Kinds: text, status, move, themes, merge, split, add, reorder, impact, undo, redo. Every edit
 except undo/redo stores before/after snapshots of the bullets it touched; changes of
 section or themes and accepted bullets also become labelled feedback.
 """
@@ -9,6 +9,7 @@ section or themes and accepted bullets also become labelled feedback.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -273,6 +274,13 @@ def _merge(
         t for t in json.loads(_bullet(store, draft_id, bullet_id)["themes"]) if t not in merged
     ]
     store._db.execute("UPDATE bullets SET themes = ? WHERE id = ?", (json.dumps(merged), into))
+    # A worry without an impact takes the one of the worry merged into it.
+    store._db.execute(
+        "UPDATE bullets SET impact = d.impact, impact_suggested = d.impact_suggested, "
+        "impact_kept = d.impact_kept FROM (SELECT * FROM bullets WHERE id = ?) AS d "
+        "WHERE bullets.id = ? AND bullets.impact = ''",
+        (bullet_id, into),
+    )
     store._db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (bullet_id,))
     _recount(store, draft_id, into)
     return []
@@ -339,6 +347,46 @@ def _add(
     return [new_id]
 
 
+IMPACT_LABEL_RE = re.compile(r"^\s*impact\s*(?:of this)?\s*[:–—-]\s*", re.I)
+IMPACT_ACTIONS = ("keep", "edit", "drop")
+
+
+def _impact(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    """Keep, edit or drop a worry's impact. A kept suggested impact stays marked suggested
+    (it is still the template's words); an edited one is the reviewer's."""
+    bullet_id, action = _int(edit, "bullet"), edit.get("action")
+    bullet = _bullet(store, draft_id, bullet_id)
+    if action not in IMPACT_ACTIONS:
+        raise InputError(
+            f"impact action {action!r} unknown; use one of {', '.join(IMPACT_ACTIONS)}"
+        )
+    if bullet["section"] != "worry":
+        raise InputError("only a worry carries an impact; move the bullet to Worries first")
+    if action == "keep":
+        if not bullet["impact"]:
+            raise InputError("this worry has no impact to keep; write one with action 'edit'")
+        store._db.execute("UPDATE bullets SET impact_kept = 1 WHERE id = ?", (bullet_id,))
+    elif action == "drop":
+        store._db.execute(
+            "UPDATE bullets SET impact = '', impact_suggested = 0, impact_kept = 0 WHERE id = ?",
+            (bullet_id,),
+        )
+    else:
+        text = edit.get("text")
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise InputError(f"impact text must be 1 to {MAX_TEXT} characters")
+        words = " ".join(IMPACT_LABEL_RE.sub("", text).split())
+        if not words.strip(" .,;:"):
+            raise InputError("impact text is empty; write why the worry matters, or drop it")
+        store._db.execute(
+            "UPDATE bullets SET impact = ?, impact_suggested = 0, impact_kept = 1 WHERE id = ?",
+            (words, bullet_id),
+        )
+    return []
+
+
 def _neighbour(store: Store, draft_id: int, bullet_id: int, direction: str) -> int | None:
     if direction not in ("up", "down"):
         raise InputError(f"direction {direction!r} unknown; use up or down")
@@ -382,4 +430,5 @@ HANDLERS: dict[str, Handler] = {
     "split": _split,
     "add": _add,
     "reorder": _reorder,
+    "impact": _impact,
 }

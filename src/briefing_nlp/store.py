@@ -192,6 +192,8 @@ class Store:
                             "suggested": bullet.suggested,
                             "edited": False,
                             "status": "pending",
+                            "impact": bullet.impact if section == "worry" else "",
+                            "impact_suggested": bullet.impact_suggested,
                         },
                     )
                     db.executemany(
@@ -299,13 +301,19 @@ class Store:
             "edited": bool(bullet["edited"]),
             "status": bullet["status"],
             "sources": sources,
+            # Only a worry says why it matters; a bullet moved elsewhere keeps its impact
+            # (hidden) so moving it back, or undoing, brings it back.
+            "impact": bullet["impact"] if bullet["section"] == "worry" else "",
+            "impact_suggested": bool(bullet["impact_suggested"]),
+            "impact_kept": bool(bullet["impact_kept"]),
         }
 
     @staticmethod
     def _insert_bullet(db: sqlite3.Connection, draft_id: int, values: dict[str, Any]) -> int:
         cursor = db.execute(
             "INSERT INTO bullets (draft_id, section, position, wording, themes, support, "
-            "confidence, suggested, edited, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "confidence, suggested, edited, status, impact, impact_suggested) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 draft_id,
                 values["section"],
@@ -317,6 +325,8 @@ class Store:
                 int(values["suggested"]),
                 int(values["edited"]),
                 values["status"],
+                values.get("impact", ""),
+                int(values.get("impact_suggested", False)),
             ),
         )
         assert cursor.lastrowid is not None
@@ -342,7 +352,8 @@ class Store:
             return
         db.execute(
             "UPDATE bullets SET section=?, position=?, wording=?, themes=?, support=?, "
-            "confidence=?, suggested=?, edited=?, status=?, deleted=0 WHERE id=?",
+            "confidence=?, suggested=?, edited=?, status=?, impact=?, impact_suggested=?, "
+            "impact_kept=?, deleted=0 WHERE id=?",
             (
                 snap["section"],
                 snap["position"],
@@ -353,6 +364,9 @@ class Store:
                 snap["suggested"],
                 snap["edited"],
                 snap["status"],
+                snap["impact"],
+                snap["impact_suggested"],
+                snap["impact_kept"],
                 bullet_id,
             ),
         )
@@ -403,6 +417,8 @@ def to_briefing(state: dict[str, Any], include_rejected: bool = False) -> Briefi
                 ),
                 confidence=b["confidence"],
                 suggested=b["suggested"],
+                impact=b["impact"],
+                impact_suggested=b["impact_suggested"] and bool(b["impact"]),
             )
             for b in bullets
             if include_rejected or b["status"] != "rejected"

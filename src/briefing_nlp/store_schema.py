@@ -49,6 +49,27 @@ def _wording_without_counts(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE bullets DROP COLUMN text")
 
 
+def _impact(db: sqlite3.Connection) -> None:
+    """4: a worry keeps its impact ("Impact: ...") and whether it is the theme's suggested
+    one; a reviewer may keep, edit or drop it. Undo snapshots gain the same fields, so
+    undoing an edit made before the upgrade restores a bullet without an impact."""
+    db.execute("ALTER TABLE bullets ADD COLUMN impact TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE bullets ADD COLUMN impact_suggested INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE bullets ADD COLUMN impact_kept INTEGER NOT NULL DEFAULT 0")
+    for edit_id, before, after in db.execute("SELECT id, before, after FROM edits").fetchall():
+        snapshots = [json.loads(before), json.loads(after)]
+        for snaps in snapshots:
+            for snap in snaps.values():
+                if snap is not None:
+                    snap.setdefault("impact", "")
+                    snap.setdefault("impact_suggested", 0)
+                    snap.setdefault("impact_kept", 0)
+        db.execute(
+            "UPDATE edits SET before = ?, after = ? WHERE id = ?",
+            (json.dumps(snapshots[0]), json.dumps(snapshots[1]), edit_id),
+        )
+
+
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE drafts (
@@ -86,6 +107,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
     """,
     _wording_without_counts,
+    _impact,
 )
 
 

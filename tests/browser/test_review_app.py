@@ -99,7 +99,7 @@ def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_p
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Worries" in headings and "Good practice" in headings
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert edited_text in bullets
+    assert [b for b in bullets if b.startswith(edited_text)]
 
 
 def test_keyboard_review(page: Any, live: LiveServer) -> None:
@@ -225,7 +225,55 @@ def test_edit_then_merge_keeps_the_count_true_on_the_page_and_in_word(
     path = tmp_path / "merged.docx"
     download.value.save_as(path)
     bullets = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "List Bullet"]
-    assert text in bullets
+    assert [b for b in bullets if b.startswith(f"{text} Impact: ")]  # the impact follows
     assert not [b for b in bullets if f"({before} of {total}), chronologies" in b]
     # Nobody accepted or rejected anything: the export says so.
     assert "were never reviewed" in page.inner_text("#status")
+
+
+def test_worry_impact_kept_edited_dropped_undone_and_exported(
+    page: Any, live: LiveServer, tmp_path: Path
+) -> None:
+    paste_and_draft(page, live)
+    worries = page.locator("#section-worry li.bullet")
+    kept, edited, dropped = worries.nth(0), worries.nth(1), worries.nth(2)
+    for node in (kept, edited, dropped):
+        assert node.locator(".impact-text").inner_text().startswith("Impact: ")
+        assert node.locator(".impact .suggested").inner_text() == "suggested impact"
+    assert page.locator("#section-strength .impact").count() == 0
+    suggested = kept.locator(".impact-text").inner_text()
+
+    kept.locator("button.impact-keep").click()
+    wait_saved(page)
+    assert kept.locator(".impact-kept").is_visible()
+    assert kept.locator(".impact .suggested").inner_text() == "suggested impact"
+
+    edited.locator("button.impact-edit").click()
+    edited.locator("textarea.impact-editor").fill("Plans are made without the family history.")
+    edited.locator("button.impact-save").click()
+    wait_saved(page)
+    assert (
+        edited.locator(".impact-text").inner_text()
+        == "Impact: Plans are made without the family history."
+    )
+    assert edited.locator(".impact .suggested").count() == 0
+
+    dropped_impact = dropped.locator(".impact-text").inner_text()
+    dropped.locator("button.impact-drop").click()
+    wait_saved(page)
+    assert dropped.locator(".impact-text").count() == 0
+    page.click("#undo")
+    wait_saved(page)
+    assert dropped.locator(".impact-text").inner_text() == dropped_impact
+    dropped.locator("button.impact-drop").click()
+    wait_saved(page)
+
+    with page.expect_download() as download:
+        page.click("#export-docx")
+    path = tmp_path / "impact.docx"
+    download.value.save_as(path)
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    texts = bullet_texts(page, "worry")
+    assert f"{texts[0]} {suggested} (suggested impact)" in paragraphs
+    assert f"{texts[1]} Impact: Plans are made without the family history." in paragraphs
+    assert texts[2] in paragraphs  # its impact dropped

@@ -65,6 +65,7 @@ EDIT_BODY = {
                     "status": {"type": "string"},
                     "section": {"type": "string"},
                     "direction": {"type": "string", "enum": ["up", "down"]},
+                    "action": {"type": "string", "enum": ["keep", "edit", "drop"]},
                     "themes": {"type": "array", "items": {"type": "string"}},
                     "base_revision": {"type": "integer"},
                 },

@@ -114,8 +114,42 @@
         el("q", {}, s.text), s.primary ? null : el("span", {class: "muted"}, " (also supports this)"),
         bullet.sources.length > 1 ? el("button", {class: "split", onclick: () => send({kind: "split", source: s.id})}, "Move out") : null))),
       themeEditor(bullet));
-    node.append(text, meta, actions, sources);
+    node.append(text, bullet.section === "worry" ? impactNode(bullet) : null, meta, actions, sources);
     return node;
+  }
+
+  // A worry says why it matters: the auditors' words, or the theme's suggested impact,
+  // which the reviewer keeps, edits or drops (each an edit, so undo brings it back).
+  function impactNode(bullet) {
+    const box = el("div", {class: "impact"});
+    if (!bullet.impact) {
+      box.append(el("span", {class: "muted"}, "No impact given. "),
+        el("button", {class: "impact-edit", onclick: () => startImpactEdit(bullet)}, "Add impact"));
+      return box;
+    }
+    box.append(el("span", {class: "impact-text"}, `Impact: ${bullet.impact}`),
+      bullet.impact_suggested ? el("span", {class: "suggested"}, "suggested impact") : null,
+      bullet.impact_kept ? el("span", {class: "badge accepted impact-kept"}, "kept") : null,
+      bullet.impact_suggested && !bullet.impact_kept
+        ? el("button", {class: "impact-keep", onclick: () => send({kind: "impact", bullet: bullet.id, action: "keep"})}, "Keep")
+        : null,
+      el("button", {class: "impact-edit", onclick: () => startImpactEdit(bullet)}, "Edit impact"),
+      el("button", {class: "impact-drop", onclick: () => send({kind: "impact", bullet: bullet.id, action: "drop"})}, "Drop impact"));
+    return box;
+  }
+
+  function startImpactEdit(bullet) {
+    const node = document.querySelector(`li[data-id="${bullet.id}"] .impact`);
+    const area = el("textarea", {class: "impact-editor", rows: "2", "aria-label": "Impact of this worry"});
+    area.value = bullet.impact;
+    const save = el("button", {class: "impact-save", onclick: () => send({kind: "impact", bullet: bullet.id, action: "edit", text: area.value})}, "Save impact");
+    const cancel = el("button", {onclick: render}, "Cancel");
+    node.replaceChildren(el("span", {class: "muted"}, "Impact: "), area, save, cancel);
+    area.focus();
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); save.click(); }
+      if (e.key === "Escape") render();
+    });
   }
 
   function moveSelect(bullet) {
