@@ -168,6 +168,11 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         ("Worry: no plan", 1, "no plan"),
         # one record's bullet keeps its detail; ordinary words are not labels
         ("[PERSON 9]'s voice missing", 1, "[PERSON 9]'s voice missing"),
+        (
+            "no sense of life for [PERSON 3] and [PERSON 4] at home",
+            2,
+            "no sense of life for the children at home",
+        ),
         ("Needs chronology updating", 3, "Needs chronology updating"),
         ("Feedback given to SW", 3, "Feedback given to SW"),
     ],
@@ -197,8 +202,9 @@ def test_a_worry_carries_its_impact() -> None:
     briefing = draft_briefing(
         [
             "Audit 1\n- chronology out of date, leaving gaps in the history for the plan\n\n"
-            "Audit 2\n- chronology not updated since March\n\n"
-            "Audit 3\n- supervision not recorded\n- chrono out of date\n"
+            "Audit 2\n- chronology not updated since March\n- no supervision on file\n\n"
+            "Audit 3\n- supervision not recorded\n- chrono out of date\n\n"
+            "Audit 4\n- IRO not consulted about the plan\n"
         ],
         settings=Settings(),
     )
@@ -211,3 +217,6 @@ def test_a_worry_carries_its_impact() -> None:
     assert not chronology.impact_suggested
     supervision = next(b for b in worries.values() if "supervision" in b.text.lower())
     assert supervision.impact_suggested and supervision.impact
+    # a one-record worry gets no suggested impact, as it gets no suggested action
+    single = next(b for b in worries.values() if len(b.support) == 1)
+    assert (single.impact, single.impact_suggested) == ("", False)

@@ -59,6 +59,7 @@ ROLE_THEN_PERSON_RE = re.compile(
 )
 PERSON_THEN_ROLE_RE = re.compile(rf"\[PERSON \d+\]\s*\(\s*({ROLE_WORDS})\s*\)", re.I)
 ROLE_BEFORE_RE = re.compile(rf"\b({ROLE_WORDS})\s*\(?\s*(\[PERSON \d+\])", re.I)
+SAME_ROLE_PAIR_RE = re.compile(r"\b(the [a-z]+|mum|dad)(?:, \1)* (?:and|&) \1\b")
 FAMILY_NAMES = frozenset("mum dad nan nana gran granny grandma grandad".split())
 PERSON_AGE_RE = re.compile(r"(\[PERSON \d+\](?:['’]s)?)\s*(?:\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\b,?)")
 PERSON_POSSESSIVE_RE = re.compile(r"\[PERSON \d+\]['’]s")
@@ -177,6 +178,11 @@ def person_roles(texts: Sequence[str]) -> dict[str, str]:
     return {p: c.most_common(1)[0][0] for p, c in counts.items()}
 
 
+def _plural(role: str) -> str:
+    irregular = {"the child": "the children", "mum": "the parents", "dad": "the parents"}
+    return irregular.get(role, role + "s")
+
+
 def _role_key(role: str) -> str:
     return role if role.isupper() else role.lower()  # "SW" stays, "Partner" -> "partner"
 
@@ -206,6 +212,8 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     )
     text = PERSON_RE.sub(lambda m: _role_noun(roles.get(m.group(0))), text)
     text = ORG_RE.sub("the service", text)
+    # Two people of one role: "[PERSON 4] and [PERSON 5] at home" -> "the children".
+    text = SAME_ROLE_PAIR_RE.sub(lambda m: _plural(m.group(1)), text)
     text = re.sub(r"\s+([,.;:)])", r"\1", text)
     text = re.sub(r"\(\s*\)|,\s*(?=[,.;])", "", text)
     return " ".join(text.split()).strip(" ,;:-–—") or wording
@@ -229,6 +237,8 @@ def worry_impact(
                 return "", False  # the bullet's own wording says it already
             words = finding_wording(match.group("impact"), count, roles).rstrip(" .;,")
             return _capitalise(words) + ".", False
+    if count < 2 or grade_of(finding.representative):
+        return "", False  # like suggested actions: for recurring worries, not grade lines
     theme = finding.themes[0] if finding.themes else ""
     if theme in taxonomy.slugs and taxonomy.get(theme).impact:
         return _capitalise(taxonomy.get(theme).impact), True
