@@ -1,7 +1,8 @@
 """Reviewers' edits to a stored draft: each one a transaction with undo and redo.
 
 An edit is a small JSON object, e.g. `{"kind": "move", "bullet": 12, "section": "worry"}`.
-Kinds: text, status, move, themes, merge, split, add, reorder, impact, undo, redo. Every edit
+Kinds: text, status, move, themes, merge, split, add, reorder, impact, header, undo,
+redo. Every edit
 except undo/redo stores before/after snapshots of the bullets it touched; changes of
 section or themes and accepted bullets also become labelled feedback.
 """
@@ -11,25 +12,44 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing_nlp.counts import split_count_phrase
 from briefing_nlp.errors import InputError
+from briefing_nlp.review_redact import redact_typed, typed_notice
 from briefing_nlp.store import STATUSES, Store, _now
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
 
+if TYPE_CHECKING:
+    from briefing_nlp.redact import Redactor
+
 MAX_TEXT = 2000
+# Edits whose "text" a reviewer typed: redacted before they are stored.
+TYPED_KINDS = frozenset({"text", "add", "impact", "header"})
+HEADER_FIELDS = ("title", "date", "context")
+HEADER_KEY = "header"  # in an edit's snapshots, beside the bullets' ids
 MAX_ID = 2**62  # SQLite integers are 64-bit; larger ids cannot exist
 
 
 def apply_edit(
-    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...]
+    store: Store,
+    draft_id: int,
+    edit: dict[str, Any],
+    themes: tuple[str, ...],
+    redactor: Redactor | None = None,
 ) -> dict[str, Any]:
     """Apply one edit and return the draft's new state.
+
+    Args:
+        redactor: redacts what the reviewer typed (bullet words, impact, title, date,
+            context) before it is stored, unless the edit says `"keep_as_typed": true`;
+            the state then carries a `notice` saying what was replaced. None stores the
+            text as typed (the app run with --no-redact).
 
     Raises:
         InputError: the edit names an unknown kind, bullet, section or theme.
     """
+    edit, notice = _redacted(edit, redactor)
     with store.lock:
         current = store.revision(draft_id)  # raises if there is no such draft
         seen = edit.get("base_revision")
@@ -48,7 +68,28 @@ def apply_edit(
                 f"unknown edit kind {kind!r}; use one of {', '.join([*HANDLERS, 'undo', 'redo'])}"
             )
         # Last write wins; a tab that edited an older copy learns it was out of date.
-        return {**store.draft(draft_id), "stale": stale}
+        return {**store.draft(draft_id), "stale": stale, "notice": notice}
+
+
+def _redacted(edit: dict[str, Any], redactor: Redactor | None) -> tuple[dict[str, Any], str]:
+    """The edit with its typed text redacted, and the notice for the reviewer ("" if
+    nothing was replaced)."""
+    text, kind = edit.get("text"), edit.get("kind")
+    if (
+        redactor is None
+        or kind not in TYPED_KINDS
+        or not isinstance(text, str)
+        or len(text) > MAX_TEXT  # refused by the edit itself; not worth redacting
+        or edit.get("keep_as_typed") is True
+    ):
+        return edit, ""
+    typed = redact_typed(text, redactor, is_date=kind == "header" and edit.get("field") == "date")
+    if not typed.changes:
+        return edit, ""
+    where = {"text": "the bullet", "add": "the new bullet", "impact": "the impact"}.get(
+        str(kind), f"the {edit.get('field')}"
+    )
+    return {**edit, "text": typed.text}, typed_notice(where, typed)
 
 
 def _record(
@@ -58,6 +99,8 @@ def _record(
     with store._transaction() as db:
         touched = _touched(store, draft_id, kind, edit)
         before = {str(b): store._snapshot(b) for b in touched}
+        if kind == "header":
+            before[HEADER_KEY] = store.header(draft_id)
         cursor = db.execute(
             "INSERT INTO edits (draft_id, kind, before, after, created_at) VALUES (?,?,?,?,?)",
             (draft_id, kind, "{}", "{}", _now()),
@@ -67,6 +110,8 @@ def _record(
         created = handler(store, draft_id, edit, themes, edit_id)
         touched = [*touched, *created]
         after = {str(b): store._snapshot(b) for b in touched}
+        if kind == "header":
+            after[HEADER_KEY] = store.header(draft_id)
         before.update({str(b): None for b in created})
         db.execute(
             "UPDATE edits SET before = ?, after = ? WHERE id = ?",
@@ -87,8 +132,11 @@ def _replay(store: Store, draft_id: int, undo: bool) -> None:
         raise InputError(f"nothing to {'undo' if undo else 'redo'}")
     snapshots = json.loads(row["before" if undo else "after"])
     with store._transaction() as db:
-        for bullet_id, snap in snapshots.items():
-            store._restore(db, int(bullet_id), snap)
+        for key, snap in snapshots.items():
+            if key == HEADER_KEY:
+                store.restore_header(db, draft_id, snap)
+            else:
+                store._restore(db, int(key), snap)
         db.execute("UPDATE edits SET undone = ? WHERE id = ?", (1 if undo else 0, row["id"]))
         store.bump_revision(db, draft_id)
         db.execute(
@@ -97,7 +145,7 @@ def _replay(store: Store, draft_id: int, undo: bool) -> None:
 
 
 def _touched(store: Store, draft_id: int, kind: str, edit: dict[str, Any]) -> list[int]:
-    if kind == "add":
+    if kind in ("add", "header"):
         return []
     if kind == "split":
         source = store._db.execute(
@@ -387,6 +435,19 @@ def _impact(
     return []
 
 
+def _header(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    """The title, date or context, as the reviewer typed it (after redaction)."""
+    field, text = edit.get("field"), edit.get("text")
+    if field not in HEADER_FIELDS:
+        raise InputError(f"header field {field!r} unknown; use one of {', '.join(HEADER_FIELDS)}")
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise InputError(f"the {field} must be text of at most {MAX_TEXT} characters")
+    store.restore_header(store._db, draft_id, {**store.header(draft_id), field: text.strip()})
+    return []
+
+
 def _neighbour(store: Store, draft_id: int, bullet_id: int, direction: str) -> int | None:
     if direction not in ("up", "down"):
         raise InputError(f"direction {direction!r} unknown; use up or down")
@@ -431,4 +492,5 @@ HANDLERS: dict[str, Handler] = {
     "add": _add,
     "reorder": _reorder,
     "impact": _impact,
+    "header": _header,
 }

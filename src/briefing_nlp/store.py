@@ -334,6 +334,20 @@ class Store:
 
     # --- snapshots for undo/redo ----------------------------------------------------
 
+    def header(self, draft_id: int) -> dict[str, str]:
+        """The draft's title, date and context."""
+        row = self._db.execute(
+            "SELECT title, date, context FROM drafts WHERE id = ?", (draft_id,)
+        ).fetchone()
+        return {"title": row["title"], "date": row["date"], "context": row["context"]}
+
+    @staticmethod
+    def restore_header(db: sqlite3.Connection, draft_id: int, header: dict[str, str]) -> None:
+        db.execute(
+            "UPDATE drafts SET title = ?, date = ?, context = ? WHERE id = ?",
+            (header["title"], header["date"], header["context"], draft_id),
+        )
+
     def _snapshot(self, bullet_id: int) -> dict[str, Any] | None:
         row = self._db.execute(
             "SELECT * FROM bullets WHERE id = ? AND deleted = 0", (bullet_id,)

@@ -277,3 +277,36 @@ def test_worry_impact_kept_edited_dropped_undone_and_exported(
     assert f"{texts[0]} {suggested} (suggested impact)" in paragraphs
     assert f"{texts[1]} Impact: Plans are made without the family history." in paragraphs
     assert texts[2] in paragraphs  # its impact dropped
+
+
+def test_typed_names_are_redacted_with_a_notice_and_can_be_kept(
+    page: Any, live: LiveServer
+) -> None:
+    paste_and_draft(page, live, title="Audit of Kayden Moore")
+    # The title typed on the form was redacted, and the page says so.
+    assert "in the title" in page.inner_text("#typed-notice")
+    assert "Kayden" not in page.inner_text("#title")
+
+    first = page.locator("#section-worry li.bullet").first
+    first.locator("button.edit").click()
+    page.fill("textarea.editor", "Summer was not seen alone.")
+    page.click("button.save")
+    wait_saved(page)
+    notice = page.inner_text("#typed-notice")
+    assert '"Summer" -> [PERSON]' in notice
+    assert first.locator(".text").inner_text().endswith("[PERSON] was not seen alone.")
+    with sqlite3.connect(live.db) as db:
+        assert not db.execute("SELECT 1 FROM bullets WHERE wording LIKE '%Summer%'").fetchall()
+
+    # Summer is the reviewer's word for the season here: they keep it as typed.
+    page.click("#keep-typed")
+    wait_saved(page)
+    # (lower-cased after the count phrase, as every bullet's first word is)
+    assert first.locator(".text").inner_text().endswith(", summer was not seen alone.")
+    assert page.locator("#typed-notice").is_hidden()
+
+    page.locator('button.header-edit:has-text("Edit title")').click()
+    page.fill("input.header-editor", "Young parents audit")
+    page.click("button.header-save")
+    wait_saved(page)
+    assert page.inner_text("#title") == "Young parents audit"

@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -28,6 +29,7 @@ from briefing_nlp.confidence import LOOK_FIRST_BELOW
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.errors import BriefingError, InputError
 from briefing_nlp.ingest import SUPPORTED
+from briefing_nlp.redact import Redactor, redactor_for
 from briefing_nlp.render import HEADINGS
 from briefing_nlp.review import HANDLERS, apply_edit
 from briefing_nlp.review_export import export_draft
@@ -142,6 +144,14 @@ def create_app(
     def classifier() -> StatementClassifier:
         return StatementClassifier.load(settings.model_dir)  # cached per process
 
+    def redactor() -> Redactor | None:
+        """Redacts what reviewers type, as the notes are (none with --no-redact)."""
+        return redactor_for(settings) if settings.redact else None  # cached per process
+
+    # A notice for the first view of a new draft (what redaction changed in the title,
+    # date or context typed on the form). In memory only: it is shown once, never stored.
+    notices: dict[int, str] = {}
+
     def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = pages.get_template(name).render(headings=HEADINGS, **values)
         return HTMLResponse(html, status_code=status)
@@ -179,7 +189,9 @@ def create_app(
 
     async def _draft_from_form(form: Any) -> Response:
         fields = {k: str(form.get(k) or "") for k in ("title", "date", "context", "notes")}
+        keep_header = form.get("keep_header") == "on"
         upload = form.get("file")
+        redacted: list[str] = []  # names what redaction changed: never stored or shown
         try:
             sources: list[Path | str] = []
             with tempfile.TemporaryDirectory() as scratch:
@@ -196,6 +208,8 @@ def create_app(
                     context=fields["context"] or None,
                     settings=settings,
                     classifier=classifier(),
+                    keep_header=keep_header,
+                    notices=redacted,
                 )
         except _TooLarge:
             return start_page(
@@ -207,6 +221,17 @@ def create_app(
         except BriefingError as exc:
             return start_page(str(exc), 400, fields)
         draft_id = store.add_draft(briefing)
+        changed = [
+            name
+            for name in ("title", "date", "context")
+            if "[" in getattr(briefing, name) and "[" not in fields[name]
+        ] or ["title, date or context"]
+        if redacted:
+            notices[draft_id] = (
+                f"Redacted what looks like personal data in the {' and '.join(changed)} "
+                "you typed (placeholders such as [PERSON] show where); if it is not personal "
+                'data, edit it below and choose "Keep as typed".'
+            )
         return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
     @app.get("/drafts/{draft_id}", response_class=HTMLResponse)
@@ -225,7 +250,13 @@ def create_app(
         )
         # Inside <script type="application/json">, "<" must not open a tag.
         initial = initial.replace("<", "\\u003c")
-        return page("review.html", state=state, initial=initial, sections=BRIEFING_SECTIONS)
+        return page(
+            "review.html",
+            state=state,
+            initial=initial,
+            sections=BRIEFING_SECTIONS,
+            notice=notices.pop(draft_id, ""),
+        )
 
     @app.get("/api/drafts/{draft_id}/revision")
     def draft_revision(draft_id: DraftId) -> JSONResponse:
@@ -251,7 +282,11 @@ def create_app(
         if not isinstance(body, dict):
             return JSONResponse({"error": "send the edit as a JSON object"}, status_code=400)
         try:
-            return JSONResponse(apply_edit(store, draft_id, body, themes))
+            # Redaction and SQLite block: off the event loop, so other requests go on.
+            state = await run_in_threadpool(
+                lambda: apply_edit(store, draft_id, body, themes, redactor())
+            )
+            return JSONResponse(state)
         except InputError as exc:
             status = 404 if str(exc).startswith("draft ") else 400
             return JSONResponse({"error": str(exc)}, status_code=status)

@@ -46,12 +46,49 @@
       state = body;
       document.getElementById("reload-notice").hidden = true;
       render();
+      typedNotice(body.notice, edit);
       say(body.stale ? "Saved. This draft had also been changed in another tab: you now see the latest version."
                      : "Saved");
     } catch (error) {
       say("Could not reach the app: your change was not saved", true);
     } finally {
       inFlight -= 1;
+    }
+  }
+
+  // What the reviewer typed was redacted before it was stored: say what was replaced,
+  // and offer to store it as typed instead (an explicit choice, sent as a new edit).
+  function typedNotice(notice, edit) {
+    const box = document.getElementById("typed-notice");
+    const keep = document.getElementById("keep-typed");
+    if (edit.kind === "undo" || edit.kind === "redo") return;
+    box.hidden = !notice;
+    document.getElementById("typed-notice-text").textContent = notice || "";
+    keep.hidden = !notice;
+    keep.onclick = () => { box.hidden = true; send({...edit, keep_as_typed: true}); };
+  }
+
+  function startHeaderEdit(field) {
+    const holder = document.querySelector(`.header-field[data-field="${field}"]`);
+    const input = el(field === "context" ? "textarea" : "input",
+                     {class: "header-editor", "aria-label": `Edit the ${field}`});
+    input.value = state[field];
+    const save = el("button", {class: "header-save", onclick: () => send({kind: "header", field, text: input.value})}, "Save");
+    const cancel = el("button", {onclick: render}, "Cancel");
+    holder.replaceChildren(input, save, cancel);
+    input.focus();
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); save.click(); }
+      if (e.key === "Escape") render();
+    });
+  }
+
+  function renderHeader() {
+    for (const field of ["title", "date", "context"]) {
+      const holder = document.querySelector(`.header-field[data-field="${field}"]`);
+      const shown = field === "title" ? (state.title || "(title of audit)") : state[field];
+      holder.replaceChildren(el("span", {id: field}, shown), " ",
+        el("button", {class: "header-edit", onclick: () => startHeaderEdit(field)}, `Edit ${field}`));
     }
   }
 
@@ -201,6 +238,7 @@
   }
 
   function render() {
+    renderHeader();
     for (const section of SECTIONS) {
       const list = document.getElementById(`section-${section}`);
       list.replaceChildren(...state.sections[section].map(bulletNode));
