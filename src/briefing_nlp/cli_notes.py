@@ -184,12 +184,17 @@ def redact(
 ) -> None:
     """Replace personal data in notes with placeholders ([PERSON 1], [DATE], [ID], ...)."""
     from briefing_nlp.ingest import extract_text
+    from briefing_nlp.ingest_limits import ExpansionLimits
     from briefing_nlp.redact import redactor_for
     from briefing_nlp.statements_io import write_atomic
 
+    settings = _settings()
     text = run(
         lambda: extract_text(
-            file, _columns(column or []), int(_settings().max_input_mb * 1024 * 1024)
+            file,
+            _columns(column or []),
+            int(settings.max_input_mb * 1024 * 1024),
+            ExpansionLimits.from_settings(settings),
         )
     )
     result = run(lambda: redactor_for(_settings()).redact([text]))[0]

@@ -18,6 +18,7 @@ from briefing_nlp.compose import Briefing, compose_briefing
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
 from briefing_nlp.ingest import MB, Audit, load_audit
+from briefing_nlp.ingest_limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.segment import Statement, split_statements, under_action_heading
 from briefing_nlp.settings import Settings
@@ -116,6 +117,7 @@ def draft_briefing(
         context=context,
         columns=columns,
         max_bytes=int(settings.max_input_mb * MB),
+        limits=ExpansionLimits.from_settings(settings),
     )
     clock.lap("ingest")
     if settings.redact:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing_nlp.errors import InputError
+from briefing_nlp.ingest_limits import ExpansionLimits
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -132,17 +133,21 @@ def load_audit(
     context: str | None = None,
     columns: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ExpansionLimits | None = None,
 ) -> Audit:
     """Read one audit from files and/or pasted text (a `str` that is not a path).
 
     Several sources are one audit: their records are numbered on in order. Explicit
-    `title`/`date`/`context` win over front matter.
+    `title`/`date`/`context` win over front matter. `limits` bound what a .docx or .xlsx
+    may unzip to and how many rows and cells a spreadsheet may have.
 
     Raises:
-        InputError: a file is missing, unsupported, unreadable or holds no comments.
+        InputError: a file is missing, unsupported, unreadable, over a limit or holds no
+            comments.
     """
-    from briefing_nlp.ingest_tables import read_docx_lines, read_table
+    from briefing_nlp.ingest_tables import read_table
 
+    limits = limits or ExpansionLimits.from_settings()
     if not sources:
         raise InputError("no notes given; pass a notes file or paste text")
     records: list[AuditRecord] = []
@@ -164,9 +169,9 @@ def load_audit(
             check_size(source.stat().st_size, name, max_bytes)
             found_front: dict[str, str] = {}
             if suffix in TABLE_SUFFIXES:
-                found = read_table(source, columns or {})
+                found = read_table(source, columns or {}, limits)
             elif suffix == ".docx":
-                found, found_front = parse_notes("\n".join(read_docx_lines(source)), name)
+                found, found_front = parse_notes(_docx_text(source, max_bytes, limits), name)
             else:
                 found, found_front = parse_notes(decode_bytes(source.read_bytes(), name), name)
         else:
@@ -201,6 +206,15 @@ def check_size(size: int, name: str, max_bytes: int) -> None:
             f"{name}: {size / MB:.1f} MB is over the {max_bytes / MB:g} MB limit for one audit; "
             "split the notes into several files (draft --each) or raise max_input_mb"
         )
+
+
+def _docx_text(path: Path, max_bytes: int, limits: ExpansionLimits) -> str:
+    """A Word document's lines as one text, held to the same size limit as a text file."""
+    from briefing_nlp.ingest_tables import read_docx_lines
+
+    text = "\n".join(read_docx_lines(path, limits))
+    check_size(len(text.encode("utf-8", errors="replace")), f"{path} (its text)", max_bytes)
+    return text
 
 
 def _split_long(source: str, comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
@@ -344,7 +358,10 @@ def _make_record(lines: list[str], ordinal: int, with_header: bool) -> AuditReco
 
 
 def extract_text(
-    path: Path, columns: dict[str, str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    columns: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ExpansionLimits | None = None,
 ) -> str:
     """The notes in a file as one normalised text, as `redact` shows them.
 
@@ -354,8 +371,9 @@ def extract_text(
     Raises:
         InputError: the file is missing, unsupported or unreadable.
     """
-    from briefing_nlp.ingest_tables import read_docx_lines, read_table
+    from briefing_nlp.ingest_tables import read_table
 
+    limits = limits or ExpansionLimits.from_settings()
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found; check the path")
@@ -366,10 +384,10 @@ def extract_text(
         )
     check_size(path.stat().st_size, str(path), max_bytes)
     if suffix in TABLE_SUFFIXES:
-        records = read_table(path, columns or {})
+        records = read_table(path, columns or {}, limits)
         return "\n\n".join(f"{r.label}\n{r.source}" for r in records) + "\n"
     if suffix == ".docx":
-        text = normalise_text("\n".join(read_docx_lines(path)))
+        text = normalise_text(_docx_text(path, max_bytes, limits))
     else:
         text = normalise_text(decode_bytes(path.read_bytes(), str(path)))
     if not text.strip():

@@ -11,11 +11,14 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from xml.parsers import expat
 
 from briefing_nlp.errors import InputError
 from briefing_nlp.ingest import AuditRecord, Comment, decode_bytes, normalise_text
+from briefing_nlp.ingest_limits import CellBudget, ExpansionLimits, check_package
 
 # Header names each role answers to, most specific first (compared after normalising).
 ROLES: dict[str, tuple[str, ...]] = {
@@ -92,8 +95,7 @@ def map_columns(headers: list[str], overrides: dict[str, str], name: str) -> dic
             raise InputError(f"--column {role}=...: unknown role; use one of {', '.join(ROLES)}")
         if _key(header) not in keys:
             raise InputError(
-                f"{name}: no column {header!r} for --column {role}; columns are: "
-                + ", ".join(repr(h) for h in headers)
+                f"{name}: no column {header!r} for --column {role}; columns are: " + _shown(headers)
             )
         found[role] = keys.index(_key(header))
     for role, names in ROLES.items():
@@ -104,7 +106,7 @@ def map_columns(headers: list[str], overrides: dict[str, str], name: str) -> dic
         if exact:
             found[role] = exact[0]
     if "comment" not in found:
-        shown = ", ".join(repr(h) for h in headers if h.strip()) or "(none)"
+        shown = _shown(headers)
         raise InputError(
             f"{name}: no comment column found; columns are: {shown}; "
             "name one with --column comment=HEADER"
@@ -112,17 +114,29 @@ def map_columns(headers: list[str], overrides: dict[str, str], name: str) -> dic
     return found
 
 
-def read_table(path: Path, overrides: dict[str, str]) -> list[AuditRecord]:
+def _shown(headers: list[str], most: int = 12) -> str:
+    """The header names for a message: a sheet can have 16,384 columns, a line cannot."""
+    names = [repr(h) for h in headers if h.strip()]
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most:,} more"
+    return ", ".join(names) or "(none)"
+
+
+def read_table(
+    path: Path, overrides: dict[str, str], limits: ExpansionLimits | None = None
+) -> list[AuditRecord]:
     """Records from a CSV or XLSX export, grouped by the record column in order of appearance.
 
     Every sheet of a workbook that has a comment column is read (a cover sheet or an
     empty sheet is skipped); a record id that appears on several sheets is one record.
 
     Raises:
-        InputError: unreadable, no header row, or no sheet with a comment column.
+        InputError: unreadable, no header row, no sheet with a comment column, or over
+            the rows, cells or unzipped size `limits` allow.
     """
+    limits = limits or ExpansionLimits.from_settings()
     xlsx = path.suffix.lower() == ".xlsx"
-    sheets = _xlsx_sheets(path) if xlsx else [("", _csv_rows(path))]
+    sheets = _xlsx_sheets(path, limits) if xlsx else [("", _csv_rows(path, limits))]
     tables: list[tuple[dict[str, int], list[list[str]], int]] = []
     refused: InputError | None = None
     for sheet, rows in sheets:
@@ -188,49 +202,109 @@ def _table_record(
     return AuditRecord(ordinal, label, "\n".join(parts), tuple(comments), meta)
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
+def _csv_rows(path: Path, limits: ExpansionLimits) -> list[list[str]]:
     text = decode_bytes(path.read_bytes(), str(path))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    budget = CellBudget(str(path), limits)
+    rows: list[list[str]] = []
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        for row in csv.reader(io.StringIO(text), dialect):
+            budget.take(row)
+            rows.append(row)
     except csv.Error as exc:
         raise InputError(f"{path}: not readable as CSV ({exc}); re-export it as CSV") from None
+    return rows
 
 
-def _xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
-    """(sheet name, rows as text) for every worksheet; merged cells repeat their value."""
+# What a damaged package raises from inside openpyxl or python-docx: broken XML, a
+# missing part, bad compressed data, a cell pointing past the shared strings.
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError are SyntaxErrors
+    expat.ExpatError,
+)
+
+
+def _xlsx_sheets(path: Path, limits: ExpansionLimits) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name, rows as text) for every worksheet; merged cells repeat their value.
+
+    Rows stream from the file (openpyxl's read-only mode) and are counted as they come,
+    so a sheet of a million rows is refused after the limit, not after loading it all.
+    """
     import openpyxl
 
     _refuse_encrypted(path, "Excel workbook", ".xlsx")
-    try:
-        # data_only: formulas give their cached values, never executed or shown as code.
-        # Not read_only: merged ranges are only known to a fully loaded sheet.
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError(
-            f"{path}: not a readable Excel workbook ({type(exc).__name__}); "
-            "open it in Excel and save it again as .xlsx"
-        ) from None
+    check_package(path, "Excel workbook", ".xlsx", limits)
+    unreadable = (
+        f"{path}: not a readable Excel workbook ({{}}); open it in Excel and save it again as .xlsx"
+    )
+    budget = CellBudget(str(path), limits)
     sheets = []
-    try:
-        for sheet in book.worksheets:
-            rows = [
-                ["" if cell is None else str(cell) for cell in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-            first_row, first_col = sheet.min_row, sheet.min_column
-            for merged in sheet.merged_cells.ranges:
-                value = sheet.cell(merged.min_row, merged.min_col).value
-                for r in range(merged.min_row, merged.max_row + 1):
-                    for c in range(merged.min_col, merged.max_col + 1):
-                        rows[r - first_row][c - first_col] = "" if value is None else str(value)
-            sheets.append((sheet.title, rows))
-    finally:
-        book.close()
+    # The file is opened here so it is closed even when openpyxl fails half-way through
+    # loading (it leaves its own handle open then).
+    with path.open("rb") as handle, zipfile.ZipFile(path) as package:
+        try:
+            # data_only: formulas give their cached values, never executed or shown as code.
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            for sheet in book.worksheets:
+                sheets.append((sheet.title, _sheet_rows(sheet, package, budget)))
+        except DAMAGED as exc:
+            raise InputError(unreadable.format(type(exc).__name__)) from None
     return sheets
+
+
+def _sheet_rows(sheet: object, package: zipfile.ZipFile, budget: CellBudget) -> list[list[str]]:
+    # The dimension a file declares can be wrong or huge ("A1:XFD1048576"); without it
+    # each row is as wide as its last cell and rows start at A1.
+    sheet.reset_dimensions()  # type: ignore[attr-defined]
+    rows: list[list[str]] = []
+    for row in sheet.iter_rows(values_only=True):  # type: ignore[attr-defined]
+        budget.take(row)
+        rows.append(["" if cell is None else str(cell) for cell in row])
+    for top, left, bottom, right in _merged_ranges(package, sheet._worksheet_path):  # type: ignore[attr-defined]
+        if top > len(rows):
+            continue
+        bottom = min(bottom, len(rows))
+        budget.take_cells((bottom - top + 1) * (right - left + 1))
+        first = rows[top - 1]
+        value = first[left - 1] if left <= len(first) else ""
+        for r in range(top - 1, bottom):
+            if len(rows[r]) < right:
+                rows[r].extend([""] * (right - len(rows[r])))
+            rows[r][left - 1 : right] = [value] * (right - left + 1)
+    return rows
+
+
+def _merged_ranges(package: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    """(top, left, bottom, right), 1-based, of each merged range of a sheet part.
+
+    Read-only sheets do not keep merged ranges, so the part is streamed once more for
+    its `mergeCell` elements (they follow the rows); expat builds no tree, so memory
+    stays flat however long the sheet is.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rpartition(" ")[2] == "mergeCell" and attributes.get("ref"):
+            left, top, right, bottom = range_boundaries(attributes["ref"])
+            ranges.append((top, left, bottom, right))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    with package.open(part.lstrip("/")) as source:
+        parser.ParseFile(source)
+    return ranges
 
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -250,24 +324,26 @@ def _refuse_encrypted(path: Path, kind: str, suffix: str) -> None:
         )
 
 
-def read_docx_lines(path: Path) -> list[str]:
+def read_docx_lines(path: Path, limits: ExpansionLimits | None = None) -> list[str]:
     """Paragraphs, list items and table cells of a Word document, in document order.
 
     Raises:
-        InputError: the file is not a readable .docx (corrupt or password-protected).
+        InputError: the file is not a readable .docx (corrupt or password-protected), or
+            unzips past `limits`.
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     _refuse_encrypted(path, "Word document", ".docx")
+    check_package(path, "Word document", ".docx", limits or ExpansionLimits.from_settings())
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        return list(_docx_lines(document))
+    except (PackageNotFoundError, *DAMAGED) as exc:
         raise InputError(
             f"{path}: not a readable Word document ({type(exc).__name__}; corrupt or "
             "password-protected); save an unprotected copy as .docx"
         ) from None
-    return list(_docx_lines(document))
 
 
 def _docx_lines(document: object) -> Iterator[str]:
@@ -276,7 +352,7 @@ def _docx_lines(document: object) -> Iterator[str]:
 
     for block in document.iter_inner_content():  # type: ignore[attr-defined]
         if isinstance(block, Paragraph):
-            yield from block.text.split("\n")
+            yield from paragraph_text(block._element).split("\n")
         elif isinstance(block, Table):
             for row in block.rows:
                 seen: set[int] = set()
@@ -285,5 +361,37 @@ def _docx_lines(document: object) -> Iterator[str]:
                         continue
                     seen.add(id(cell._tc))
                     for paragraph in cell.paragraphs:
-                        yield from paragraph.text.split("\n")
+                        yield from paragraph_text(paragraph._element).split("\n")
             yield ""
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+RUN_TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
+
+
+def paragraph_text(paragraph: object) -> str:
+    """A `w:p` element's text as python-docx's `Paragraph.text` gives it (runs and
+    hyperlinked runs; tabs, breaks and non-breaking hyphens as characters), read by
+    walking the element: python-docx runs an XPath query per run, 20 s for 10 MB."""
+    parts: list[str] = []
+    for child in paragraph:  # type: ignore[attr-defined]
+        if child.tag == f"{W}r":
+            _run_text(child, parts)
+        elif child.tag == f"{W}hyperlink":
+            for run in child:
+                if run.tag == f"{W}r":
+                    _run_text(run, parts)
+    return "".join(parts)
+
+
+def _run_text(run: object, parts: list[str]) -> None:
+    for element in run:  # type: ignore[attr-defined]
+        tag = element.tag
+        if tag == f"{W}t":
+            parts.append(element.text or "")
+        elif tag == f"{W}br":
+            # A line break is a new line; page and column breaks are nothing.
+            if element.get(f"{W}type", "textWrapping") == "textWrapping":
+                parts.append("\n")
+        elif tag in RUN_TEXT:
+            parts.append(RUN_TEXT[tag])

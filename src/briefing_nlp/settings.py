@@ -128,6 +128,34 @@ class Settings:
             "inputs are refused with advice to split them."
         },
     )
+    max_expanded_mb: float = field(
+        default=50.0,
+        metadata={
+            "help": "Largest size a .docx or .xlsx may unzip to, in MB, checked before it is "
+            "read: a small file can unzip to gigabytes (a zip bomb). Word and Excel files of "
+            "real audits unzip to a few MB."
+        },
+    )
+    max_zip_entries: int = field(
+        default=10_000,
+        metadata={
+            "help": "Most parts (zip entries) a .docx or .xlsx may hold; Office files hold tens."
+        },
+    )
+    max_rows: int = field(
+        default=100_000,
+        metadata={
+            "help": "Most non-blank rows read from one spreadsheet (all sheets together); "
+            "reading stops and the file is refused beyond it."
+        },
+    )
+    max_cells: int = field(
+        default=2_000_000,
+        metadata={
+            "help": "Most cells read from one spreadsheet (all sheets, blank rows counting one "
+            "each); reading stops and the file is refused beyond it."
+        },
+    )
     co_support_min_similarity: float = field(
         default=0.45,
         metadata={
