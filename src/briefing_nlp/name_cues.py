@@ -45,7 +45,7 @@ AFTER_RE = re.compile(
 NAME_AGE_RE = re.compile(
     r"(?:^[ \t]*(?:[-*•·]|\d{1,2}[.)])?[ \t]*|\b(?:mum|mother|dad|father|partner|boyfriend|"
     r"girlfriend|baby|son|daughter|sister|brother|nan|gran|aunt|uncle|carer)[ \t]+)"
-    r"([A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2})"
+    r"([A-Z][a-z'’-]+(?:[ ][A-Z][a-z'’-]+){0,2})"
     r"(?=[ \t]*(?:,[ \t]*|[ \t]\(?|\()[ \t]*\d{1,2}[ \t]*(?:\)|yrs?\b|years?\b|yo\b|y/o\b|"
     r"m\b|mths?\b|months?\b)?[ \t]*(?:[,;:)\-–—]|$))",
     re.MULTILINE | re.IGNORECASE,
