@@ -332,7 +332,9 @@ class Redactor:
         return replace(entity, start=start, end=end, text=text[start:end])
 
     def _with_first_name(self, text: str, entity: Entity) -> Entity:
-        before = FIRST_NAME_RE.search(text, 0, entity.start)
+        # Only the words just before the name: searching from the start of the text for
+        # every name made a run of titles ("Mrs Mrs ...") quadratic.
+        before = FIRST_NAME_RE.search(text, max(0, entity.start - 64), entity.start)
         if before is None or not entity.text[:1].isupper():
             return entity
         word = before.group(1)
