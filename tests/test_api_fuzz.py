@@ -18,7 +18,8 @@ from briefing_nlp.web.app import create_app
 
 NOTES = (PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt").read_text(encoding="utf-8")
 _folder = Path(tempfile.mkdtemp(prefix="briefing-fuzz-"))
-app = create_app(db_path=_folder / "review.sqlite3")
+# "testserver" is the Host schemathesis gives ASGI calls; the app refuses unknown hosts.
+app = create_app(db_path=_folder / "review.sqlite3", extra_hosts=["testserver"])
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

@@ -8,17 +8,21 @@ when..." table is drawn from this table; change both together.
 
 from __future__ import annotations
 
+import errno
 import html
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
 import numpy as np
 import openpyxl
 import pytest
@@ -36,9 +40,10 @@ from briefing_nlp.settings import Settings
 from briefing_nlp.store import MIGRATIONS, Store
 from briefing_nlp.web.app import create_app
 from tests.conftest import MODEL_DIR
+from tests.office_bombs import docx_bomb_bytes, docx_bytes, xlsx_bytes, xlsx_rows, zip_of
 
 runner = CliRunner()
-SAME_ORIGIN = {"Origin": "http://testserver"}
+SAME_ORIGIN = {"Origin": "http://127.0.0.1"}
 MB = 1024 * 1024
 FINDINGS = (
     "chronology out of date",
@@ -82,6 +87,14 @@ def _merged_cells(book: openpyxl.Workbook) -> None:
 
 def _only_empty_sheets(book: openpyxl.Workbook) -> None:
     book.create_sheet("Second")
+
+
+# Bell, vertical tab, form feed and escape sequences: what notes copied out of
+# case-management systems and terminals carry; Word cannot store them.
+CONTROL_NOTES = (
+    b"Audit 1\nchronology out of date \x07\x0b\x1b[31m again\x1b[0m\n"
+    b"Audit 2\nchronology not\x0c updated since the review\n"
+)
 
 
 def _records(count: int) -> bytes:
@@ -253,6 +266,61 @@ CASES = [
         contains="chronology out of date",
     ),
     Case("unsupported type", "notes.rtf", lambda: b"{\\rtf1 notes}", error="unsupported file type"),
+    Case(
+        "DOCX zip bomb (2.5 MB unzipping to 300 MB)",
+        "notes.docx",
+        lambda: docx_bomb_bytes(300),
+        error="over the 50 MB limit; split it into several files, or raise max_expanded_mb",
+    ),
+    Case(
+        "XLSX of a million rows",
+        "audit.xlsx",
+        lambda: xlsx_bytes(xlsx_rows(1_000_000)),
+        error="over the 50 MB limit; split it into several files, or raise max_expanded_mb",
+    ),
+    Case(
+        "text renamed .docx",
+        "notes.docx",
+        lambda: b"Audit 1\nchronology out of date\n",
+        error="not a readable Word document; it is damaged or not really a .docx file",
+    ),
+    Case(
+        "truncated DOCX",
+        "notes.docx",
+        lambda: docx_bytes("Audit 1", "chronology out of date")[:4000],
+        error="not a readable Word document",
+    ),
+    Case(
+        "DOCX without its parts",
+        "notes.docx",
+        lambda: zip_of({"notes.txt": b"Audit 1\nchronology out of date\n"}),
+        error="not a readable Word document",
+    ),
+    Case(
+        "CSV renamed .xlsx",
+        "audit.xlsx",
+        lambda: b"Record,Comment\n1,chronology out of date\n",
+        error="not a readable Excel workbook",
+    ),
+    Case(
+        "truncated XLSX",
+        "audit.xlsx",
+        lambda: xlsx_bytes(xlsx_rows(2000))[:3000],
+        error="not a readable Excel workbook",
+    ),
+    Case(
+        "XLSX without its parts",
+        "audit.xlsx",
+        lambda: zip_of({"xl/worksheets/sheet1.xml": b"<worksheet/>"}),
+        error="not a readable Excel workbook",
+    ),
+    Case(
+        "control characters in notes",
+        "notes.txt",
+        lambda: CONTROL_NOTES,
+        records=2,
+        contains="chronology out of date",
+    ),
 ]
 
 
@@ -286,7 +354,10 @@ def test_cli(tmp_path: Path, case: Case) -> None:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    return TestClient(create_app(db_path=tmp_path_factory.mktemp("web") / "review.sqlite3"))
+    return TestClient(
+        create_app(db_path=tmp_path_factory.mktemp("web") / "review.sqlite3"),
+        base_url="http://127.0.0.1",
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -341,6 +412,170 @@ def test_upload_filenames_cannot_escape(web: TestClient, filename: str) -> None:
     )
     assert response.status_code == 303
     assert not list(Path("/tmp").glob(f"{tag}*")) and not list(Path.cwd().glob(f"{tag}*"))
+
+
+# --- command-line outputs and arguments --------------------------------------------
+
+
+def _notes(tmp_path: Path, name: str = "notes.txt") -> Path:
+    notes = tmp_path / name
+    notes.write_text("Audit 1\nchronology out of date\nAudit 2\nchronology not updated\n")
+    return notes
+
+
+def _one_line_error(result: Result, fragment: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert fragment in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_control_characters_in_notes_export_to_word(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(CONTROL_NOTES)
+    out = tmp_path / "briefing.docx"
+    result = runner.invoke(app, ["draft", str(notes), "--evidence", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "chronology out of date" in text and "\x1b" not in text and "\x07" not in text
+
+
+def test_a_title_of_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    """A shell passes such bytes as lone surrogates; the title keeps U+FFFD in their place."""
+    out = tmp_path / "briefing.md"
+    title = "Audit of visits \udcff"
+    result = runner.invoke(app, ["draft", str(_notes(tmp_path)), "--title", title, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "Audit of visits \ufffd" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "JSON nested too deeply or a number too long"),
+        ('{"id": ' + "9" * 5000 + ', "text": "chronology"}', "a number too long to read"),
+        ('{"text": "chronology \\ud800 out of date"}', "text holds a lone surrogate escape"),
+        ('{"text": "chronology", ', "not valid JSON"),
+    ],
+    ids=["nested 100,000 deep", "5,000-digit number", "lone surrogate", "cut short"],
+)
+def test_malformed_json_statements(tmp_path: Path, line: str, fragment: str) -> None:
+    statements = tmp_path / "statements.jsonl"
+    statements.write_text('{"text": "supervision regular"}\n' + line + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(statements), "-o", str(tmp_path / "out.jsonl")])
+    _one_line_error(result, "statements.jsonl:2: ")
+    assert fragment in result.stderr and not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_300_character_file_name(tmp_path: Path) -> None:
+    long = "a" * 300
+    result = runner.invoke(app, ["draft", str(tmp_path / f"{long}.txt")])
+    _one_line_error(result, "file name too long (304 characters); rename the file")
+    out = tmp_path / f"{long}.md"
+    result = runner.invoke(app, ["draft", str(_notes(tmp_path)), "-o", str(out)])
+    _one_line_error(result, "file name too long (303 characters); choose a shorter name")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_output_at_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "briefing.md"
+    folder.mkdir()
+    result = runner.invoke(app, ["draft", str(_notes(tmp_path)), "-o", str(folder)])
+    _one_line_error(result, "briefing.md: is a folder; give a file name inside it")
+    assert list(folder.iterdir()) == []
+
+
+def test_output_in_a_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.geteuid() == 0:  # root writes anywhere: refuse the way the system would
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    try:
+        result = runner.invoke(app, ["draft", str(_notes(tmp_path)), "-o", str(folder / "b.md")])
+        _one_line_error(result, "locked: cannot write here (Permission denied); choose another")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_draft_will_not_overwrite_its_notes(tmp_path: Path) -> None:
+    notes = _notes(tmp_path, "notes.md")
+    before = notes.read_bytes()
+    result = runner.invoke(app, ["draft", str(notes), "-o", str(tmp_path / "." / "notes.md")])
+    _one_line_error(result, "is the notes file given; write the briefing to another -o file")
+    assert notes.read_bytes() == before
+
+
+def test_a_failed_write_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "briefing.md"
+    out.write_text("the previous briefing\n")
+
+    def full_disk(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    result = runner.invoke(app, ["draft", str(_notes(tmp_path)), "-o", str(out)])
+    _one_line_error(result, "briefing.md: cannot be written (No space left on device)")
+    assert out.read_text() == "the previous briefing\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing.md", "notes.txt"]
+
+
+def test_pasted_notes_over_the_limit() -> None:
+    from briefing_nlp.draft import draft_briefing
+
+    with pytest.raises(
+        InputError, match=r"pasted text: 21.0 MB is over the 20 MB limit .* max_input_mb"
+    ):
+        draft_briefing(["chronology out of date\n" * (21 * MB // 23 + 1)])
+
+
+def test_draft_each_carries_on_past_unreadable_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "audits"
+    folder.mkdir()
+    _notes(folder, "a.txt")
+    locked = _notes(folder, "b.txt")
+    _notes(folder, "c.md")
+    (folder / "d.docx").write_bytes(docx_bomb_bytes(100))
+    read_bytes = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path == locked:  # as a file without read permission does, even for root
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    out = tmp_path / "out"
+    missing = tmp_path / "gone.txt"
+    result = runner.invoke(
+        app, ["draft", str(folder), str(missing), "--each", "--out-dir", str(out)]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "drafted 2 of 5" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["a.md", "c.md", "summary.json"]
+    failed = {
+        Path(f["file"]).name: f["error"]
+        for f in json.loads((out / "summary.json").read_text())["failed"]
+    }
+    assert "cannot be read (Permission denied)" in failed["b.txt"]
+    assert "raise max_expanded_mb" in failed["d.docx"]
+    assert "not found" in failed["gone.txt"]
+
+
+def test_draft_each_will_not_overwrite_notes_in_its_out_dir(tmp_path: Path) -> None:
+    notes = _notes(tmp_path, "notes.md")
+    before = notes.read_bytes()
+    result = runner.invoke(app, ["draft", str(notes), "--each", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "would overwrite notes" in result.stderr
+    assert notes.read_bytes() == before
+    assert json.loads((tmp_path / "summary.json").read_text())["total"] == 1
 
 
 # --- corpus and model files -----------------------------------------------------------
@@ -458,7 +693,7 @@ def test_locked_during_an_edit_is_a_message_not_a_crash(
 ) -> None:
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
     db = tmp_path / "review.sqlite3"
-    web = TestClient(create_app(db_path=db))
+    web = TestClient(create_app(db_path=db), base_url="http://127.0.0.1")
     response = web.post(
         "/drafts",
         data={"notes": "Audit 1\nchronology out of date\nAudit 2\nchronology not updated"},

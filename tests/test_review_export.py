@@ -70,7 +70,9 @@ def test_cli_export_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None
 def test_app_export_says_how_many_were_never_reviewed(tmp_path: Path) -> None:
     db = tmp_path / "review.sqlite3"
     draft, total = _reviewed_database(db)
-    response = TestClient(create_app(db_path=db)).get(f"/drafts/{draft}/export.docx")
+    response = TestClient(create_app(db_path=db), base_url="http://127.0.0.1").get(
+        f"/drafts/{draft}/export.docx"
+    )
     assert response.status_code == 200
     assert response.headers["x-unreviewed-bullets"] == f"{total - 2} of {total}"
 

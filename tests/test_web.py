@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+import socket
 import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from briefing_nlp.settings import PROJECT_ROOT
+from briefing_nlp.web import app as web_app
 from briefing_nlp.web.app import create_app
 
 NOTES = (PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt").read_text(encoding="utf-8")
-SAME_ORIGIN = {"Origin": "http://testserver"}
+SAME_ORIGIN = {"Origin": "http://127.0.0.1"}
 
 
 def client(db: Path, **options: float) -> TestClient:
-    return TestClient(create_app(db_path=db, **options))
+    return TestClient(create_app(db_path=db, **options), base_url="http://127.0.0.1")
 
 
 def make_draft(app: TestClient, notes: str = NOTES) -> int:
@@ -194,3 +202,257 @@ def test_start_page_lists_earlier_drafts(tmp_path: Path) -> None:
     make_draft(app)
     assert "Neglect" in app.get("/").text
     assert app.get("/drafts/999").status_code == 404
+
+
+# --- the server never stalls, never answers to a stranger's name, never over-reads ------
+
+
+class LiveApp:
+    """The app under uvicorn on a free loopback port, for timing real concurrent requests."""
+
+    def __init__(self, app: object) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")  # type: ignore[arg-type]
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _slow_draft(seconds: float) -> Callable[..., object]:
+    """Drafting that keeps a core busy for `seconds` (holding the GIL most of the time,
+    as the real pipeline does), then drafts for real."""
+    from briefing_nlp import draft
+
+    def slow(*args: object, **kwargs: object) -> object:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            sum(range(10_000))
+        return draft.draft_briefing(*args, **kwargs)  # type: ignore[arg-type]
+
+    return slow
+
+
+def test_a_slow_draft_does_not_hold_up_other_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web_app, "draft_briefing", _slow_draft(2.0))
+    finished: dict[str, float] = {}
+    with LiveApp(create_app(db_path=tmp_path / "db.sqlite3")) as url:
+
+        def post() -> None:
+            start = time.perf_counter()
+            response = httpx.post(f"{url}/drafts", data={"notes": NOTES}, timeout=60)
+            assert response.status_code == 303
+            finished["draft"] = time.perf_counter()
+            finished["draft_seconds"] = finished["draft"] - start
+
+        drafting = threading.Thread(target=post)
+        drafting.start()
+        time.sleep(0.4)  # the draft is under way
+        start = time.perf_counter()
+        assert httpx.get(f"{url}/", timeout=60).status_code == 200
+        finished["get"] = time.perf_counter()
+        finished["get_seconds"] = finished["get"] - start
+        drafting.join()
+    # Ordering and a ratio, not wall-clock limits: the page came back while the draft
+    # was still being worked on, in a small fraction of the draft's time.
+    assert finished["get"] < finished["draft"]
+    assert finished["get_seconds"] < finished["draft_seconds"] / 4, finished
+
+
+def test_drafts_beyond_the_cap_are_told_to_try_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web_app, "draft_briefing", _slow_draft(1.5))
+    answers: list[httpx.Response] = []
+    with LiveApp(create_app(db_path=tmp_path / "db.sqlite3", max_drafts=1)) as url:
+        first = threading.Thread(
+            target=lambda: answers.append(httpx.post(f"{url}/drafts", data={"notes": NOTES}))
+        )
+        first.start()
+        time.sleep(0.4)
+        busy = httpx.post(f"{url}/drafts", data={"notes": NOTES})
+        first.join()
+        after = httpx.post(f"{url}/drafts", data={"notes": NOTES}, timeout=60)
+    assert busy.status_code == 503
+    message = re.search(r'<p class="error" role="alert" id="error">(.*?)</p>', busy.text)
+    assert message and "busy" in message.group(1) and "try again" in message.group(1)
+    assert "\n" not in message.group(1)
+    assert answers[0].status_code == 303 and after.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1", 200),
+        ("localhost:8000", 200),
+        ("[::1]:8000", 200),
+        ("review.example:8000", 200),  # --allow-host review.example
+        ("127.0.0.1:9999", 400),  # another port than the one it serves
+        ("evil.example", 400),  # DNS rebinding: an attacker's name pointed at 127.0.0.1
+        ("evil.example:8000", 400),
+        ("", 400),
+    ],
+)
+def test_only_the_hosts_it_serves_are_answered(tmp_path: Path, host: str, status: int) -> None:
+    app = TestClient(
+        create_app(db_path=tmp_path / "db.sqlite3", port=8000, extra_hosts=["review.example"]),
+        base_url="http://127.0.0.1",
+    )
+    assert app.get("/", headers={"Host": host}).status_code == status
+    draft_read = app.get("/api/drafts/1", headers={"Host": host})
+    assert draft_read.status_code == (404 if status == 200 else 400)
+    if status == 400:
+        assert "answers to" in draft_read.json()["error"]
+        # The rebinding attack sends a matching Origin: still refused.
+        edit = app.post(
+            "/api/drafts/1/edits",
+            json={"kind": "undo"},
+            headers={"Host": host, "Origin": f"http://{host}"},
+        )
+        assert edit.status_code == 400
+
+
+def test_security_headers_on_every_response(tmp_path: Path) -> None:
+    app = client(tmp_path / "db.sqlite3")
+    draft = make_draft(app)
+    for path in ("/", f"/drafts/{draft}", f"/api/drafts/{draft}", "/drafts/999", "/static/app.js"):
+        headers = app.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert "script-src 'self';" in headers["content-security-policy"]
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        if not path.startswith("/static/"):
+            assert headers["cache-control"] == "no-store", path
+    export = app.get(f"/drafts/{draft}/export.docx").headers
+    assert export["cache-control"] == "no-store"
+
+
+def test_pages_run_no_inline_script() -> None:
+    """The CSP allows scripts from the app's own files only: no template may hold an
+    inline script, an event-handler attribute or a javascript: URL."""
+    for template in (PROJECT_ROOT / "src" / "briefing_nlp" / "web" / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert "src=" in tag or 'type="application/json"' in tag, (template.name, tag)
+        assert not re.search(r"\son[a-z]+\s*=", text), template.name
+        assert "javascript:" not in text and " style=" not in text, template.name
+
+
+async def _asgi(
+    app: object, path: str, headers: list[tuple[bytes, bytes]], chunks: int, first: bytes = b""
+) -> tuple[int, int]:
+    """Send a POST of `first` and `chunks` chunks of 64 KB; returns (status, bytes the
+    app read)."""
+    read = 0
+    sent = 0
+
+    async def receive() -> dict[str, object]:
+        nonlocal read, sent
+        body = (first if not sent else b"") + b"x" * 65536
+        sent += 1
+        read += len(body)
+        return {"type": "http.request", "body": body, "more_body": sent < chunks}
+
+    status = 0
+
+    async def send(message: dict[str, object]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])  # type: ignore[call-overload]
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "scheme": "http",
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 5000),
+        "http_version": "1.1",
+        "asgi": {"version": "3.0"},
+    }
+    await app(scope, receive, send)  # type: ignore[operator]
+    return status, read
+
+
+@pytest.mark.parametrize("path", ["/drafts", "/api/drafts/1/edits", "/"])
+def test_bodies_over_the_limit_are_refused_before_or_while_they_are_read(
+    tmp_path: Path, path: str
+) -> None:
+    app = create_app(db_path=tmp_path / "db.sqlite3", upload_limit_mb=1)
+    # Declared too large: refused before one byte is read.
+    declared = [(b"content-length", str(2 * 1024**3).encode()), (b"content-type", b"text/plain")]
+    status, read = asyncio.run(_asgi(app, path, declared, chunks=32_768))
+    assert (status, read) == (413, 0)
+    # Chunked (no length), 2 GB on its way: refused once the limit is passed.
+    chunked = [(b"content-type", b"application/json" if "edits" in path else b"text/plain")]
+    first = b""
+    if path == "/drafts":  # a well-formed form whose pasted notes never end
+        chunked = [(b"content-type", b"multipart/form-data; boundary=x")]
+        first = b'--x\r\nContent-Disposition: form-data; name="notes"\r\n\r\n'
+    status, read = asyncio.run(_asgi(app, path, chunked, chunks=32_768, first=first))
+    if path == "/":  # no POST route here: answered without reading the body at all
+        assert (status, read) == (405, 0)
+    else:
+        assert status == 413 and read <= 1024 * 1024 + 64 * 1024 + 65536 + len(first)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[" * 40_000, "nested too deeply"),
+        (b'{"kind": "text", "text": ' + b"[" * 50 + b"]" * 50 + b"}", "nested too deeply"),
+        (b'{"kind": "move", "bullet": ' + b"9" * 5000 + b"}", "5000 digits"),
+        (b'{"kind": "move", "bullet": 1e999999}', "too large"),
+        (b'{"kind": "text", "bullet": 1, "text": "\\ud800"}', "lone surrogate"),
+        (b"not json", "send the edit as a JSON object"),
+        (b'{"kind": "text", "text": "' + b"a" * 70_000 + b'"}', "larger than this page accepts"),
+    ],
+)
+def test_hostile_edit_bodies_get_one_line(tmp_path: Path, body: bytes, message: str) -> None:
+    app = client(tmp_path / "db.sqlite3")
+    response = app.post(
+        "/api/drafts/1/edits",
+        content=body,
+        headers={**SAME_ORIGIN, "Content-Type": "application/json"},
+    )
+    assert response.status_code in (400, 413)
+    error = response.json()["error"]
+    assert message in error and "\n" not in error
+
+
+def test_pasted_notes_over_a_megabyte_are_drafted_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+
+    def counting(sources: list[object], **kwargs: object) -> object:
+        seen.append(sum(len(s) for s in sources if isinstance(s, str)))
+        from briefing_nlp import draft
+
+        return draft.draft_briefing([NOTES], **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web_app, "draft_briefing", counting)
+    app = client(tmp_path / "db.sqlite3", upload_limit_mb=3)
+    big = "Audit 1\n" + "- chronology out of date for the child\n" * 40_000  # 1.5 MB
+    response = app.post("/drafts", data={"notes": big}, headers=SAME_ORIGIN, follow_redirects=False)
+    assert response.status_code == 303 and seen == [len(big)]
+    too_big = big * 3
+    response = app.post("/drafts", data={"notes": too_big}, headers=SAME_ORIGIN)
+    assert response.status_code == 413 and "larger than 3 MB" in response.text

@@ -26,6 +26,16 @@ def serve(
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Keep personal data in drafts (not advised).")
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another name this computer is reached by (repeatable); requests naming "
+            "any other host are refused."
+        ),
+    ] = None,
+    max_drafts: Annotated[
+        int, typer.Option(min=1, help="Drafts worked on at once; more are told to try again.")
+    ] = 2,
 ) -> None:
     """Start the review web app: paste notes, review and edit the draft, export to Word."""
     import uvicorn
@@ -42,7 +52,17 @@ def serve(
             "are confidential; use 127.0.0.1 unless the network is trusted",
             err=True,
         )
-    application = run(lambda: create_app(settings, db, upload_limit_mb))
+    application = run(
+        lambda: create_app(
+            settings,
+            db,
+            upload_limit_mb,
+            host=host,
+            port=port,
+            extra_hosts=allow_host or (),
+            max_drafts=max_drafts,
+        )
+    )
     typer.echo(f"briefing-nlp review app: http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 

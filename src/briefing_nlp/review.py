@@ -77,6 +77,7 @@ def _redacted(edit: dict[str, Any], redactor: Redactor | None) -> tuple[dict[str
     text, kind = edit.get("text"), edit.get("kind")
     if (
         redactor is None
+        or not isinstance(kind, str)
         or kind not in TYPED_KINDS
         or not isinstance(text, str)
         or len(text) > MAX_TEXT  # refused by the edit itself; not worth redacting

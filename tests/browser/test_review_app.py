@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import docx
+from playwright.sync_api import expect
 
 from briefing_nlp.settings import PROJECT_ROOT
 from tests.browser.conftest import LiveServer
@@ -36,7 +38,8 @@ def bullet_ids(page: Any, section: str) -> list[str]:
 
 
 def wait_saved(page: Any) -> None:
-    page.wait_for_function("document.getElementById('status').textContent === 'Saved'")
+    # A locator wait, not wait_for_function: the app's CSP forbids the eval that needs.
+    expect(page.locator("#status")).to_have_text("Saved")
 
 
 def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_path: Path) -> None:
@@ -162,7 +165,7 @@ def test_two_tabs_last_write_wins_and_the_other_is_told_to_reload(
         tab.locator(f'li.bullet[data-id="{bullet}"] button.edit').click()
         tab.fill("textarea.editor", text)
         tab.click("button.save")
-        tab.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+        expect(tab.locator("#status")).to_have_text(re.compile(r"^Saved"))
 
     edit(first, "Written in the first tab.")
     # The second tab still shows the old copy: it is told to reload, not left to guess.
@@ -310,3 +313,20 @@ def test_typed_names_are_redacted_with_a_notice_and_can_be_kept(
     page.click("button.header-save")
     wait_saved(page)
     assert page.inner_text("#title") == "Young parents audit"
+
+
+def test_the_pages_run_under_their_content_security_policy(page: Any, live: LiveServer) -> None:
+    """The CSP forbids inline script: the pages must work with it, and a script injected
+    into the page must not run."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    paste_and_draft(page, live)
+    page.locator("#section-worry li.bullet").first.locator("button.accept").click()
+    wait_saved(page)
+    assert not [m for m in messages if "Content Security Policy" in m], messages
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = 1'; document.body.append(s); }"
+    )
+    assert page.evaluate("() => window.injected") is None
+    assert [m for m in messages if "Content Security Policy" in m]  # refused, and said so

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -22,7 +21,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.confidence import LOOK_FIRST_BELOW
@@ -36,15 +36,28 @@ from briefing_nlp.review_export import export_draft
 from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store, database_problem, default_db_path
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
+from briefing_nlp.web.bodies import parse_edit
+from briefing_nlp.web.guard import Guard, Limits, allowed_hosts
+from briefing_nlp.web.uploads import (
+    UploadTooLarge,
+    save_upload,
+    scratch_folder,
+    scratch_root,
+    sweep,
+    without_paths,
+)
 
 HERE = Path(__file__).parent
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 EXPORTS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
 DEFAULT_UPLOAD_LIMIT_MB = 20
+# Drafting is CPU-bound and runs in worker threads; more at once than this only makes
+# every one of them slower (two cores shared), so the next one is told to try again.
+DEFAULT_MAX_DRAFTS = 2
+FORM_OVERHEAD_BYTES = 64 * 1024  # the form fields and multipart boundaries around the notes
 DraftId = Annotated[int, PathParam(ge=1, le=2**62, description="A stored draft's number.")]
 # The request bodies are read by hand (forms with uploads, edits of several kinds), so
 # they are described here for the OpenAPI schema that API fuzzing (schemathesis) uses.
@@ -94,43 +107,57 @@ DRAFT_FORM = {
 }
 
 
-class SameOriginOnly(BaseHTTPMiddleware):
-    """Refuse state-changing requests whose Origin (or Referer) is another site."""
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if request.method not in SAFE_METHODS:
-            claimed = request.headers.get("origin") or request.headers.get("referer")
-            if claimed:
-                parts = urlsplit(claimed)
-                if (
-                    f"{parts.scheme}://{parts.netloc}"
-                    != f"{request.url.scheme}://{request.url.netloc}"
-                ):
-                    return JSONResponse(
-                        {"error": "request from another site refused"}, status_code=403
-                    )
-        return await call_next(request)
-
-
 def create_app(
     settings: Settings | None = None,
     db_path: Path | None = None,
     upload_limit_mb: float = DEFAULT_UPLOAD_LIMIT_MB,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    extra_hosts: Iterable[str] = (),
+    max_drafts: int = DEFAULT_MAX_DRAFTS,
 ) -> FastAPI:
-    """The review app, storing drafts and edits in `db_path` (a per-user file by default)."""
+    """The review app, storing drafts and edits in `db_path` (a per-user file by default).
+
+    Args:
+        host, port: the address it serves; requests naming another Host are refused
+            (loopback names and `extra_hosts` are always accepted).
+        max_drafts: drafts worked on at once; one more gets "busy, try again" (503).
+    """
     settings = settings or Settings()
     store = Store(db_path or default_db_path(), settings.prevalence_scale)
     themes = load_taxonomy(settings.taxonomy_path).slugs
     limit = int(upload_limit_mb * 1024 * 1024)
+    uploads = scratch_root()
+    sweep(uploads)  # uploads of an app that died mid-request
     pages = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
     app = FastAPI(title="briefing-nlp review", docs_url=None, redoc_url=None)
-    app.add_middleware(SameOriginOnly)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store = store
+    app.state.uploads = uploads
+    drafting = 0  # drafts in progress (read and changed on the event loop only)
+
+    def refuse(scope: Scope, status: int, message: str) -> Response:
+        if scope["path"] == "/drafts" and status == 413:
+            return start_page(too_large, 413)
+        if scope["path"].startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=status)
+        return page("error.html", status, message=message[:1].upper() + message[1:] + ".")
+
+    too_large = (
+        f"That upload is larger than {upload_limit_mb:g} MB; split the notes or raise the limit."
+    )
+    app.add_middleware(
+        Guard,
+        hosts=allowed_hosts(host, extra_hosts),
+        port=port,
+        limits=Limits(drafts=limit + FORM_OVERHEAD_BYTES),
+        refuse=refuse,
+    )
 
     @app.exception_handler(sqlite3.Error)
     async def database_error(request: Request, exc: sqlite3.Error) -> Response:
@@ -147,6 +174,11 @@ def create_app(
     def redactor() -> Redactor | None:
         """Redacts what reviewers type, as the notes are (none with --no-redact)."""
         return redactor_for(settings) if settings.redact else None  # cached per process
+
+    # Loaded now, not on the first edit: every edit's typed text is redacted, and the
+    # first reviewer should not wait seconds for the model (nor lose an edit to a crash
+    # while it loads).
+    redactor()
 
     # A notice for the first view of a new draft (what redaction changed in the title,
     # date or context typed on the form). In memory only: it is shown once, never stored.
@@ -175,52 +207,67 @@ def create_app(
 
     @app.post("/drafts", response_model=None, openapi_extra={"requestBody": DRAFT_FORM})
     async def create_draft(request: Request) -> Response:
-        if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+        nonlocal drafting
+        if drafting >= max_drafts:
+            # Checked before the body is read: a busy app turns work away at once.
             return start_page(
-                f"That upload is larger than {upload_limit_mb:g} MB; "
-                "split the notes or raise the limit.",
-                413,
+                f"The app is busy drafting {drafting} other audit"
+                f"{'s' if drafting > 1 else ''}; try again in a minute.",
+                503,
             )
-        form = await request.form()
+        drafting += 1
         try:
-            return await _draft_from_form(form)
+            try:
+                form = await request.form(max_files=1, max_fields=10, max_part_size=limit)
+            except HTTPException as exc:  # a malformed form, or a part over the limit
+                if "maximum size" in str(exc.detail):
+                    return start_page(too_large, 413)
+                return start_page(f"That form could not be read ({exc.detail}); try again.", 400)
+            try:
+                return await _draft_from_form(form)
+            finally:
+                await form.close()
         finally:
-            await form.close()
+            drafting -= 1
 
     async def _draft_from_form(form: Any) -> Response:
         fields = {k: str(form.get(k) or "") for k in ("title", "date", "context", "notes")}
         keep_header = form.get("keep_header") == "on"
         upload = form.get("file")
         redacted: list[str] = []  # names what redaction changed: never stored or shown
-        try:
-            sources: list[Path | str] = []
-            with tempfile.TemporaryDirectory() as scratch:
+        with scratch_folder(uploads) as scratch:
+            try:
+                sources: list[Path | str] = []
                 if isinstance(upload, UploadFile) and upload.filename:
-                    sources.append(await _save_upload(upload, Path(scratch), limit))
+                    sources.append(await save_upload(upload, scratch, limit))
                 if fields["notes"].strip():
                     sources.append(fields["notes"])
                 if not sources:
                     raise InputError("paste the auditors' notes or choose a file to upload")
-                briefing = draft_briefing(
-                    sources,
-                    title=fields["title"] or None,
-                    date=fields["date"] or None,
-                    context=fields["context"] or None,
-                    settings=settings,
-                    classifier=classifier(),
-                    keep_header=keep_header,
-                    notices=redacted,
+                # Drafting takes from milliseconds to seconds of CPU: in a worker thread,
+                # so every other request is answered meanwhile.
+                briefing = await run_in_threadpool(
+                    lambda: draft_briefing(
+                        sources,
+                        title=fields["title"] or None,
+                        date=fields["date"] or None,
+                        context=fields["context"] or None,
+                        settings=settings,
+                        classifier=classifier(),
+                        keep_header=keep_header,
+                        notices=redacted,
+                    )
                 )
-        except _TooLarge:
-            return start_page(
-                f"That file is larger than {upload_limit_mb:g} MB; split the notes "
-                "or raise the limit.",
-                413,
-                fields,
-            )
-        except BriefingError as exc:
-            return start_page(str(exc), 400, fields)
-        draft_id = store.add_draft(briefing)
+            except UploadTooLarge:
+                return start_page(
+                    f"That file is larger than {upload_limit_mb:g} MB; split the notes "
+                    "or raise the limit.",
+                    413,
+                    fields,
+                )
+            except BriefingError as exc:
+                return start_page(without_paths(str(exc), scratch), 400, fields)
+        draft_id = await run_in_threadpool(store.add_draft, briefing)
         changed = [
             name
             for name in ("title", "date", "context")
@@ -276,11 +323,9 @@ def create_app(
     @app.post("/api/drafts/{draft_id}/edits", openapi_extra={"requestBody": EDIT_BODY})
     async def edit(draft_id: DraftId, request: Request) -> JSONResponse:
         try:
-            body = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return JSONResponse({"error": "send the edit as a JSON object"}, status_code=400)
-        if not isinstance(body, dict):
-            return JSONResponse({"error": "send the edit as a JSON object"}, status_code=400)
+            body = parse_edit(await request.body())
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
         try:
             # Redaction and SQLite block: off the event loop, so other requests go on.
             state = await run_in_threadpool(
@@ -311,30 +356,3 @@ def create_app(
         )
 
     return app
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
-    """Copy an upload to a scratch file (deleted with the request) within the size limit.
-
-    Raises:
-        InputError: the file type is not one ingest reads.
-    """
-    name = Path(upload.filename or "upload").name  # never trust a client's path
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED:
-        raise InputError(
-            f"{name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"
-        )
-    target = folder / name
-    size = 0
-    with target.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge
-            out.write(chunk)
-    return target
