@@ -112,3 +112,17 @@ def zip_of(parts: dict[str, bytes]) -> bytes:
         for name, content in parts.items():
             package.writestr(name, content)
     return buffer.getvalue()
+
+
+def docx_bomb_bytes(expanded_mb: int) -> bytes:
+    """`write_docx_bomb` into memory: a few MB at most."""
+    buffer = io.BytesIO()
+    write_docx_bomb(buffer, expanded_mb)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[str], tail: str = "") -> bytes:
+    """`write_xlsx` into memory."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, rows, tail)  # type: ignore[arg-type]
+    return buffer.getvalue()

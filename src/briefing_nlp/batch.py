@@ -77,26 +77,30 @@ def _run(job: _Job) -> tuple[str, str]:
         write_bytes_atomic(job.target, content if isinstance(content, bytes) else content.encode())
     except BriefingError as exc:
         return str(job.source), str(exc)
+    except OSError as exc:
+        # A file that vanished or became unreadable while the batch ran: the others go on.
+        return str(job.source), f"cannot be read ({exc.strerror}); check the file"
     return str(job.target), ""
 
 
-def note_files(notes: Sequence[Path]) -> list[Path]:
-    """The files to draft: given files, and the files directly inside given folders.
-
-    Raises:
-        InputError: a path does not exist.
-    """
+def note_files(notes: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files to draft (given files, and the files directly inside given folders),
+    and each given path that cannot be listed with its one-line reason."""
     files: list[Path] = []
+    missing: list[tuple[str, str]] = []
     for path in map(Path, notes):
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-            )
-        elif path.exists():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: not found; give notes files or folders of them")
-    return files
+        try:
+            if path.is_dir():
+                files.extend(
+                    sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+                )
+            elif path.exists():
+                files.append(path)
+            else:
+                missing.append((str(path), "not found; give notes files or folders of them"))
+        except OSError as exc:
+            missing.append((str(path), f"cannot be read ({exc.strerror}); check the path"))
+    return files, missing
 
 
 def draft_each(
@@ -116,18 +120,30 @@ def draft_each(
     A file that cannot be drafted is listed in `failed` with its one-line reason; the
     others are still drafted. `progress(done, total)` is called after each file.
     """
-    files = note_files(notes)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    files, failed = note_files(notes)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"{out_dir}: cannot make the output folder ({exc.strerror}); choose another --out-dir"
+        ) from None
     stems = [f.stem for f in files]
+    inputs = {_resolved(f) for f in files}
     jobs = []
     for file in files:
         # Files named alike in different folders ("a/notes.txt", "b/notes.txt") keep apart.
         stem = f"{file.parent.name}-{file.stem}" if stems.count(file.stem) > 1 else file.stem
-        jobs.append(
-            _Job(file, out_dir / (stem + SUFFIXES[fmt]), fmt, evidence, template_dir, columns or {})
-        )
+        target = out_dir / (stem + SUFFIXES[fmt])
+        if _resolved(target) in inputs:
+            failed.append(
+                (
+                    str(file),
+                    f"its briefing would overwrite notes ({target}); choose another --out-dir",
+                )
+            )
+            continue
+        jobs.append(_Job(file, target, fmt, evidence, template_dir, columns or {}))
     drafted: list[Path] = []
-    failed: list[tuple[str, str]] = []
     for done, (name, problem) in enumerate(_results(jobs, settings, workers), start=1):
         if problem:
             failed.append((name, problem))
@@ -135,7 +151,9 @@ def draft_each(
             drafted.append(Path(name))
         if progress:
             progress(done, len(jobs))
-    summary = BatchSummary(total=len(files), drafted=tuple(drafted), failed=tuple(failed))
+    summary = BatchSummary(
+        total=len(drafted) + len(failed), drafted=tuple(drafted), failed=tuple(failed)
+    )
     write_atomic(
         out_dir / SUMMARY,
         json.dumps(
@@ -149,6 +167,13 @@ def draft_each(
         + "\n",
     )
     return summary
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def _results(jobs: list[_Job], settings: Settings, workers: int) -> Iterator[tuple[str, str]]:

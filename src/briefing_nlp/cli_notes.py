@@ -141,6 +141,8 @@ def draft(
         )
     if fmt == "docx" and output is None:
         raise typer.BadParameter("a Word document needs -o FILE.docx")
+    if output is not None:
+        run(lambda: _refuse_overwriting_notes(output, notes))
     notices: list[str] = []
     briefing = run(
         lambda: draft_briefing(
@@ -166,6 +168,21 @@ def draft(
         run(lambda: write_bytes_atomic(output, content))
     else:
         run(lambda: write_atomic(output, content))
+
+
+def _refuse_overwriting_notes(output: Path, notes: list[Path]) -> None:
+    """`draft notes.md -o notes.md` would replace the notes with their briefing."""
+    from briefing_nlp.errors import InputError
+
+    for note in notes:
+        try:
+            same = output.resolve() == note.resolve() or (output.exists() and output.samefile(note))
+        except OSError:
+            continue  # a path the system cannot look at is reported when it is read
+        if same:
+            raise InputError(
+                f"{output}: is the notes file given; write the briefing to another -o file"
+            )
 
 
 class RedactFormat(StrEnum):

@@ -8,6 +8,7 @@ split on header lines ("Audit 3 - CIN", "Record 7 (CP plan)", "Case ref 1234567"
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ FRONT_MATTER_RE = re.compile(r"^\s*(title|date|context)\s*:\s*(.*?)\s*$", re.IGN
 BULLET_RE = re.compile(r"^\s*(?:[-*•·◦▪‣–—>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
 # After the "Audit 3" part of a header: separators before the text worth classifying.
 HEADER_REST_RE = re.compile(r"^[\s\-–—:.,)(*]*")
+
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 TRANSLATE = str.maketrans(
     {
@@ -97,9 +100,16 @@ class Audit:
 
 
 def normalise_text(text: str) -> str:
-    """Word artefacts to plain text: quotes, spaces, bullets, line endings, NFC."""
-    text = unicodedata.normalize("NFC", text).translate(TRANSLATE)
+    """Word artefacts to plain text: quotes, spaces, bullets, line endings, NFC; a lone
+    surrogate (half a UTF-16 pair, which pasted JSON can carry) becomes U+FFFD."""
+    text = unicodedata.normalize("NFC", without_surrogates(text)).translate(TRANSLATE)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD, so it can be written as UTF-8
+    (a command-line argument of bytes that are not UTF-8 arrives as surrogates)."""
+    return LONE_SURROGATE_RE.sub("\ufffd", text) if LONE_SURROGATE_RE.search(text) else text
 
 
 def decode_bytes(raw: bytes, name: str) -> str:
@@ -157,23 +167,18 @@ def load_audit(
         if isinstance(source, Path):
             name = str(source)
             suffix = source.suffix.lower()
-            if not source.exists():
-                raise InputError(f"{source}: file not found; check the path")
-            if source.is_dir():
-                raise InputError(f"{source}: is a folder; give the notes files inside it")
-            if suffix not in SUPPORTED:
-                raise InputError(
-                    f"{source}: unsupported file type {suffix or '(none)'}; "
-                    f"use {', '.join(SUPPORTED)}"
-                )
-            check_size(source.stat().st_size, name, max_bytes)
-            found_front: dict[str, str] = {}
-            if suffix in TABLE_SUFFIXES:
-                found = read_table(source, columns or {}, limits)
-            elif suffix == ".docx":
-                found, found_front = parse_notes(_docx_text(source, max_bytes, limits), name)
-            else:
-                found, found_front = parse_notes(decode_bytes(source.read_bytes(), name), name)
+            try:
+                check_file(source, max_bytes)
+                found_front: dict[str, str] = {}
+                if suffix in TABLE_SUFFIXES:
+                    found = read_table(source, columns or {}, limits)
+                elif suffix == ".docx":
+                    found, found_front = parse_notes(_docx_text(source, max_bytes, limits), name)
+                else:
+                    text = decode_bytes(source.read_bytes(), name)
+                    found, found_front = parse_notes(text, name)
+            except OSError as exc:
+                raise _unreadable(source, exc) from None
         else:
             name = "pasted text"
             check_size(len(source.encode("utf-8", errors="replace")), name, max_bytes)
@@ -187,12 +192,40 @@ def load_audit(
         raise InputError(f"{', '.join(names)}: no audit comments found; check the file has notes")
     records = [replace(r, comments=_split_long(r.source, r.comments)) for r in records]
     return Audit(
-        title=title if title is not None else front.get("title", ""),
-        date=date if date is not None else front.get("date", ""),
-        context=context if context is not None else front.get("context", ""),
+        title=without_surrogates(title) if title is not None else front.get("title", ""),
+        date=without_surrogates(date) if date is not None else front.get("date", ""),
+        context=without_surrogates(context) if context is not None else front.get("context", ""),
         records=tuple(records),
         sources=tuple(names),
     )
+
+
+def check_file(path: Path, max_bytes: int) -> None:
+    """Refuse a notes file that is missing, a folder, of a type not read, or too large.
+
+    Raises:
+        InputError: what is wrong with the file, and the fix.
+        OSError: the file system refused to look at it (for `_unreadable`).
+    """
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(f"{path}: file not found; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the notes files inside it")
+    if suffix not in SUPPORTED:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"
+        )
+    check_size(path.stat().st_size, str(path), max_bytes)
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    if exc.errno == errno.ENAMETOOLONG:
+        return InputError(
+            f"{path.name[:40]}...: file name too long ({len(path.name)} characters); "
+            "rename the file"
+        )
+    return InputError(f"{path}: cannot be read ({exc.strerror}); check the file and its access")
 
 
 def check_size(size: int, name: str, max_bytes: int) -> None:
@@ -375,21 +408,18 @@ def extract_text(
 
     limits = limits or ExpansionLimits.from_settings()
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found; check the path")
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise InputError(
-            f"{path}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"
-        )
-    check_size(path.stat().st_size, str(path), max_bytes)
-    if suffix in TABLE_SUFFIXES:
-        records = read_table(path, columns or {}, limits)
-        return "\n\n".join(f"{r.label}\n{r.source}" for r in records) + "\n"
-    if suffix == ".docx":
-        text = normalise_text(_docx_text(path, max_bytes, limits))
-    else:
-        text = normalise_text(decode_bytes(path.read_bytes(), str(path)))
+    try:
+        check_file(path, max_bytes)
+        if suffix in TABLE_SUFFIXES:
+            records = read_table(path, columns or {}, limits)
+            return "\n\n".join(f"{r.label}\n{r.source}" for r in records) + "\n"
+        if suffix == ".docx":
+            text = normalise_text(_docx_text(path, max_bytes, limits))
+        else:
+            text = normalise_text(decode_bytes(path.read_bytes(), str(path)))
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     if not text.strip():
         raise InputError(f"{path}: empty; give a file with the auditors' notes")
     return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,24 +141,24 @@ def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
     document = docx.Document()
     document.add_heading(BRIEFING_TITLE, level=0)
     document.add_heading(HEADINGS["title"], level=1)
-    document.add_paragraph(briefing.title or "(title of audit)")
+    document.add_paragraph(_xml_safe(briefing.title) or "(title of audit)")
     if briefing.date:
-        document.add_paragraph(briefing.date)
+        document.add_paragraph(_xml_safe(briefing.date))
     document.add_heading(HEADINGS["context"], level=1)
     if briefing.context:
-        document.add_paragraph(briefing.context)
+        document.add_paragraph(_xml_safe(briefing.context))
     document.add_paragraph(f"{records_audited(len(briefing.records))}.")
     if briefing.grade_summary:
-        document.add_paragraph(f"Grades: {briefing.grade_summary}.")
+        document.add_paragraph(_xml_safe(f"Grades: {briefing.grade_summary}."))
     for section in BRIEFING_SECTIONS:
         document.add_heading(HEADINGS[section], level=1)
         for bullet in briefing.sections.get(section, ()):
             paragraph = document.add_paragraph(style="List Bullet")
-            paragraph.add_run(bullet.text)
+            paragraph.add_run(_xml_safe(bullet.text))
             if bullet.suggested:
                 paragraph.add_run(" (suggested)").italic = True
             if bullet.impact:
-                paragraph.add_run(f" Impact: {bullet.impact}")
+                paragraph.add_run(_xml_safe(f" Impact: {bullet.impact}"))
                 if bullet.impact_suggested:
                     paragraph.add_run(" (suggested impact)").italic = True
     if evidence:
@@ -166,13 +167,30 @@ def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
             for bullet in briefing.sections.get(section, ()):
                 if not bullet.sources:
                     continue
-                document.add_paragraph().add_run(bullet.text).bold = True
+                document.add_paragraph().add_run(_xml_safe(bullet.text)).bold = True
                 for source in bullet.sources:
-                    document.add_paragraph(f"{source.label}: {source.text}", style="List Bullet 2")
+                    document.add_paragraph(
+                        _xml_safe(f"{source.label}: {source.text}"), style="List Bullet 2"
+                    )
         if briefing.unplaced:
             document.add_heading("Statements not placed in a bullet", level=2)
             for source in briefing.unplaced:
-                document.add_paragraph(f"{source.label}: {source.text}", style="List Bullet 2")
+                document.add_paragraph(
+                    _xml_safe(f"{source.label}: {source.text}"), style="List Bullet 2"
+                )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return;
+# lone surrogates; U+FFFE/U+FFFF): python-docx refuses them, and notes pasted from
+# other programs carry them.
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """`text` as Word can store it: controls dropped, a lone surrogate shown as U+FFFD."""
+    if not XML_INVALID_RE.search(text):
+        return text
+    return XML_INVALID_RE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_nlp.errors import InputError
+
+# Half of a UTF-16 pair on its own: JSON can spell it ("\\ud800") but UTF-8 cannot.
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,19 @@ def read_statements(path: Path) -> list[StatementInput]:
                 f"{path}:{number}: not valid JSON ({exc.msg}); one object per line, "
                 'like {"id": 1, "text": "chronology out of date"}'
             ) from None
+        except (RecursionError, ValueError):
+            # Thousands of nested brackets, or a number of thousands of digits.
+            raise InputError(
+                f"{path}:{number}: JSON nested too deeply or a number too long to read; "
+                'one flat object per line, like {"id": 1, "text": "chronology out of date"}'
+            ) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise InputError(f'{path}:{number}: text: expected an object with a "text" string')
+        if LONE_SURROGATE_RE.search(record["text"]):
+            raise InputError(
+                f"{path}:{number}: text holds a lone surrogate escape (like \\ud800), which "
+                "is no character; fix the program that wrote the file"
+            )
         items.append(StatementInput(id=record.get("id", number), text=record["text"]))
     return items
 
@@ -64,16 +80,38 @@ def write_bytes_atomic(path: Path, content: bytes) -> None:
     """Write bytes to `path` via a temporary file, so a failure leaves no partial file.
 
     Raises:
-        InputError: the output folder does not exist.
+        InputError: the output folder does not exist or cannot be written, `path` is a
+            folder, or its name is too long.
     """
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise InputError(f"{path.parent}: output folder does not exist; create it first")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give a file name inside it, like briefing.md")
+        handle, temporary = tempfile.mkstemp(prefix=".briefing-", dir=path.parent or ".")
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _unwritable(path: Path, exc: OSError) -> InputError:
+    if exc.errno == errno.ENAMETOOLONG:
+        return InputError(
+            f"{path.name[:40]}...: file name too long ({len(path.name)} characters); "
+            "choose a shorter name"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return InputError(
+            f"{path.parent}: cannot write here ({exc.strerror}); choose another folder"
+        )
+    return InputError(f"{path}: cannot be written ({exc.strerror}); choose another place")
