@@ -63,6 +63,8 @@ def serve(
             max_drafts=max_drafts,
         )
     )
+    for warning in application.state.store.warnings:
+        typer.echo(warning, err=True)
     typer.echo(f"briefing-nlp review app: http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -120,3 +122,18 @@ def review_export(
 
     exported = run(lambda: export_stored_draft(db, draft, output, _settings().prevalence_scale))
     typer.echo(f"wrote {output}; {exported.message}")
+
+
+@review_app.command("delete", epilog="Example: briefing-nlp review delete 3")
+def review_delete(
+    draft: Annotated[int, typer.Argument(help="The draft's number (see `review list`).")],
+    db: Annotated[
+        Path | None, typer.Option(help="Review database (default: the per-user data file).")
+    ] = None,
+) -> None:
+    """Delete a draft for good, with every edit, its undo history and the corrections it
+    gave as feedback."""
+    from briefing_nlp.review_export import delete_stored_draft
+
+    title = run(lambda: delete_stored_draft(db, draft, _settings().prevalence_scale))
+    typer.echo(f"deleted draft {draft} ({title or 'untitled'}) with its edits and history")

@@ -107,3 +107,16 @@ def stored_drafts(db_path: Path | None, prevalence_scale: str) -> list[str]:
         ]
     finally:
         store.close()
+
+
+def delete_stored_draft(db_path: Path | None, draft_id: int, prevalence_scale: str) -> str:
+    """Delete a stored draft with its edits, history and feedback; returns its title.
+
+    Raises:
+        InputError: there is no review database at `db_path`, or no such draft.
+    """
+    store = _existing(db_path, prevalence_scale)
+    try:
+        return store.delete_draft(draft_id).title
+    finally:
+        store.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,16 +22,12 @@ from typing import Any
 from briefing_nlp.compose import Briefing, parse_scale
 from briefing_nlp.counts import render_text, split_count_phrase
 from briefing_nlp.errors import InputError
+from briefing_nlp.store_files import make_private, open_to_others, writable
 from briefing_nlp.store_schema import MIGRATIONS, migrate
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
 
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "accepted", "rejected")
-
-
-def _writable(path: Path) -> bool:
-    """False for a file marked read-only, even for a user (root) who could write it anyway."""
-    return os.access(path, os.W_OK) and bool(path.stat().st_mode & stat.S_IWUSR)
 
 
 def database_problem(exc: sqlite3.Error) -> str:
@@ -82,19 +77,24 @@ class Store:
         # One connection shared by the app's threads: the lock keeps each transaction
         # (and each multi-query read) whole.
         self._lock = threading.RLock()
-        if self.path.exists() and not _writable(self.path):
+        if self.path.exists() and not writable(self.path):
             raise InputError(
                 f"{self.path}: the review database is read-only; make it writable "
                 f"(chmod u+w) or choose another --db"
             )
+        # Case notes: the folder and the file are the owner's alone when made here, and
+        # an existing one others can read is reported (not silently changed).
+        self.warnings = [w for w in (open_to_others(self.path),) if w]
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private(self.path)
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            # A deleted draft's text is overwritten, not left in free pages of the file.
+            self._db.execute("PRAGMA secure_delete=ON")
             self._migrate()
         except sqlite3.Error as exc:
             raise InputError(f"{self.path}: {database_problem(exc)}") from None
@@ -206,6 +206,27 @@ class Store:
                 [(draft_id, s.record, s.text) for s in briefing.unplaced],
             )
         return int(draft_id)
+
+    def delete_draft(self, draft_id: int) -> DraftSummary:
+        """Delete a draft with everything it holds: bullets, sources, records, edits (its
+        history, with their snapshots) and the corrections it gave as feedback.
+
+        Raises:
+            InputError: no draft has this id.
+        """
+        with self._transaction() as db:
+            summary = next((d for d in self.list_drafts() if d.id == draft_id), None)
+            if summary is None:
+                raise InputError(f"draft {draft_id} not found; it may have been deleted")
+            bullets = "SELECT id FROM bullets WHERE draft_id = ?"
+            db.execute(f"DELETE FROM sources WHERE bullet_id IN ({bullets})", (draft_id,))
+            for table in ("bullets", "records", "unplaced", "edits", "feedback"):
+                db.execute(f"DELETE FROM {table} WHERE draft_id = ?", (draft_id,))
+            db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        # Out of the write-ahead log too, so the text is gone from every file now.
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return summary
 
     def list_drafts(self) -> list[DraftSummary]:
         with self._lock:

@@ -330,3 +330,18 @@ def test_the_pages_run_under_their_content_security_policy(page: Any, live: Live
     )
     assert page.evaluate("() => window.injected") is None
     assert [m for m in messages if "Content Security Policy" in m]  # refused, and said so
+
+
+def test_delete_asks_first_then_removes_the_draft(page: Any, live: LiveServer) -> None:
+    paste_and_draft(page, live)
+    answers = iter([False, True])  # first "Cancel", then "OK"
+    page.on("dialog", lambda dialog: dialog.accept() if next(answers) else dialog.dismiss())
+    page.click("#delete-draft")
+    page.wait_for_timeout(300)
+    assert "/drafts/" in page.url  # cancelled: still here
+    page.click("#delete-draft")
+    page.wait_for_url(live.url + "/")
+    assert page.locator(".drafts li").count() == 0
+    with sqlite3.connect(live.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM bullets").fetchone()[0] == 0

@@ -336,6 +336,24 @@ def create_app(
             status = 404 if str(exc).startswith("draft ") else 400
             return JSONResponse({"error": str(exc)}, status_code=status)
 
+    @app.post("/drafts/{draft_id}/delete", response_model=None)
+    def delete_page(draft_id: DraftId) -> Response:
+        """The review page's Delete button: the draft and its history go, then the list."""
+        try:
+            store.delete_draft(draft_id)
+        except InputError as exc:
+            return page("error.html", 404, message=str(exc))
+        notices.pop(draft_id, None)
+        return RedirectResponse("/", status_code=303)
+
+    @app.delete("/api/drafts/{draft_id}")
+    def delete_draft(draft_id: DraftId) -> JSONResponse:
+        try:
+            summary = store.delete_draft(draft_id)
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        return JSONResponse({"deleted": summary.id, "title": summary.title})
+
     @app.get("/drafts/{draft_id}/export.{fmt}", response_model=None)
     def export(draft_id: DraftId, fmt: str) -> Response:
         if fmt not in EXPORTS:

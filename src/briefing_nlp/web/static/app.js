@@ -298,6 +298,10 @@
     say(pending ? `Exported. ${pending} of ${bullets.length} bullets ${pending === 1 ? "was" : "were"} never reviewed (neither accepted nor rejected) and are exported as drafted.`
                 : `Exported. All ${bullets.length} bullets were reviewed.`, false);
   }));
+  // Deleting removes the draft, its edits and its feedback for good: ask first.
+  document.getElementById("delete-form").addEventListener("submit", (e) => {
+    if (!confirm("Delete this draft with all its edits and history? This cannot be undone.")) e.preventDefault();
+  });
   document.getElementById("reload").addEventListener("click", reload);
   setInterval(checkRevision, 2000);
   document.addEventListener("visibilitychange", checkRevision);
