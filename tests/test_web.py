@@ -111,7 +111,7 @@ def test_split_add_reorder_and_themes(tmp_path: Path) -> None:
         ({"kind": "explode"}, "unknown edit kind"),
         ({"kind": "move", "bullet": 99999, "section": "worry"}, "bullet 99999 not found"),
         ({"kind": "move", "bullet": "x", "section": "worry"}, "must be a bullet or source id"),
-        ({"kind": "undo"}, "nothing to undo"),
+        ({"kind": "undo"}, "nothing of yours to undo"),
         ({"kind": "themes", "bullet": 1, "themes": ["astrology"]}, "themes must be a list"),
     ],
 )
@@ -456,3 +456,42 @@ def test_pasted_notes_over_a_megabyte_are_drafted_up_to_the_limit(
     too_big = big * 3
     response = app.post("/drafts", data={"notes": too_big}, headers=SAME_ORIGIN)
     assert response.status_code == 413 and "larger than 3 MB" in response.text
+
+
+# --- undo is each reviewer's own --------------------------------------------------------
+
+
+def _wording(state: dict, bullet: int) -> str:  # type: ignore[type-arg]
+    return next(b for s in state["sections"].values() for b in s if b["id"] == bullet)["wording"]
+
+
+def test_undo_replays_each_reviewers_own_edits(tmp_path: Path) -> None:
+    application = create_app(db_path=tmp_path / "db.sqlite3")
+    alice, bob = (TestClient(application, base_url="http://127.0.0.1") for _ in range(2))
+    for browser in (alice, bob):
+        assert browser.get("/").cookies.get("briefing_reviewer")  # each browser is told apart
+    draft = make_draft(alice)
+    first, second = (
+        b["id"] for b in alice.get(f"/api/drafts/{draft}").json()["sections"]["worry"][:2]
+    )
+    original = _wording(alice.get(f"/api/drafts/{draft}").json(), first)
+    state = edit(alice, draft, kind="text", bullet=first, text="Chronology out of date.")
+    assert state["undo_label"] == "Undo your last change: edited a bullet's words"
+    edit(bob, draft, kind="text", bullet=second, text="Plan not reviewed.")
+
+    # Alice's undo takes back her edit, not Bob's later one.
+    state = edit(alice, draft, kind="undo")
+    assert _wording(state, first) == original and _wording(state, second) == "Plan not reviewed."
+    assert not state["can_undo"] and state["can_redo"]
+    assert bob.get(f"/api/drafts/{draft}").json()["can_undo"]  # Bob's is still his to undo
+
+    # Alice's new edit ends her redo chain only; Bob changes the bullet after her.
+    edit(alice, draft, kind="status", bullet=second, status="accepted")
+    edit(bob, draft, kind="text", bullet=second, text="Plan reviewed late.")
+    response = alice.post(f"/api/drafts/{draft}/edits", json={"kind": "undo"}, headers=SAME_ORIGIN)
+    assert response.status_code == 400
+    assert "another reviewer has changed the same bullet since" in response.json()["error"]
+    state = bob.get(f"/api/drafts/{draft}").json()
+    assert _wording(state, second) == "Plan reviewed late."  # never reverted under him
+    state = edit(bob, draft, kind="undo")
+    assert _wording(state, second) == "Plan not reviewed."

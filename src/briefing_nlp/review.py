@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing_nlp.counts import split_count_phrase
 from briefing_nlp.errors import InputError
+from briefing_nlp.review_history import HEADER_KEY, end_redo_chain, history, replay
 from briefing_nlp.review_redact import redact_typed, typed_notice
 from briefing_nlp.store import STATUSES, Store, _now
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
@@ -27,7 +28,6 @@ MAX_TEXT = 2000
 # Edits whose "text" a reviewer typed: redacted before they are stored.
 TYPED_KINDS = frozenset({"text", "add", "impact", "header"})
 HEADER_FIELDS = ("title", "date", "context")
-HEADER_KEY = "header"  # in an edit's snapshots, beside the bullets' ids
 MAX_ID = 2**62  # SQLite integers are 64-bit; larger ids cannot exist
 
 
@@ -37,6 +37,7 @@ def apply_edit(
     edit: dict[str, Any],
     themes: tuple[str, ...],
     redactor: Redactor | None = None,
+    reviewer: str = "",
 ) -> dict[str, Any]:
     """Apply one edit and return the draft's new state.
 
@@ -45,6 +46,8 @@ def apply_edit(
             context) before it is stored, unless the edit says `"keep_as_typed": true`;
             the state then carries a `notice` saying what was replaced. None stores the
             text as typed (the app run with --no-redact).
+        reviewer: who makes the edit (the app's per-browser token); undo and redo
+            replay this reviewer's own edits only.
 
     Raises:
         InputError: the edit names an unknown kind, bullet, section or theme.
@@ -57,18 +60,21 @@ def apply_edit(
         kind = edit.get("kind")
         if not isinstance(kind, str):
             raise InputError(f"edit field 'kind' must be text, got {kind!r}")
-        if kind == "undo":
-            _replay(store, draft_id, undo=True)
-        elif kind == "redo":
-            _replay(store, draft_id, undo=False)
+        if kind in ("undo", "redo"):
+            replay(store, draft_id, undo=kind == "undo", reviewer=reviewer)
         elif kind in HANDLERS:
-            _record(store, draft_id, str(kind), edit, themes)
+            _record(store, draft_id, str(kind), edit, themes, reviewer)
         else:
             raise InputError(
                 f"unknown edit kind {kind!r}; use one of {', '.join([*HANDLERS, 'undo', 'redo'])}"
             )
         # Last write wins; a tab that edited an older copy learns it was out of date.
-        return {**store.draft(draft_id), "stale": stale, "notice": notice}
+        return {
+            **store.draft(draft_id),
+            **history(store, draft_id, reviewer),
+            "stale": stale,
+            "notice": notice,
+        }
 
 
 def _redacted(edit: dict[str, Any], redactor: Redactor | None) -> tuple[dict[str, Any], str]:
@@ -94,7 +100,12 @@ def _redacted(edit: dict[str, Any], redactor: Redactor | None) -> tuple[dict[str
 
 
 def _record(
-    store: Store, draft_id: int, kind: str, edit: dict[str, Any], themes: tuple[str, ...]
+    store: Store,
+    draft_id: int,
+    kind: str,
+    edit: dict[str, Any],
+    themes: tuple[str, ...],
+    reviewer: str,
 ) -> None:
     handler = HANDLERS[kind]
     with store._transaction() as db:
@@ -103,8 +114,9 @@ def _record(
         if kind == "header":
             before[HEADER_KEY] = store.header(draft_id)
         cursor = db.execute(
-            "INSERT INTO edits (draft_id, kind, before, after, created_at) VALUES (?,?,?,?,?)",
-            (draft_id, kind, "{}", "{}", _now()),
+            "INSERT INTO edits (draft_id, kind, before, after, created_at, reviewer) "
+            "VALUES (?,?,?,?,?,?)",
+            (draft_id, kind, "{}", "{}", _now(), reviewer),
         )
         edit_id = cursor.lastrowid
         assert edit_id is not None
@@ -119,30 +131,7 @@ def _record(
             (json.dumps(before), json.dumps(after), edit_id),
         )
         store.bump_revision(db, draft_id)
-        # A new edit ends the redo chain, as in any editor.
-        db.execute("DELETE FROM edits WHERE draft_id = ? AND undone = 1", (draft_id,))
-
-
-def _replay(store: Store, draft_id: int, undo: bool) -> None:
-    order = "DESC" if undo else "ASC"
-    row = store._db.execute(
-        f"SELECT * FROM edits WHERE draft_id = ? AND undone = ? ORDER BY id {order} LIMIT 1",
-        (draft_id, 0 if undo else 1),
-    ).fetchone()
-    if row is None:
-        raise InputError(f"nothing to {'undo' if undo else 'redo'}")
-    snapshots = json.loads(row["before" if undo else "after"])
-    with store._transaction() as db:
-        for key, snap in snapshots.items():
-            if key == HEADER_KEY:
-                store.restore_header(db, draft_id, snap)
-            else:
-                store._restore(db, int(key), snap)
-        db.execute("UPDATE edits SET undone = ? WHERE id = ?", (1 if undo else 0, row["id"]))
-        store.bump_revision(db, draft_id)
-        db.execute(
-            "UPDATE feedback SET withdrawn = ? WHERE edit_id = ?", (1 if undo else 0, row["id"])
-        )
+        end_redo_chain(db, draft_id, reviewer)
 
 
 def _touched(store: Store, draft_id: int, kind: str, edit: dict[str, Any]) -> list[int]:

@@ -108,6 +108,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """,
     _wording_without_counts,
     _impact,
+    # 5: who made each edit (a per-browser token), so undo replays a reviewer's own edits.
+    """
+    ALTER TABLE edits ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 

@@ -345,3 +345,35 @@ def test_delete_asks_first_then_removes_the_draft(page: Any, live: LiveServer) -
     with sqlite3.connect(live.db) as db:
         assert db.execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM bullets").fetchone()[0] == 0
+
+
+def test_undo_in_one_browser_leaves_another_reviewers_edit(browser: Any, live: LiveServer) -> None:
+    """Two reviewers (two browsers): each one's Undo says what it undoes and takes back
+    their own edit only."""
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(2)]
+    first, second = (context.new_page() for context in contexts)
+    for tab in (first, second):
+        tab.set_default_timeout(20_000)
+    paste_and_draft(first, live)
+    second.goto(first.url)
+    second.wait_for_selector("li.bullet")
+    assert "only your own edits" in first.inner_text("#undo-scope")
+    ids = bullet_ids(first, "worry")
+
+    first.locator(f'li.bullet[data-id="{ids[0]}"] button.accept').click()
+    wait_saved(first)
+    assert first.inner_text("#undo-scope") == "Undo your last change: accepted or rejected a bullet"
+    second.locator(f'li.bullet[data-id="{ids[1]}"] button.reject').click()
+    expect(second.locator("#status")).to_have_text(re.compile(r"^Saved"))
+
+    first.click("#undo")
+    # The draft changed under the first browser: it is told, and shown the latest version.
+    expect(first.locator("#status")).to_have_text(re.compile(r"^Saved\. .*another reviewer"))
+    assert (
+        first.locator(f'li.bullet[data-id="{ids[0]}"]').get_attribute("class").count("accepted")
+        == 0
+    )
+    assert "rejected" in first.locator(f'li.bullet[data-id="{ids[1]}"]').get_attribute("class")
+    assert first.locator("#undo").is_disabled()
+    for context in contexts:
+        context.close()

@@ -9,10 +9,12 @@ origin are refused.
 from __future__ import annotations
 
 import json
+import re
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -33,6 +35,7 @@ from briefing_nlp.redact import Redactor, redactor_for
 from briefing_nlp.render import HEADINGS
 from briefing_nlp.review import HANDLERS, apply_edit
 from briefing_nlp.review_export import export_draft
+from briefing_nlp.review_history import history
 from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store, database_problem, default_db_path
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
@@ -202,8 +205,8 @@ def create_app(
         )
 
     @app.get("/", response_class=HTMLResponse)
-    def index() -> HTMLResponse:
-        return start_page()
+    def index(request: Request) -> HTMLResponse:
+        return _known(request, start_page())
 
     @app.post("/drafts", response_model=None, openapi_extra={"requestBody": DRAFT_FORM})
     async def create_draft(request: Request) -> Response:
@@ -282,9 +285,10 @@ def create_app(
         return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
     @app.get("/drafts/{draft_id}", response_class=HTMLResponse)
-    def review(draft_id: DraftId) -> HTMLResponse:
+    def review(draft_id: DraftId, request: Request) -> HTMLResponse:
+        reviewer = reviewer_of(request) or new_reviewer()
         try:
-            state = store.draft(draft_id)
+            state = {**store.draft(draft_id), **history(store, draft_id, reviewer)}
         except InputError as exc:
             return page("error.html", 404, message=str(exc))
         initial = json.dumps(
@@ -297,13 +301,14 @@ def create_app(
         )
         # Inside <script type="application/json">, "<" must not open a tag.
         initial = initial.replace("<", "\\u003c")
-        return page(
+        response = page(
             "review.html",
             state=state,
             initial=initial,
             sections=BRIEFING_SECTIONS,
             notice=notices.pop(draft_id, ""),
         )
+        return _known(request, response, reviewer)
 
     @app.get("/api/drafts/{draft_id}/revision")
     def draft_revision(draft_id: DraftId) -> JSONResponse:
@@ -314,9 +319,10 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=404)
 
     @app.get("/api/drafts/{draft_id}")
-    def draft_state(draft_id: DraftId) -> JSONResponse:
+    def draft_state(draft_id: DraftId, request: Request) -> JSONResponse:
         try:
-            return JSONResponse(store.draft(draft_id))
+            state = store.draft(draft_id)
+            return JSONResponse({**state, **history(store, draft_id, reviewer_of(request))})
         except InputError as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
 
@@ -329,7 +335,7 @@ def create_app(
         try:
             # Redaction and SQLite block: off the event loop, so other requests go on.
             state = await run_in_threadpool(
-                lambda: apply_edit(store, draft_id, body, themes, redactor())
+                lambda: apply_edit(store, draft_id, body, themes, redactor(), reviewer_of(request))
             )
             return JSONResponse(state)
         except InputError as exc:
@@ -374,3 +380,33 @@ def create_app(
         )
 
     return app
+
+
+# Tells one browser's reviewer from another's, so undo replays their own edits only. Not a
+# login: anyone who can open the app can edit; it only keeps undo from reverting others.
+REVIEWER_COOKIE = "briefing_reviewer"
+REVIEWER_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+R = TypeVar("R", bound=Response)
+
+
+def reviewer_of(request: Request) -> str:
+    """The reviewer token the browser sent, or "" (a script, or a browser never given one)."""
+    token = request.cookies.get(REVIEWER_COOKIE, "")
+    return token if REVIEWER_RE.fullmatch(token) else ""
+
+
+def new_reviewer() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _known(request: Request, response: R, reviewer: str = "") -> R:
+    """The response, giving a browser without a reviewer token one that lasts a year."""
+    if not reviewer_of(request):
+        response.set_cookie(
+            REVIEWER_COOKIE,
+            reviewer or new_reviewer(),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="strict",
+        )
+    return response

@@ -47,7 +47,7 @@
       document.getElementById("reload-notice").hidden = true;
       render();
       typedNotice(body.notice, edit);
-      say(body.stale ? "Saved. This draft had also been changed in another tab: you now see the latest version."
+      say(body.stale ? "Saved. This draft had also been changed in another tab or by another reviewer: you now see the latest version."
                      : "Saved");
     } catch (error) {
       say("Could not reach the app: your change was not saved", true);
@@ -253,8 +253,15 @@
       ...flagged.map((b) => el("li", {}, el("a", {href: "#", onclick: (e) => { e.preventDefault(); selected = b.id; mark(); }}, b.text))),
       ...state.unplaced.map((u) => el("li", {class: "unplaced"}, `Not placed in any bullet — ${u.label}: `, el("q", {}, u.text))));
     document.getElementById("look-first").hidden = !(flagged.length || state.unplaced.length);
-    document.getElementById("undo").disabled = !state.can_undo;
-    document.getElementById("redo").disabled = !state.can_redo;
+    // Undo and redo replay this browser's own edits: say which one, so nobody undoes a
+    // colleague's work thinking it is theirs.
+    const undo = document.getElementById("undo"), redo = document.getElementById("redo");
+    undo.disabled = !state.can_undo;
+    redo.disabled = !state.can_redo;
+    undo.title = state.undo_label || "Nothing of yours to undo";
+    redo.title = state.redo_label || "Nothing of yours to redo";
+    document.getElementById("undo-scope").textContent =
+      state.undo_label || "Undo and redo change only your own edits in this browser";
     mark();
   }
 

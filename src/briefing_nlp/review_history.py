@@ -1,0 +1,105 @@
+"""Undo and redo, each reviewer's own: the edits they made, newest first.
+
+Reviewers are told apart by a token their browser keeps (the app sets it); edits made
+before that (reviewer "") count as anyone's. An undo or redo that would overwrite a later
+change by another reviewer to the same bullet (or title, date, context) is refused with
+a message, never applied over their work.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from briefing_nlp.errors import InputError
+from briefing_nlp.store import Store
+
+HEADER_KEY = "header"  # in an edit's snapshots, beside the bullets' ids
+KIND_LABELS = {
+    "text": "edited a bullet's words",
+    "status": "accepted or rejected a bullet",
+    "move": "moved a bullet to another section",
+    "themes": "changed a bullet's themes",
+    "merge": "merged two bullets",
+    "split": "moved a statement out to its own bullet",
+    "add": "added a bullet",
+    "reorder": "reordered bullets",
+    "impact": "changed a worry's impact",
+    "header": "edited the title, date or context",
+}
+
+
+def _own(reviewer: str) -> tuple[str, tuple[str, ...]]:
+    return "(reviewer = ? OR reviewer = '')", (reviewer,)
+
+
+def _next(store: Store, draft_id: int, reviewer: str, undo: bool) -> sqlite3.Row | None:
+    mine, args = _own(reviewer)
+    order = "DESC" if undo else "ASC"
+    return store._db.execute(
+        f"SELECT * FROM edits WHERE draft_id = ? AND undone = ? AND {mine} "
+        f"ORDER BY id {order} LIMIT 1",
+        (draft_id, 0 if undo else 1, *args),
+    ).fetchone()
+
+
+def _overwrites(store: Store, draft_id: int, edit: sqlite3.Row) -> bool:
+    """Whether a later edit still in force touched what `edit` would restore."""
+    keys = set(json.loads(edit["before"]))
+    for later in store._db.execute(
+        "SELECT before, after FROM edits WHERE draft_id = ? AND id > ? AND undone = 0",
+        (draft_id, edit["id"]),
+    ):
+        if keys & (set(json.loads(later["before"])) | set(json.loads(later["after"]))):
+            return True
+    return False
+
+
+def replay(store: Store, draft_id: int, undo: bool, reviewer: str = "") -> None:
+    """Undo the reviewer's latest edit in force, or redo their latest undone one.
+
+    Raises:
+        InputError: nothing of theirs to undo or redo, or another reviewer has since
+            changed what it would restore.
+    """
+    verb = "undo" if undo else "redo"
+    row = _next(store, draft_id, reviewer, undo)
+    if row is None:
+        raise InputError(f"nothing of yours to {verb}")
+    if _overwrites(store, draft_id, row):
+        raise InputError(
+            f"cannot {verb} your last change ({KIND_LABELS.get(row['kind'], row['kind'])}): "
+            "another reviewer has changed the same bullet since; edit it by hand instead"
+        )
+    snapshots = json.loads(row["before" if undo else "after"])
+    with store._transaction() as db:
+        for key, snap in snapshots.items():
+            if key == HEADER_KEY:
+                store.restore_header(db, draft_id, snap)
+            else:
+                store._restore(db, int(key), snap)
+        db.execute("UPDATE edits SET undone = ? WHERE id = ?", (1 if undo else 0, row["id"]))
+        store.bump_revision(db, draft_id)
+        db.execute(
+            "UPDATE feedback SET withdrawn = ? WHERE edit_id = ?", (1 if undo else 0, row["id"])
+        )
+
+
+def end_redo_chain(db: sqlite3.Connection, draft_id: int, reviewer: str) -> None:
+    """A new edit ends its reviewer's redo chain, as in any editor (not other reviewers')."""
+    mine, args = _own(reviewer)
+    db.execute(f"DELETE FROM edits WHERE draft_id = ? AND undone = 1 AND {mine}", (draft_id, *args))
+
+
+def history(store: Store, draft_id: int, reviewer: str) -> dict[str, Any]:
+    """What the reviewer's Undo and Redo buttons would do, for the page to say."""
+    with store.reading():
+        undo = _next(store, draft_id, reviewer, undo=True)
+        redo = _next(store, draft_id, reviewer, undo=False)
+    return {
+        "can_undo": undo is not None,
+        "can_redo": redo is not None,
+        "undo_label": f"Undo your last change: {KIND_LABELS.get(undo['kind'], '')}" if undo else "",
+        "redo_label": f"Redo your change: {KIND_LABELS.get(redo['kind'], '')}" if redo else "",
+    }
