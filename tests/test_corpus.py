@@ -142,3 +142,16 @@ def test_datasheet_counts_match_the_corpus() -> None:
             f"| {section} | {train.section_counts()[section]} | {test.section_counts()[section]} |"
         )
         assert row in datasheet
+
+
+def test_a_row_comes_from_its_report_else_its_file(tmp_path: Path) -> None:
+    # Cross-validation keeps one origin's rows in one fold (train.fit_classifier).
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "Chronology out of date", "section": "worry", "themes": ["chronology"],'
+        ' "urn": "80426"}\n'
+        '{"text": "Genogram on file", "section": "strength", "themes": ["genogram"]}\n',
+        encoding="utf-8",
+    )
+    rows = load_corpus(tmp_path, TAXONOMY).rows
+    assert rows[0].origin == "80426"
+    assert rows[1].origin.endswith("a.jsonl")

@@ -27,6 +27,18 @@ def analyse(text: str) -> list[str]:
         ("no-one followed up the plan", ["NEG", "NEG_plan"], []),
         ("RHIs late", ["return", "home", "interview"], ["rhis"]),
         ("strat held within 24hrs", ["strategy", "hour"], ["strat"]),
+        ("LSW to start, IHA late", ["life", "story", "initial", "health"], ["lsw", "iha"]),
+        # a noun that could be a verb opens a note: no request
+        ("Contact from college", [], ["IMPERATIVE"]),
+        ("Package matched to his needs", [], ["IMPERATIVE"]),
+        ("Agree with the decision to step down", [], ["IMPERATIVE"]),
+        ("Update the chronology", ["IMPERATIVE"], []),
+        ("should have been a C&F assessment", ["COUNTERFACTUAL"], []),
+        ("should have a PA by 17", [], ["COUNTERFACTUAL"]),
+        # judgement words, turned by a negation
+        ("information sharing with school patchy", ["EVAL_NEG"], ["EVAL_POS"]),
+        ("visits not timely", ["EVAL_NEG"], ["EVAL_POS"]),
+        ("visits timely and purposeful", ["EVAL_POS"], ["EVAL_NEG"]),
     ],
 )
 def test_feature_markers(text: str, present: list[str], absent: list[str]) -> None:

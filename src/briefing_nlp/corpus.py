@@ -31,6 +31,9 @@ class LabelledStatement:
     themes: tuple[str, ...]
     source: str
     line: int
+    # Where the row's wording came from: its report's URN, else its file. Rows of one
+    # origin share a writer's voice, so cross-validation keeps them in one fold.
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,8 @@ def _validate(
         return None, problems
     assert isinstance(text, str) and isinstance(section, str)
     unique = tuple(dict.fromkeys(themes))
-    return LabelledStatement(" ".join(text.split()), section, unique, source, line), []
+    origin = str(record.get("urn") or "") or source
+    return LabelledStatement(" ".join(text.split()), section, unique, source, line, origin), []
 
 
 def combine_corpora(first: Corpus, second: Corpus) -> Corpus:

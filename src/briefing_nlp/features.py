@@ -54,6 +54,22 @@ NEGATIVE_WORDS = frozenset(
     "concern concerns gap gaps drift issue issues delay delays problem problems worry "
     "worries omission omissions lapse lapses shortfall shortfalls slippage".split()
 )
+# Judgement words, as lemmas (after idioms and shorthand): what auditors and inspectors
+# say of practice. A negated negative is left to DOUBLE_NEG above.
+POSITIVE_EVAL = frozenset(
+    """good well strong robust timely thorough clear clearly effective effectively purposeful
+    creative tenacious sensitive sensitively proportionate excellent outstanding detailed
+    comprehensive consistent consistently regular regularly prompt promptly appropriate
+    appropriately evident meaningful meaningfully thoughtful skilled skilful positive
+    uptodate intimescale helpful insightful reflective focused child-centred""".split()
+)
+NEGATIVE_EVAL = frozenset(
+    """patchy variable inconsistent inconsistently superficial weak poor poorly slow slowly
+    late delayed delay drift drifting insufficient inadequate unclear vague generic missing
+    absent outofdate outoftimescale gap concern worrying fail failure ineffective
+    incomplete sparse rarely seldom unsafe chaotic confused unfocused over-optimistic
+    optimistic overlooked missed lost stuck repeated repeat""".split()
+)
 # Fixed polarity idioms collapse to one token, so "out of date" cannot borrow the
 # positive weight of "date" learnt from "up to date".
 IDIOMS = (
@@ -305,8 +321,22 @@ AGENTS = frozenset(
     "parents family auditor lead practitioner officer nurse midwife health partner "
     "partners".split()
 )
-# After an opening verb, these mean it was a noun after all ("Record keeping", "Plan is").
-NOT_IMPERATIVE_NEXT = frozenset(["of", "is", "are", "was", "were", "has", "have", "'s", "keeping"])
+# After an opening verb, these mean it was a noun after all ("Record keeping", "Plan is",
+# "Contact from college", "Research across police"), as does a participle ("Package
+# matched to his needs", "Visits completed"): terse notes open with such nouns, and
+# reading them as requests made findings into actions. "Agree with the decision" is the
+# auditor agreeing, not a request.
+NOT_IMPERATIVE_NEXT = frozenset(
+    ["of", "is", "are", "was", "were", "has", "have", "'s", "keeping", "from", "across", "by"]
+)
+NOT_IMPERATIVE_PAIRS = frozenset([("agree", "with"), ("agreed", "with")])
+PARTICIPLE_RE = re.compile(r"[a-z]{2,}(?:ed|ing)$")
+# "should have been same day", "ought to have gone to strat": what did not happen, a
+# worry, where "should have a PA" asks for something.
+COUNTERFACTUAL_RE = re.compile(
+    r"\b(?:should|could|would|ought to|might)(?: not|n't)? have (?:been|[a-z]+(?:ed|en|ne|wn))\b",
+    re.I,
+)
 
 
 def _doc_tokens(
@@ -317,8 +347,14 @@ def _doc_tokens(
     out: list[str] = []
     if words and words[0].lower_ == lemma_of(words[0].text).lower() and is_verb(words[0].lower_):
         following = words[1].lower_ if len(words) > 1 else ""
-        if following not in NOT_IMPERATIVE_NEXT:
+        if (
+            following not in NOT_IMPERATIVE_NEXT
+            and not PARTICIPLE_RE.match(following)
+            and (words[0].lower_, following) not in NOT_IMPERATIVE_PAIRS
+        ):
             out.append("IMPERATIVE")
+    if COUNTERFACTUAL_RE.search(doc.text):
+        out.append("COUNTERFACTUAL")
     for index, token in enumerate(words[:4]):
         # "SW to update", "PA to provide": someone is asked to do something.
         if token.lower_ == "to" and index > 0 and index + 1 < len(words):
@@ -345,6 +381,13 @@ def _doc_tokens(
             first = False
         if lemma in HEDGES or (previous, lemma) in HEDGE_PAIRS:
             out.append("HEDGE")
+        # The verdict a judgement word gives, turned by a negation before it ("not
+        # timely" judges badly): one shared marker lets an evaluative word the corpus
+        # rarely uses ("patchy" after a topic the corpus mostly praises) still count.
+        if lemma in POSITIVE_EVAL:
+            out.append("EVAL_NEG" if scope else "EVAL_POS")
+        elif lemma in NEGATIVE_EVAL and not scope:
+            out.append("EVAL_NEG")
         if lemma in NEGATION_CUES:
             out.append("NEG")
             out.append(lemma)

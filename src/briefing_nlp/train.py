@@ -28,7 +28,7 @@ from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
@@ -141,9 +141,16 @@ def fit_classifier(
     skipped = [t for t in taxonomy.slugs if t not in themes]
     targets = np.array([[t in corpus.rows[i].themes for t in themes] for i in keep], dtype=int)
     theme_model = OneVsRestClassifier(_svc(settings.theme_c, settings))
-    folds = KFold(settings.cv_folds, shuffle=True, random_state=settings.random_state)
+    # Folds by origin (report or file), so each theme's threshold is chosen on scores of
+    # wording from sources the fold's model never saw, as at run time: with rows
+    # shuffled, near-duplicate rows of one writer sat on both sides of a fold.
+    # A corpus from fewer sources than folds (a team's own file) falls back to rows.
+    origins = [corpus.rows[i].origin for i in keep]
+    folds: GroupKFold | KFold = GroupKFold(settings.cv_folds)
+    if len(set(origins)) < settings.cv_folds:
+        folds = KFold(settings.cv_folds, shuffle=True, random_state=settings.random_state)
     out_of_fold = cross_val_predict(
-        theme_model, matrix[keep], targets, cv=folds, method="predict_proba"
+        theme_model, matrix[keep], targets, cv=folds, groups=origins, method="predict_proba"
     )
     thresholds = {
         theme: _best_threshold(targets[:, i], out_of_fold[:, i], settings.theme_threshold_floor)
