@@ -79,7 +79,7 @@ def test_app_export_says_how_many_were_never_reviewed(tmp_path: Path) -> None:
 
 def test_every_review_command_is_in_the_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("review list", "review export"):
+    for command in ("review list", "review export", "review delete"):
         assert f"briefing-nlp {command}" in readme
         help_text = runner.invoke(app, [*command.split(), "--help"]).output
         assert f"Example: briefing-nlp {command}" in help_text
