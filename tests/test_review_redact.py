@@ -4,6 +4,7 @@ page or an export, unless they keep it as typed; the title, date and context too
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,8 @@ def test_form_header_is_redacted_with_a_notice_unless_kept(tmp_path: Path) -> No
     assert "Redacted what looks" not in kept.text
 
 
-def test_the_app_redacts_typed_edits(tmp_path: Path) -> None:
+def test_the_app_redacts_typed_edits(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     db = tmp_path / "review.sqlite3"
     app = _client(db)
     response = app.post("/drafts", data={"notes": NOTES}, headers=SAME_ORIGIN)
@@ -176,3 +178,4 @@ def test_the_app_redacts_typed_edits(tmp_path: Path) -> None:
     assert '"kayden moore" -> [PERSON]' in state["notice"]
     assert b"kayden moore" not in _on_disk(db)
     assert "kayden" not in app.get(f"/drafts/{draft}/export.md").text.lower()
+    assert "kayden" not in caplog.text.lower()  # nor in any log line, at any level
