@@ -82,11 +82,6 @@ def test_drafting_grows_close_to_linearly(timings: dict[str, dict[int, float]], 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the redaction model's spaCy tokenizer (redact.py) is not bounded yet: "
-    "a run of apostrophes after a name is quadratic there",
-)
 def test_a_run_after_a_name_reaches_redaction_in_linear_time(
     classifier: StatementClassifier,
 ) -> None:

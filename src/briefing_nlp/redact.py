@@ -22,6 +22,7 @@ from spacy.language import Language
 from thinc.api import use_ops
 
 from briefing_nlp.errors import ConfigError, ModelError
+from briefing_nlp.features import BoundedTokenizer
 from briefing_nlp.ingest import BULLET_RE, Audit, AuditRecord, Comment
 from briefing_nlp.name_cues import find_name_cues
 from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
@@ -681,4 +682,9 @@ def load_redactor(
                 f"spaCy pipeline {extra_model!r} is not installed; install it yourself or unset "
                 "pii_spacy_model (nothing is downloaded)"
             ) from None
+    # spaCy strips affixes from a spaceless run one at a time, quadratic in its length
+    # (a run of apostrophes after a name): the bound the classifiers' tokenizer has.
+    for pipeline in (ner, extra):
+        if pipeline is not None:
+            pipeline.tokenizer = BoundedTokenizer(pipeline.tokenizer)
     return Redactor(ner, allow=allow, extra=extra, common_words=common)
