@@ -300,6 +300,7 @@ def test_drafts_beyond_the_cap_are_told_to_try_again(
         ("localhost:8000", 200),
         ("[::1]:8000", 200),
         ("review.example:8000", 200),  # --allow-host review.example
+        ("192.168.4.20:8000", 200),  # an address in digits cannot be rebound
         ("127.0.0.1:9999", 400),  # another port than the one it serves
         ("evil.example", 400),  # DNS rebinding: an attacker's name pointed at 127.0.0.1
         ("evil.example:8000", 400),

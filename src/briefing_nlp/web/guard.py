@@ -1,6 +1,6 @@
 """The review app's front door: one ASGI layer every request passes before any route.
 
-It refuses a Host the app does not serve (DNS rebinding), a state-changing request from
+It refuses a Host name the app does not serve (DNS rebinding), a state-changing request from
 another site, and a body over the route's limit (checked from Content-Length before the
 body is read, and again while it streams in, so a chunked upload cannot run past it);
 and it puts security headers on every response.
@@ -8,6 +8,7 @@ and it puts security headers on every response.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -137,10 +138,14 @@ class Guard:
 
     def _problem(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         host, port = split_host(headers.get("host", ""))
-        if host not in self.hosts or (port and self.port and port != str(self.port)):
+        # DNS rebinding needs a name the attacker controls; an address written as digits
+        # cannot be rebound, and is how other computers reach an app run on --host 0.0.0.0.
+        known = host in self.hosts or _ip_literal(host)
+        if not known or (port and self.port and port != str(self.port)):
             served = f" on port {self.port}" if self.port else ""
             return 400, (
-                f"this app answers to {', '.join(sorted(self.hosts))}{served} only, not "
+                f"this app answers to {', '.join(sorted(self.hosts))} or an IP address"
+                f"{served} only, not "
                 f"{headers.get('host', '(no host)')!r}; open it at the address `serve` printed"
             )
         if scope["method"] not in SAFE_METHODS and not _same_site(scope, headers):
@@ -183,6 +188,14 @@ def _same_site(scope: Scope, headers: dict[str, str]) -> bool:
         "http",
         "https",
     )
+
+
+def _ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _too_large(limit: int) -> str:
