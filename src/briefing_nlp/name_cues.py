@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from briefing_nlp.recognizers import Entity
+from briefing_nlp.recognizers import RELATIONS, Entity
 
 # The title stays in the span: a lone initial is too short to redact by itself.
 TITLE_INITIAL_RE = re.compile(
@@ -58,6 +58,34 @@ NOT_NAMES = frozenset(
 )
 # Lower-case words with English endings are misspelt or rare words, not names.
 ENGLISH_ENDING_RE = re.compile(r"(?:ing|ed|ly|ment|able|ible|tion|sion|ness|ised|ized|ful|less)$")
+# A lower-case word straight before a name, at the end of the text before it.
+FIRST_LOWER_RE = re.compile(r"(?<![\w'’-])([a-z][a-z'’-]*[a-z]) $")
+RELATIVE_LOWER_RE = re.compile(
+    r"\b(?:mum|mother|dad|father|nan|gran|grandad|grandma|sister|brother|son|daughter|"
+    r"partner|boyfriend|girlfriend|uncle|aunt|auntie|stepdad|stepmum|cousin)[ \t]+"
+    r"([a-z][a-z'’-]*[a-z])(?![\w'’-])"
+)
+# A capitalised word opening a line before a verb only people do in notes: "Jack refused
+# to come down", "Nathan gave his NI". In the corpus every such opener is a name or a
+# relative, and a name that is also a word ("Jack") can slip past the model.
+LINE_OPENING_NAME_RE = re.compile(
+    r"^[ \t]*(?:[-*•·][ \t]*)?([A-Z][a-z'’-]*[a-z])[ \t]+(?:said|says|told|tells|refused|"
+    r"declined|disclosed|wants|wanted|gave (?:his|her))\b",
+    re.MULTILINE,
+)
+RELATION_WORD_RE = re.compile(rf"(?:{RELATIONS}|family|staff|school|police|nursery)")
+# Words that sit between a relative, or before a name, and a verb without being a name:
+# "mum also said", "that ollie brennan was" (the "that"), "dad then told".
+FUNCTION_WORDS = frozenset(
+    """the a an and but or so then also that this these those there here when while if as
+    because since until after before of for to with by from at in on into about not no
+    never always still now just only again too often later first soon once even yet who
+    which where what whom whose he she they we you it his her their our my your its him
+    them me us said says told tells was is has had have were are be been being will would
+    can could should may might must shall do does did get got gets went goes came comes
+    all both each every some any own other another again later today tonight yesterday
+    says asked asks who's""".split()
+)
 
 
 def find_name_cues(text: str, unfamiliar: Callable[[str], bool]) -> list[Entity]:
@@ -84,6 +112,11 @@ def find_name_cues(text: str, unfamiliar: Callable[[str], bool]) -> list[Entity]
             continue
         found.append(_person(text, match.start(1), match.end(1), "name followed by an age"))
     found.extend(_lower_case_names(text, unfamiliar))
+    found.extend(_relative_and_lower_name(text))
+    for match in LINE_OPENING_NAME_RE.finditer(text):
+        word = match.group(1).lower()
+        if word not in FUNCTION_WORDS and not RELATION_WORD_RE.fullmatch(word):
+            found.append(_person(text, *match.span(1), "name opening a line before a verb"))
     return found
 
 
@@ -96,17 +129,57 @@ def _lower_case_names(text: str, unfamiliar: Callable[[str], bool]) -> list[Enti
             continue
         start, end = word.span()
         following = words[index + 1] if index + 1 < len(words) else None
-        # "kayden moore said": a surname that is also a word, between the name and a verb.
+        # "kayden moore said": a surname that is also a word, between the name and a verb;
+        # "tiegan walsh at the gate": a surname that is no English word either.
         if (
             following is not None
             and text[end : following.start()] == " "
-            and AFTER_RE.match(text[following.end() :])
-            and not AFTER_RE.match(text[end:])
+            and not AFTER_RE.match(text[end : end + 64])
+            and (
+                AFTER_RE.match(text[following.end() : following.end() + 64])
+                or (
+                    not ENGLISH_ENDING_RE.search(following.group(0))
+                    and unfamiliar(following.group(0))
+                )
+            )
         ):
             end = following.end()
         line_start = text.rfind("\n", 0, start) + 1
-        if BEFORE_RE.search(text[line_start:start]) or AFTER_RE.match(text[end:]):
+        # Only the words just before and after a word are read: slicing or searching the
+        # whole line for each word was quadratic on a long line of them; an "x" stands
+        # for the cut-off text, so the line-start cue cannot match inside a line.
+        window = max(line_start, start - 64)
+        before = ("x" if window > line_start else "") + text[window:start]
+        if BEFORE_RE.search(before) or AFTER_RE.match(text[end : end + 64]):
+            # "reuben akinola told": a first name that is also a word, straight before a
+            # surname that is none, when a verb of speaking or being seen follows.
+            first = FIRST_LOWER_RE.search(before)
+            if (
+                first is not None
+                and AFTER_RE.match(text[end : end + 64])
+                and _may_be_first_name(first.group(1))
+            ):
+                start = start - len(before) + first.start(1)
             out.append(_person(text, start, end, "lower-case word that is no English word"))
+    return out
+
+
+def _may_be_first_name(word: str) -> bool:
+    return not (
+        word.lower() in FUNCTION_WORDS or ENGLISH_ENDING_RE.search(word) or BEFORE_RE.search(word)
+    )
+
+
+def _relative_and_lower_name(text: str) -> list[Entity]:
+    """ "dad gavin declined": a lower-case word between a relative and a verb of speaking
+    or deciding, though it is also an English word, is the relative's name."""
+    out = []
+    for match in RELATIVE_LOWER_RE.finditer(text):
+        word = match.group(1)
+        if _may_be_first_name(word) and AFTER_RE.match(text[match.end(1) :]):
+            out.append(
+                _person(text, match.start(1), match.end(1), "lower-case name after a relative")
+            )
     return out
 
 
