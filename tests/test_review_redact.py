@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,11 +156,14 @@ def test_form_header_is_redacted_with_a_notice_unless_kept(tmp_path: Path) -> No
     response = app.post("/drafts", data=form, headers=SAME_ORIGIN)
     assert response.status_code == 200
     page = html.unescape(response.text)
-    assert "Redacted what looks like personal data in the title" in page
-    assert "Kayden" not in page and "[PERSON" in page
+    # The person who typed it is told what was replaced (this page only, never stored).
+    notice = re.search(r'<span id="typed-notice-text">(.*?)</span>', page, re.S)
+    assert notice and 'title: "Kayden Moore" -> [PERSON]' in notice.group(1)
+    assert "Keep as typed" in notice.group(1)
+    assert "Kayden" not in page.replace(notice.group(1), "") and "[PERSON" in page
     assert b"Kayden" not in _on_disk(db)
     # The notice is shown once; it is not stored with the draft.
-    assert "Redacted what looks" not in app.get(response.url.path).text
+    assert "Kayden" not in app.get(response.url.path).text
 
     kept = app.post("/drafts", data={**form, "keep_header": "on"}, headers=SAME_ORIGIN)
     assert "Audit of Kayden Moore" in html.unescape(kept.text)

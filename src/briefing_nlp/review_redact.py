@@ -67,3 +67,12 @@ def typed_notice(where: str, typed: Typed) -> str:
         f"Redacted what looks like personal data in {where}: {'; '.join(typed.changes)}; "
         f"{KEEP_HINT}."
     )
+
+
+def header_changes(fields: dict[str, str], redactor: Redactor) -> list[str]:
+    """What redaction replaces in a typed title, date and context: 'title: "X" -> [PERSON]'."""
+    changes = []
+    for name in ("title", "date", "context"):
+        typed = redact_typed(fields.get(name, ""), redactor, is_date=name == "date")
+        changes += [f"{name}: {change}" for change in typed.changes]
+    return changes

@@ -36,6 +36,7 @@ from briefing_nlp.render import HEADINGS
 from briefing_nlp.review import HANDLERS, apply_edit
 from briefing_nlp.review_export import export_draft
 from briefing_nlp.review_history import history
+from briefing_nlp.review_redact import Typed, header_changes, typed_notice
 from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store, database_problem, default_db_path
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
@@ -60,7 +61,8 @@ DEFAULT_UPLOAD_LIMIT_MB = 20
 # Drafting is CPU-bound and runs in worker threads; more at once than this only makes
 # every one of them slower (two cores shared), so the next one is told to try again.
 DEFAULT_MAX_DRAFTS = 2
-FORM_OVERHEAD_BYTES = 64 * 1024  # the form fields and multipart boundaries around the notes
+FORM_OVERHEAD_BYTES = 64 * 1024
+MAX_NOTICES = 100  # the form fields and multipart boundaries around the notes
 DraftId = Annotated[int, PathParam(ge=1, le=2**62, description="A stored draft's number.")]
 # The request bodies are read by hand (forms with uploads, edits of several kinds), so
 # they are described here for the OpenAPI schema that API fuzzing (schemathesis) uses.
@@ -271,17 +273,16 @@ def create_app(
             except BriefingError as exc:
                 return start_page(without_paths(str(exc), scratch), 400, fields)
         draft_id = await run_in_threadpool(store.add_draft, briefing)
-        changed = [
-            name
-            for name in ("title", "date", "context")
-            if "[" in getattr(briefing, name) and "[" not in fields[name]
-        ] or ["title, date or context"]
-        if redacted:
-            notices[draft_id] = (
-                f"Redacted what looks like personal data in the {' and '.join(changed)} "
-                "you typed (placeholders such as [PERSON] show where); if it is not personal "
-                'data, edit it below and choose "Keep as typed".'
-            )
+        if redacted and (found := redactor()) is not None:
+            # What was replaced, for the person who typed it, on their next page only.
+            changes = await run_in_threadpool(header_changes, fields, found) or [
+                "placeholders such as [PERSON] show where"
+            ]
+            while len(notices) >= MAX_NOTICES:  # pages never opened: keep memory bounded
+                notices.pop(next(iter(notices)))
+            notices[draft_id] = typed_notice(
+                "the title, date or context you typed", Typed("", tuple(changes))
+            ).replace('choose "Keep as typed"', 'edit it below and choose "Keep as typed"')
         return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
     @app.get("/drafts/{draft_id}", response_class=HTMLResponse)
