@@ -51,6 +51,10 @@ CASES = [
         "SW to update chronology and complete GCP2",
         ["SW to update chronology", "complete GCP2"],
     ),
+    (
+        "invite school to next review, carers assessment for dad",
+        ["invite school to next review", "carers assessment for dad"],
+    ),
     # ", and ..." starts a new finding without the conjunction.
     (
         "SW to update the chronology, and add the paternal family to the genogram",

@@ -447,7 +447,7 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
         # person becomes a role noun (compose.finding_wording), which reads better than
         # a list with no verdict.
         score -= 0.25 if several else 0.6
-    if not VERDICT_RE.search(text):
+    if section != "action" and not VERDICT_RE.search(text):
         score -= 0.3  # "school attendance, sexual health": topics with nothing said
     if FRAGMENT_START_RE.match(text):
         score -= 0.4

@@ -358,9 +358,10 @@ def _is_boundary(
             and _other_practice(a, b)
             and not FOLLOW_ON_RE.match(right)
         ):
-            # "SW to update chronology and complete GCP2", "book RHA, LSW to start": each
-            # part names its own piece of practice outright, so two actions.
-            return _asks(left, is_verb) and _asks(right, is_verb)
+            # "SW to update chronology and complete GCP2", "invite school to next review,
+            # carers assessment for dad": each part names its own piece of practice
+            # outright, so two actions (a terse one asks by standing in an action list).
+            return _asks(left, is_verb) or _asks(right, is_verb)
         if kind == "conjunction" and first and is_verb(first.group(0).lower()):
             return False  # "SW to update the RA and share with placement": one action
         if a.section != "action" and not _asks(right, is_verb):
