@@ -52,6 +52,10 @@ CASES = [
         ["SW to update chronology", "complete GCP2"],
     ),
     (
+        "no transitions plan despite being 16, no EHCP on file",
+        ["no transitions plan despite being 16", "no EHCP on file"],
+    ),
+    (
         "invite school to next review, carers assessment for dad",
         ["invite school to next review", "carers assessment for dad"],
     ),

@@ -389,5 +389,8 @@ def _is_boundary(
         return False  # within one polarity, "but" and dashes usually elaborate
     if kind == "semicolon":
         return True  # auditors use ";" to list separate findings
-    # Same polarity: split only findings on unrelated themes.
-    return bool(a.themes and b.themes and not set(a.themes) & set(b.themes))
+    # Same polarity: split only findings on unrelated themes, or on two pieces of
+    # practice each named outright ("no transitions plan at 16, no EHCP on file").
+    return bool(a.themes and b.themes and not set(a.themes) & set(b.themes)) or _other_practice(
+        a, b
+    )
