@@ -51,6 +51,9 @@ def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_p
     shot = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") else tmp_path / "review-page.png"
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
+    # A missing part of a bullet (no impact outside the worries) is left out, not
+    # written as "null".
+    assert "null" not in page.locator("body").inner_text()
 
     # edit a bullet
     first = page.locator("#section-worry li.bullet").first

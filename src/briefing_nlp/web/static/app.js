@@ -151,7 +151,9 @@
         el("q", {}, s.text), s.primary ? null : el("span", {class: "muted"}, " (also supports this)"),
         bullet.sources.length > 1 ? el("button", {class: "split", onclick: () => send({kind: "split", source: s.id})}, "Move out") : null))),
       themeEditor(bullet));
-    node.append(text, bullet.section === "worry" ? impactNode(bullet) : null, meta, actions, sources);
+    // append() writes a null as the text "null": leave the impact out when there is none.
+    node.append(...[text, bullet.section === "worry" ? impactNode(bullet) : null, meta, actions, sources]
+      .filter((child) => child !== null));
     return node;
   }
 
@@ -164,14 +166,15 @@
         el("button", {class: "impact-edit", onclick: () => startImpactEdit(bullet)}, "Add impact"));
       return box;
     }
-    box.append(el("span", {class: "impact-text"}, `Impact: ${bullet.impact}`),
+    box.append(...[el("span", {class: "impact-text"}, `Impact: ${bullet.impact}`),
       bullet.impact_suggested ? el("span", {class: "suggested"}, "suggested impact") : null,
       bullet.impact_kept ? el("span", {class: "badge accepted impact-kept"}, "kept") : null,
       bullet.impact_suggested && !bullet.impact_kept
         ? el("button", {class: "impact-keep", onclick: () => send({kind: "impact", bullet: bullet.id, action: "keep"})}, "Keep")
         : null,
       el("button", {class: "impact-edit", onclick: () => startImpactEdit(bullet)}, "Edit impact"),
-      el("button", {class: "impact-drop", onclick: () => send({kind: "impact", bullet: bullet.id, action: "drop"})}, "Drop impact"));
+      el("button", {class: "impact-drop", onclick: () => send({kind: "impact", bullet: bullet.id, action: "drop"})}, "Drop impact")]
+      .filter((child) => child !== null));
     return box;
   }
 
