@@ -173,6 +173,9 @@ def test_paragraph_text_matches_python_docx(tmp_path: Path) -> None:
 
 def _peak_mb(tmp_path: Path, notes: Path, *options: str) -> tuple[float, str]:
     """Peak resident MB of a child process running `briefing-nlp draft`, and its stderr."""
+    # The peak is read from /proc (VmHWM, kB), which starts afresh with the child's own
+    # program: ru_maxrss survives exec, so a child of a pytest process that has grown
+    # past 1 GB in a full run would report the parent's peak as its own.
     child = (
         "import resource, runpy, sys\n"
         "sys.argv = ['briefing-nlp', *sys.argv[1:]]\n"
@@ -180,7 +183,11 @@ def _peak_mb(tmp_path: Path, notes: Path, *options: str) -> tuple[float, str]:
         "    runpy.run_module('briefing_nlp', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "try:\n"
+        "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "    print(int(status.split()[0]))\n"
+        "except (OSError, IndexError):\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     out = tmp_path / "briefing.json"
     done = subprocess.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import re
 import socket
@@ -11,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import httpx
@@ -392,6 +394,13 @@ async def _asgi(
     return status, read
 
 
+def _run(coroutine: Any) -> Any:
+    """Run a coroutine on a fresh event loop in its own thread: in a full run the browser
+    tests' Playwright leaves a loop running in the main thread, where asyncio.run fails."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.mark.parametrize("path", ["/drafts", "/api/drafts/1/edits", "/"])
 def test_bodies_over_the_limit_are_refused_before_or_while_they_are_read(
     tmp_path: Path, path: str
@@ -399,7 +408,7 @@ def test_bodies_over_the_limit_are_refused_before_or_while_they_are_read(
     app = create_app(db_path=tmp_path / "db.sqlite3", upload_limit_mb=1)
     # Declared too large: refused before one byte is read.
     declared = [(b"content-length", str(2 * 1024**3).encode()), (b"content-type", b"text/plain")]
-    status, read = asyncio.run(_asgi(app, path, declared, chunks=32_768))
+    status, read = _run(_asgi(app, path, declared, chunks=32_768))
     assert (status, read) == (413, 0)
     # Chunked (no length), 2 GB on its way: refused once the limit is passed.
     chunked = [(b"content-type", b"application/json" if "edits" in path else b"text/plain")]
@@ -407,7 +416,7 @@ def test_bodies_over_the_limit_are_refused_before_or_while_they_are_read(
     if path == "/drafts":  # a well-formed form whose pasted notes never end
         chunked = [(b"content-type", b"multipart/form-data; boundary=x")]
         first = b'--x\r\nContent-Disposition: form-data; name="notes"\r\n\r\n'
-    status, read = asyncio.run(_asgi(app, path, chunked, chunks=32_768, first=first))
+    status, read = _run(_asgi(app, path, chunked, chunks=32_768, first=first))
     if path == "/":  # no POST route here: answered without reading the body at all
         assert (status, read) == (405, 0)
     else:

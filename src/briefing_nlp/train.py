@@ -144,14 +144,25 @@ def fit_classifier(
     # Folds by origin (report or file), so each theme's threshold is chosen on scores of
     # wording from sources the fold's model never saw, as at run time: with rows
     # shuffled, near-duplicate rows of one writer sat on both sides of a fold.
-    # A corpus from fewer sources than folds (a team's own file) falls back to rows.
-    origins = [corpus.rows[i].origin for i in keep]
-    folds: GroupKFold | KFold = GroupKFold(settings.cv_folds)
-    if len(set(origins)) < settings.cv_folds:
+    # A corpus where some theme comes from fewer sources than folds (a team's own file,
+    # a new theme labelled in one sitting) falls back to folds of rows, so every fold
+    # still learns every theme.
+    origins = np.array([corpus.rows[i].origin for i in keep])
+    spread = min((len(set(origins[targets[:, i] == 1])) for i in range(len(themes))), default=0)
+    if themes and spread >= settings.cv_folds:
+        out_of_fold = cross_val_predict(
+            theme_model,
+            matrix[keep],
+            targets,
+            cv=GroupKFold(settings.cv_folds),
+            groups=origins,
+            method="predict_proba",
+        )
+    else:
         folds = KFold(settings.cv_folds, shuffle=True, random_state=settings.random_state)
-    out_of_fold = cross_val_predict(
-        theme_model, matrix[keep], targets, cv=folds, groups=origins, method="predict_proba"
-    )
+        out_of_fold = cross_val_predict(
+            theme_model, matrix[keep], targets, cv=folds, method="predict_proba"
+        )
     thresholds = {
         theme: _best_threshold(targets[:, i], out_of_fold[:, i], settings.theme_threshold_floor)
         for i, theme in enumerate(themes)
