@@ -128,3 +128,44 @@ def test_idiom_triggers_skip_only_texts_no_idiom_could_change(
 
     monkeypatch.setattr(features, "IDIOM_TRIGGERS", ("date",))
     assert _merge_idioms("seen w/ mum") != in_full("seen w/ mum")
+
+
+def _language(pattern: str) -> set[str]:
+    """Every string a finite pattern (literals, `x?`, groups, `a|b`) matches."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    def expand(items) -> set[str]:  # type: ignore[no-untyped-def]
+        out = {""}
+        for op, arg in items:
+            if op is c.LITERAL:
+                options = {chr(arg)}
+            elif op is c.BRANCH:
+                options = set().union(*(expand(branch) for branch in arg[1]))
+            elif op is c.SUBPATTERN:
+                options = expand(arg[-1])
+            elif op is c.IN and all(kind is c.LITERAL for kind, _ in arg):
+                options = {chr(code) for _, code in arg}  # "da|dv" compiles to d[av]
+            elif op is c.MAX_REPEAT and arg[1] == 1:
+                options = {""} | expand(arg[2])
+            else:
+                raise AssertionError(f"pattern {pattern!r} is not finite: {op}")
+            out = {a + b for a in out for b in options}
+        return out
+
+    return expand(_parser.parse(pattern))
+
+
+def test_shorthand_words_start_every_shorthand_match() -> None:
+    """normalise runs the shorthand alternation only when a statement holds one of
+    SHORTHAND_WORDS; every string a shorthand pattern matches must start with one."""
+    import re
+
+    from briefing_nlp.features import SHORTHAND, SHORTHAND_WORDS
+
+    for pattern, _ in SHORTHAND:
+        for text in _language(pattern):
+            assert re.match(r"\w+", text)[0] in SHORTHAND_WORDS, (pattern, text)
+    # The check can fail: a pattern whose matches start with a word not listed.
+    assert "ehcp" in {re.match(r"\w+", t)[0] for t in _language(r"ehcps?")}
+    assert not {re.match(r"\w+", t)[0] for t in _language(r"lac'?s?")} <= SHORTHAND_WORDS

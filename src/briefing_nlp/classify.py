@@ -354,9 +354,10 @@ class StatementClassifier:
         theme_proba = self._theme_proba(matrix)
         section_index = section_proba.argmax(axis=1)
         chosen = theme_proba >= self._threshold_vector
-        # Python floats once for the whole matrix: converting numpy scalars one by one
-        # was a tenth of classifying.
-        section_rows, theme_rows = section_proba.tolist(), theme_proba.tolist()
+        # Rounded and made Python floats once for the whole matrix: converting and
+        # rounding numpy scalars one by one was a tenth of classifying.
+        section_rows = np.round(section_proba, 4).tolist()
+        theme_rows = np.round(theme_proba, 4).tolist()
         results = []
         for row, text in enumerate(texts):
             section = self.sections[section_index[row]]
@@ -365,14 +366,9 @@ class StatementClassifier:
                 Classification(
                     text=text,
                     section=section,
-                    section_scores={
-                        s: round(p, 4)
-                        for s, p in zip(self.sections, section_rows[row], strict=True)
-                    },
+                    section_scores=dict(zip(self.sections, section_rows[row], strict=True)),
                     themes=themes,
-                    theme_scores={
-                        t: round(p, 4) for t, p in zip(self.themes, theme_rows[row], strict=True)
-                    },
+                    theme_scores=dict(zip(self.themes, theme_rows[row], strict=True)),
                     section_evidence=(
                         self._evidence(matrix[row], self._section_weights, section_index[row])
                         if evidence

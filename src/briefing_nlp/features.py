@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -123,6 +124,15 @@ SHORTHAND = (
     (r"father", "dad"),
 )
 SHORTHAND_RE = re.compile(r"\b(?:" + "|".join(f"({p})" for p, _ in SHORTHAND) + r")\b")
+# Every match of SHORTHAND_RE starts with one of these whole words, so a statement
+# without any of them is left alone without running the long alternation over it (a
+# tenth of classifying). tests/test_features.py checks the list against the patterns.
+SHORTHAND_WORDS = frozenset(
+    "rhi rhis strat strats pp ra ras risk asst assmt assessmt chrono lsw iha ihas rha rhas "
+    "ltf ma mo dw da dv sos cg cgs hv tm gcp gcp2 pep peps ehcp ehcps iro iros yp mtg mtgs "
+    "info supv sup supn mother father".split()
+)
+WORD_RE = re.compile(r"\w+")
 HOURS_RE = re.compile(r"\b(\d+) ?(?:hrs|hours|hr)\b")
 
 
@@ -251,7 +261,9 @@ def normalise(text: str) -> str:
     if DIGITS_RE.search(text):
         for pattern, token in RAW_PATTERNS:
             text = pattern.sub(token, text)
-    text = SHORTHAND_RE.sub(_expand, text.lower())
+    text = text.lower()
+    if not SHORTHAND_WORDS.isdisjoint(WORD_RE.findall(text)):
+        text = SHORTHAND_RE.sub(_expand, text)
     return HOURS_RE.sub(r"\1 hours", text) if DIGITS_RE.search(text) else text
 
 
@@ -263,9 +275,42 @@ def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000
     # Tokenise only: lemmas come from the same lookup table the lemmatizer uses, read
     # here as the tokens are walked once, instead of set on every token beforehand.
     skip = [name for name in ("sentencizer", "lemmatizer") if name in nlp.pipe_names]
-    docs = nlp.pipe((_merge_idioms(t) for t in normalised), batch_size=batch_size, disable=skip)
-    analysed = [" ".join(_doc_tokens(doc, is_verb, lemma_of)) for doc in docs]
+    merged = [_merge_idioms(t) for t in normalised]
+    docs = nlp.pipe(merged, batch_size=batch_size, disable=skip)
+    facts = _lexeme_facts(nlp, lemma_of)
+    # Each token's facts are read from its lexeme, once per distinct word, through one
+    # array of word ids per statement: building a Token object for every word was most
+    # of the cost of classifying.
+    analysed = [
+        " ".join(_doc_tokens(text, [facts(orth) for orth in doc.to_array(ORTH)], is_verb, lemma_of))
+        for text, doc in zip(merged, docs, strict=True)
+    ]
     return Features(analysed=tuple(analysed), raw=tuple(normalised))
+
+
+# What the features read of a word: its text, lower-case form, whether it is space or
+# punctuation, its lemma (the lookup table's, else the lower-case form) and that lemma
+# with digits collapsed to 0.
+WordFacts = tuple[str, str, bool, bool, str, str]
+
+
+def _lexeme_facts(nlp: Language, lemma_of: Callable[[str], str]) -> Callable[[int], WordFacts]:
+    vocab = nlp.vocab
+
+    @functools.cache
+    def facts(orth: int) -> WordFacts:
+        lexeme = vocab[orth]
+        lemma = lemma_of(lexeme.text) or lexeme.lower_
+        return (
+            lexeme.text,
+            lexeme.lower_,
+            lexeme.is_space,
+            lexeme.is_punct,
+            lemma,
+            DIGITS_RE.sub("0", lemma),
+        )
+
+    return facts
 
 
 def _merge_idioms(text: str) -> str:
@@ -340,42 +385,42 @@ COUNTERFACTUAL_RE = re.compile(
 
 
 def _doc_tokens(
-    doc: spacy.tokens.Doc, is_verb: Callable[[str], bool], lemma_of: Callable[[str], str]
+    text: str,
+    tokens: Sequence[WordFacts],
+    is_verb: Callable[[str], bool],
+    lemma_of: Callable[[str], str],
 ) -> list[str]:
-    tokens = [(t, lemma_of(t.text) or t.lower_) for t in doc]
-    words = [t for t, _ in tokens if not t.is_space and not t.is_punct]
+    # tokens: (text, lower, is_space, is_punct, lemma, digit lemma) per token, in order.
+    words = [t for t in tokens if not t[2] and not t[3]]
     out: list[str] = []
-    if words and words[0].lower_ == lemma_of(words[0].text).lower() and is_verb(words[0].lower_):
-        following = words[1].lower_ if len(words) > 1 else ""
+    if words and words[0][1] == lemma_of(words[0][0]).lower() and is_verb(words[0][1]):
+        following = words[1][1] if len(words) > 1 else ""
         if (
             following not in NOT_IMPERATIVE_NEXT
             and not PARTICIPLE_RE.match(following)
-            and (words[0].lower_, following) not in NOT_IMPERATIVE_PAIRS
+            and (words[0][1], following) not in NOT_IMPERATIVE_PAIRS
         ):
             out.append("IMPERATIVE")
-    if COUNTERFACTUAL_RE.search(doc.text):
+    if COUNTERFACTUAL_RE.search(text):
         out.append("COUNTERFACTUAL")
-    for index, token in enumerate(words[:4]):
+    for index, word in enumerate(words[:4]):
         # "SW to update", "PA to provide": someone is asked to do something.
-        if token.lower_ == "to" and index > 0 and index + 1 < len(words):
-            agent = words[index - 1]
-            is_agent = (agent.text.isupper() and len(agent.text) > 1) or lemma_of(
-                agent.text
-            ) in AGENTS
-            if is_agent and is_verb(words[index + 1].lower_):
+        if word[1] == "to" and index > 0 and index + 1 < len(words):
+            agent = words[index - 1][0]
+            is_agent = (agent.isupper() and len(agent) > 1) or lemma_of(agent) in AGENTS
+            if is_agent and is_verb(words[index + 1][1]):
                 out.append("AGENT_TO_VERB")
                 break
     scope = 0
     previous = ""
     first = True
-    for token, lemma in tokens:
-        if token.is_space:
+    for _, _, is_space, is_punct, word_lemma, lemma in tokens:
+        if is_space:
             continue
-        if lemma in SCOPE_ENDERS or token.is_punct:
+        if word_lemma in SCOPE_ENDERS or is_punct:
             scope = 0
-            previous = lemma
+            previous = word_lemma
             continue
-        lemma = DIGITS_RE.sub("0", lemma)
         if first:
             out.append(f"FIRST_{lemma}")
             first = False
