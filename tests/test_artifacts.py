@@ -156,3 +156,17 @@ def test_missing_redaction_model_is_refused(model_copy: Path) -> None:
     load_redactor.cache_clear()
     with pytest.raises(ModelError, match=r"redaction model missing"):
         redactor_for(Settings(model_dir=model_copy))
+
+
+def test_saved_classifier_tokenizer_is_the_english_default() -> None:
+    """Loading skips the tokenizer saved with the classifier's pipeline and builds the
+    English default from the config (a quarter of a second of every cold start); that is
+    only right while training saves that default unchanged. (The redaction model's is
+    not the default, it splits at semicolons and slashes, so it is read from disk.)"""
+    import spacy
+
+    from briefing_nlp.settings import Settings
+
+    saved = spacy.load(Settings().model_dir / "nlp").tokenizer
+    default = spacy.blank("en").tokenizer
+    assert saved.to_bytes(exclude=["vocab"]) == default.to_bytes(exclude=["vocab"])

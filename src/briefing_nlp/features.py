@@ -196,7 +196,10 @@ def load_nlp(path: Path) -> Language:
     if not (Path(path) / "config.cfg").is_file():
         raise ModelError(f"{path}: spaCy pipeline missing; run `briefing-nlp train` to rebuild")
     try:
-        nlp = spacy.load(path)
+        # The tokenizer is the English default the config builds: the saved one is that
+        # same default (training never customises it; test_artifacts checks), and reading
+        # it back again cost a quarter of a second of every cold start.
+        nlp = spacy.load(path, exclude=["tokenizer"])
     except (OSError, ValueError) as exc:
         raise ModelError(
             f"{path}: spaCy pipeline unreadable ({exc}); run `briefing-nlp train` to rebuild"
