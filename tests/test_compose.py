@@ -220,3 +220,37 @@ def test_a_worry_carries_its_impact() -> None:
     # a one-record worry gets no suggested impact, as it gets no suggested action
     single = next(b for b in worries.values() if len(b.support) == 1)
     assert (single.impact, single.impact_suggested) == ("", False)
+
+
+@pytest.mark.parametrize(
+    ("line", "placeholder", "role"),
+    [
+        ("- [PERSON 4], 28, EDD [DATE], ref [ID]", "[PERSON 4]", "mum"),
+        ("[PERSON 10] 31, second baby, EDD [DATE].", "[PERSON 10]", "mum"),
+        ("• [PERSON 3] 17, baby [PERSON 4] 7 wks. CP plan", "[PERSON 3]", "young parent"),
+        ("• [PERSON 3] 17, baby [PERSON 4] 7 wks. CP plan", "[PERSON 4]", "baby"),
+        ("Rec 3 - CP - [PERSON 5] (15) & baby [PERSON 6]", "[PERSON 5]", "young parent"),
+        ("- [PERSON 1], 9, ASD and severe learning disability", "[PERSON 1]", "child"),
+        ("- [PERSON 46], 16y 10m, [ORG 3], ref [ID]", "[PERSON 46]", "young person"),
+        ("- [PERSON 5], 14 wks old, referred by ED", "[PERSON 5]", "baby"),
+        ("- [PERSON 7] and [PERSON 8], EDD [DATE]", "[PERSON 8]", "parent"),
+        # A role the notes give wins over the age; numbers that are not ages say nothing.
+        ("Mum [PERSON 2], 22. Dad [PERSON 2] away", "[PERSON 2]", "mum"),
+        ("- saw [PERSON 6] 3 weeks ago", "[PERSON 6]", None),
+        ("- [PERSON 6] 2 visits late", "[PERSON 6]", None),
+    ],
+)
+def test_person_roles_read_ages_in_record_headers(
+    line: str, placeholder: str, role: str | None
+) -> None:
+    from briefing_nlp.compose import person_roles
+
+    assert person_roles([line]).get(placeholder) == role
+
+
+def test_several_records_of_expectant_mothers_read_as_mum() -> None:
+    from briefing_nlp.compose import finding_wording
+
+    roles = {"[PERSON 4]": "mum"}
+    text = finding_wording("DV history not explored with [PERSON 4] on her own", 4, roles)
+    assert text == "DV history not explored with mum on her own"

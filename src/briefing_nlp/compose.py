@@ -175,11 +175,62 @@ def person_roles(texts: Sequence[str]) -> dict[str, str]:
         for match in PERSON_THEN_ROLE_RE.finditer(text):
             placeholder = match.group(0)[: match.group(0).index("]") + 1]
             counts.setdefault(placeholder, Counter())[_role_key(match.group(1))] += 1
-    return {p: c.most_common(1)[0][0] for p, c in counts.items()}
+    roles = {p: c.most_common(1)[0][0] for p, c in counts.items()}
+    # Where the notes give no role word, the header line's age says who the person is
+    # ("[PERSON 4], 28, EDD [DATE]" is the expectant mum, "[PERSON 3] 17, baby ..." a
+    # young parent): "the child" for every unknown reads wrongly in pre-birth and young
+    # parents' audits ("DA not explored with the child alone" of a mother).
+    for text in texts:
+        for line in text.splitlines():
+            for match in PERSON_AGED_RE.finditer(line):
+                placeholder = match.group("person")
+                if placeholder not in roles:
+                    roles[placeholder] = _role_from_age(match, line[match.end() :])
+            # "[PERSON 7] and [PERSON 8], EDD [DATE]": the expectant parents, ages unsaid.
+            expecting = EXPECTING_RE.search(line)
+            if expecting:
+                for placeholder in PERSON_RE.findall(line[: expecting.start()]):
+                    roles.setdefault(placeholder, "parent")
+    return roles
+
+
+# A person placeholder then an age, as record headers give it: "[PERSON 4], 28,",
+# "[PERSON 3] (15)", "[PERSON 10] 31, second baby", "[PERSON 5], 14 wks old", "3yo".
+PERSON_AGED_RE = re.compile(
+    r"(?P<person>\[PERSON \d+\])\s*(?:\(\s*|,\s*|\s)(?P<age>\d{1,2})\s*"
+    r"(?P<unit>y(?:rs?|ears?)?(?:\s*old)?|yo|y/o|m(?:ths?|onths?)?|w(?:ks?|eeks?)(?:\s*old)?)?"
+    # then what ends an age in a header: punctuation, "and", the line's end or "10m"
+    # ("16y 10m"), never "ago" ("saw [PERSON 6] 3 weeks ago") or a count ("2 visits").
+    r"(?=\s*(?:[,;)./]|(?:and|&)\b|$|\d))",
+    re.I,
+)
+EXPECTING_RE = re.compile(r"\b(?:EDD|pregnan\w*|expecting|unborn|\d{1,2}\s*/\s*40)\b", re.I)
+HAS_BABY_RE = re.compile(r"\b(?:baby|babies|son|daughter|new-?born|infant)\b", re.I)
+
+
+def _role_from_age(match: re.Match[str], rest: str) -> str:
+    age = int(match.group("age"))
+    unit = (match.group("unit") or "y").lower()
+    if unit.startswith(("m", "w")):
+        return "baby" if unit.startswith("w") or age <= 24 else "child"
+    # Only what follows the age on its line speaks of this person ("17, baby [PERSON 4]").
+    if EXPECTING_RE.search(rest):
+        return "mum" if age >= 18 else "young parent"
+    if HAS_BABY_RE.search(rest):
+        return "parent" if age >= 20 else "young parent"
+    if age >= 18:
+        return "parent"
+    return "young person" if age >= 13 else "child"
 
 
 def _plural(role: str) -> str:
-    irregular = {"the child": "the children", "mum": "the parents", "dad": "the parents"}
+    irregular = {
+        "the child": "the children",
+        "mum": "the parents",
+        "dad": "the parents",
+        "the young person": "the young people",
+        "the baby": "the babies",
+    }
     return irregular.get(role, role + "s")
 
 
