@@ -322,3 +322,17 @@ def test_each_worker_process_runs_one_blas_thread() -> None:
     with ProcessPoolExecutor(1, initializer=_start_pool_worker, initargs=(Settings(),)) as pool:
         threads = pool.submit(_blas_threads).result()
     assert threads and set(threads) == {1}
+
+
+def test_column_on_a_text_file_warns_that_it_is_not_used(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Audit 1\n- Chronology not up to date\n", encoding="utf-8")
+    result = runner.invoke(app, ["redact", str(notes), "--column", "comment=Finding"])
+    assert result.exit_code == 0
+    assert "--column applies only to .csv and .xlsx files" in result.stderr
+    # A spreadsheet takes the column, with no such warning.
+    sheet = tmp_path / "audit.csv"
+    sheet.write_text("Record,Finding\n1,Chronology not up to date\n", encoding="utf-8")
+    result = runner.invoke(app, ["redact", str(sheet), "--column", "comment=Finding"])
+    assert result.exit_code == 0, result.output
+    assert "--column" not in result.stderr

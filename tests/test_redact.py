@@ -55,7 +55,12 @@ def test_misses(text: str) -> None:
 def test_nhs_check_digit() -> None:
     assert nhs_checksum_ok("9994172638")
     assert not nhs_checksum_ok("9994172639")
-    assert not find_patterns("ref 999 417 2639 on file")[0:0]  # no crash on near misses
+    # A near miss (wrong check digit) is still redacted, safe by default, but with less
+    # confidence than a number whose check digit holds.
+    (near,) = find_patterns("ref 999 417 2639 on file")
+    (valid,) = find_patterns("ref 999 417 2638 on file")
+    assert near.type == valid.type == "ID" and near.text == "999 417 2639"
+    assert near.score < valid.score
 
 
 def test_placeholders_are_consistent_and_link_first_names() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -144,13 +144,25 @@ def classify(
         sys.stdout.write(content)
 
 
-def _columns(values: list[str]) -> dict[str, str]:
+def _columns(values: list[str], inputs: Sequence[Path] = ()) -> dict[str, str]:
+    """--column values as a role -> header map; warns when no input is a spreadsheet,
+    since the columns would then be silently unused."""
+    from briefing_nlp.ingest import TABLE_SUFFIXES
+
     columns = {}
     for value in values:
         role, sep, header = value.partition("=")
         if not sep or not role.strip() or not header.strip():
             raise typer.BadParameter(f"{value!r}: use ROLE=HEADER, e.g. comment=Finding")
         columns[role.strip().lower()] = header.strip()
+    if columns and inputs:
+        files = [f for p in inputs for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+        if not any(f.suffix.lower() in TABLE_SUFFIXES for f in files):
+            typer.echo(
+                "warning: --column applies only to .csv and .xlsx files; "
+                f"{', '.join(p.name for p in inputs)} has none, so it was not used",
+                err=True,
+            )
     return columns
 
 

@@ -87,7 +87,7 @@ def draft(
     from briefing_nlp.render import render_briefing
     from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
 
-    columns = _columns(column or [])
+    columns = _columns(column or [], notes)
     settings = _settings()
     if no_redact:
         _warn_unredacted()
@@ -209,7 +209,7 @@ def redact(
     text = run(
         lambda: extract_text(
             file,
-            _columns(column or []),
+            _columns(column or [], [file]),
             int(settings.max_input_mb * 1024 * 1024),
             ExpansionLimits.from_settings(settings),
         )
