@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.settings import PROJECT_ROOT, Settings
+from briefing_nlp.store import Store
 
 MODEL_DIR = PROJECT_ROOT / "models"
 CORPUS_DIR = PROJECT_ROOT / "corpora" / "statements"
@@ -26,6 +29,24 @@ def train_texts() -> list[str]:
     from briefing_nlp.taxonomy import load_taxonomy
 
     return [row.text for row in load_corpus(CORPUS_DIR / "train", load_taxonomy()).rows]
+
+
+@pytest.fixture(scope="module")
+def briefing() -> Any:
+    """The neglect-cp example audit drafted with the shipped models, once per module (a
+    module may define its own `briefing`, which wins)."""
+    from briefing_nlp.draft import draft_briefing
+
+    notes = PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt"
+    return draft_briefing([notes.read_text(encoding="utf-8")])
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty review database in the test's own folder."""
+    opened = Store(tmp_path / "review.sqlite3", Settings().prevalence_scale)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture()

@@ -13,15 +13,13 @@ import pytest
 
 from briefing_nlp.compose import parse_scale, prevalence_word
 from briefing_nlp.counts import render_text, split_count_phrase
-from briefing_nlp.draft import draft_briefing
 from briefing_nlp.render import render_briefing
 from briefing_nlp.review import apply_edit
-from briefing_nlp.settings import PROJECT_ROOT, Settings
+from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store, to_briefing
 from briefing_nlp.store_schema import MIGRATIONS
 from briefing_nlp.taxonomy import load_taxonomy
 
-NOTES = (PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt").read_text(encoding="utf-8")
 SCALE = parse_scale(Settings().prevalence_scale)
 THEMES = load_taxonomy(Settings().taxonomy_path).slugs
 
@@ -76,18 +74,6 @@ def test_count_phrase_is_rendered_from_support(
     assert (
         render_text(section, "chronology out of date.", support, 14, SCALE, suggested) == expected
     )
-
-
-@pytest.fixture(scope="module")
-def briefing() -> Any:
-    return draft_briefing([NOTES])
-
-
-@pytest.fixture()
-def store(tmp_path: Path) -> Any:
-    opened = Store(tmp_path / "review.sqlite3", Settings().prevalence_scale)
-    yield opened
-    opened.close()
 
 
 def _bullet(state: dict[str, Any], bullet_id: int) -> dict[str, Any]:

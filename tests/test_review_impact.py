@@ -12,29 +12,15 @@ from typing import Any
 import docx
 import pytest
 
-from briefing_nlp.draft import draft_briefing
 from briefing_nlp.errors import InputError
 from briefing_nlp.review import apply_edit
 from briefing_nlp.review_export import export_draft
-from briefing_nlp.settings import PROJECT_ROOT, Settings
+from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store
 from briefing_nlp.store_schema import MIGRATIONS, migrate
 from briefing_nlp.taxonomy import load_taxonomy
 
-NOTES = (PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt").read_text(encoding="utf-8")
 THEMES = load_taxonomy(Settings().taxonomy_path).slugs
-
-
-@pytest.fixture(scope="module")
-def briefing() -> Any:
-    return draft_briefing([NOTES])
-
-
-@pytest.fixture()
-def store(tmp_path: Path) -> Any:
-    opened = Store(tmp_path / "review.sqlite3", Settings().prevalence_scale)
-    yield opened
-    opened.close()
 
 
 def _worry(state: dict[str, Any], bullet_id: int) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from briefing_nlp.draft import draft_briefing
 from briefing_nlp.redact import redactor_for
 from briefing_nlp.review import apply_edit
 from briefing_nlp.review_export import export_draft
@@ -29,18 +28,6 @@ SAME_ORIGIN = {"Origin": "http://127.0.0.1"}
 @pytest.fixture(scope="module")
 def redactor() -> Any:
     return redactor_for(Settings())
-
-
-@pytest.fixture(scope="module")
-def briefing() -> Any:
-    return draft_briefing([NOTES])
-
-
-@pytest.fixture()
-def store(tmp_path: Path) -> Any:
-    opened = Store(tmp_path / "review.sqlite3", Settings().prevalence_scale)
-    yield opened
-    opened.close()
 
 
 def _on_disk(db: Path) -> bytes:
