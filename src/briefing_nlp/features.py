@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.attrs import ORTH
@@ -285,16 +285,21 @@ def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000
     # array of word ids per statement: building a Token object for every word was most
     # of the cost of classifying.
     analysed = [
-        " ".join(_doc_tokens(text, [facts(orth) for orth in doc.to_array(ORTH)], is_verb, lemma_of))
+        " ".join(_doc_tokens(text, [facts(orth) for orth in doc.to_array(ORTH)], is_verb))
         for text, doc in zip(merged, docs, strict=True)
     ]
     return Features(analysed=tuple(analysed), raw=tuple(normalised))
 
 
-# What the features read of a word: its text, lower-case form, whether it is space or
-# punctuation, its lemma (the lookup table's, else the lower-case form) and that lemma
-# with digits collapsed to 0.
-WordFacts = tuple[str, str, bool, bool, str, str]
+class WordFacts(NamedTuple):
+    """What the features read of a word, the same wherever it occurs."""
+
+    text: str
+    lower: str
+    is_space: bool
+    is_punct: bool
+    lemma: str  # the lookup table's lemma, else the lower-case form
+    digit_lemma: str  # the lemma with runs of digits collapsed to 0
 
 
 def _lexeme_facts(nlp: Language, lemma_of: Callable[[str], str]) -> Callable[[int], WordFacts]:
@@ -304,7 +309,7 @@ def _lexeme_facts(nlp: Language, lemma_of: Callable[[str], str]) -> Callable[[in
     def facts(orth: int) -> WordFacts:
         lexeme = vocab[orth]
         lemma = lemma_of(lexeme.text) or lexeme.lower_
-        return (
+        return WordFacts(
             lexeme.text,
             lexeme.lower_,
             lexeme.is_space,
@@ -391,33 +396,31 @@ def _doc_tokens(
     text: str,
     tokens: Sequence[WordFacts],
     is_verb: Callable[[str], bool],
-    lemma_of: Callable[[str], str],
 ) -> list[str]:
-    # tokens: (text, lower, is_space, is_punct, lemma, digit lemma) per token, in order.
-    words = [t for t in tokens if not t[2] and not t[3]]
+    words = [t for t in tokens if not t.is_space and not t.is_punct]
     out: list[str] = []
-    if words and words[0][1] == lemma_of(words[0][0]).lower() and is_verb(words[0][1]):
-        following = words[1][1] if len(words) > 1 else ""
+    if words and words[0].lower == words[0].lemma.lower() and is_verb(words[0].lower):
+        following = words[1].lower if len(words) > 1 else ""
         if (
             following not in NOT_IMPERATIVE_NEXT
             and not PARTICIPLE_RE.match(following)
-            and (words[0][1], following) not in NOT_IMPERATIVE_PAIRS
+            and (words[0].lower, following) not in NOT_IMPERATIVE_PAIRS
         ):
             out.append("IMPERATIVE")
     if COUNTERFACTUAL_RE.search(text):
         out.append("COUNTERFACTUAL")
     for index, word in enumerate(words[:4]):
         # "SW to update", "PA to provide": someone is asked to do something.
-        if word[1] == "to" and index > 0 and index + 1 < len(words):
-            agent = words[index - 1][0]
-            is_agent = (agent.isupper() and len(agent) > 1) or lemma_of(agent) in AGENTS
-            if is_agent and is_verb(words[index + 1][1]):
+        if word.lower == "to" and index > 0 and index + 1 < len(words):
+            agent = words[index - 1]
+            is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma in AGENTS
+            if is_agent and is_verb(words[index + 1].lower):
                 out.append("AGENT_TO_VERB")
                 break
     scope = 0
     previous = ""
     first = True
-    for _, _, is_space, is_punct, word_lemma, lemma in tokens:
+    for _, _, is_space, is_punct, word_lemma, lemma in tokens:  # unpacked: the hot loop
         if is_space:
             continue
         if word_lemma in SCOPE_ENDERS or is_punct:
