@@ -33,6 +33,10 @@ def analyse(text: str) -> list[str]:
         ("Package matched to his needs", [], ["IMPERATIVE"]),
         ("Agree with the decision to step down", [], ["IMPERATIVE"]),
         ("Update the chronology", ["IMPERATIVE"], []),
+        ("Short breaks meeting his needs", [], ["IMPERATIVE"]),
+        ("Joint visit with HV, good", [], ["IMPERATIVE"]),
+        ("Clear plan with timescales", [], ["IMPERATIVE"]),
+        ("Complete the chronology", ["IMPERATIVE"], []),
         ("should have been a C&F assessment", ["COUNTERFACTUAL"], []),
         ("should have a PA by 17", [], ["COUNTERFACTUAL"]),
         # judgement words, turned by a negation

@@ -383,6 +383,16 @@ NOT_IMPERATIVE_NEXT = frozenset(
     ["of", "is", "are", "was", "were", "has", "have", "'s", "keeping", "from", "across", "by"]
 )
 NOT_IMPERATIVE_PAIRS = frozenset([("agree", "with"), ("agreed", "with")])
+# Words the lemma table counts as verbs ("shorting", "clearing") that open notes as
+# adjectives: "Short breaks meeting his needs", "Clear plan", "Joint visit with HV",
+# "Open to CAMHS", "Initial assessment late". In every corpus and example audit, notes
+# opening with them are almost never requests; "Complete", "Secure", "Close" and
+# "Correct" often are, and stay verbs.
+ADJECTIVE_OPENERS = frozenset(
+    "clear open short long free full empty warm quiet slow right wrong thin low better best "
+    "stable negative calm busy ready second single double joint initial key major total "
+    "direct brief further".split()
+)
 PARTICIPLE_RE = re.compile(r"[a-z]{2,}(?:ed|ing)$")
 # "should have been same day", "ought to have gone to strat": what did not happen, a
 # worry, where "should have a PA" asks for something.
@@ -399,7 +409,12 @@ def _doc_tokens(
 ) -> list[str]:
     words = [t for t in tokens if not t.is_space and not t.is_punct]
     out: list[str] = []
-    if words and words[0].lower == words[0].lemma.lower() and is_verb(words[0].lower):
+    if (
+        words
+        and words[0].lower == words[0].lemma.lower()
+        and words[0].lower not in ADJECTIVE_OPENERS
+        and is_verb(words[0].lower)
+    ):
         following = words[1].lower if len(words) > 1 else ""
         if (
             following not in NOT_IMPERATIVE_NEXT
