@@ -109,3 +109,18 @@ def test_classification_is_deterministic_and_order_independent(
 
 def test_empty_input_gives_empty_output(classifier: StatementClassifier) -> None:
     assert classifier.classify([]) == []
+
+
+def test_model_card_is_what_the_saved_meta_renders_in_label_order() -> None:
+    """The shipped card is exactly what meta.json on disk renders, and lists sections and
+    themes in the model's label order, though meta.json stores its keys sorted."""
+    from briefing_nlp.modelcard import render_model_card
+
+    meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    card = render_model_card(meta)
+    assert card == (MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    themes = meta["labels"]["themes"]
+    rows = [line.split(" | ")[0].strip("| ") for line in card.splitlines()]
+    listed = [row for row in rows if row in themes]
+    assert listed[: len(themes)] == themes  # the training table, in taxonomy order
+    assert listed != sorted(listed)  # the check can fail: sorted order differs

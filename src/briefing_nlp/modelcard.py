@@ -16,6 +16,17 @@ _ENV = jinja2.Environment(
 )
 
 
+def _in_order(mapping: dict[str, Any], order: list[str]) -> list[tuple[str, Any]]:
+    """A mapping's items in the model's label order, then any others: meta.json is
+    written with sorted keys, and a card rendered from the file (after `train --pii` or
+    the ablation) must list sections and themes as one written from memory does."""
+    known = [(k, mapping[k]) for k in order if k in mapping]
+    return known + [(k, v) for k, v in mapping.items() if k not in order]
+
+
+_ENV.filters["in_order"] = _in_order
+
+
 def render_model_card(meta: dict[str, Any]) -> str:
     """The model card's Markdown for a model's meta.json content."""
     return _ENV.get_template("model_card.md.j2").render(meta=meta)
