@@ -83,11 +83,11 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def primary_placements(briefing: object) -> list[tuple[int, int]]:
-    """(record, start) of every statement placed as a bullet's own source."""
+    """(record, start) of every statement placed as a bullet's own source, in the
+    briefing or in a section's list of findings seen in one record."""
     return [
         (s.record, s.start)
-        for bullets in briefing.sections.values()  # type: ignore[attr-defined]
-        for b in bullets
+        for b in briefing.all_bullets  # type: ignore[attr-defined]
         for s in b.sources
         if s.primary
     ]

@@ -325,8 +325,9 @@ CASES = [
 
 
 def _texts(state: dict) -> str:  # type: ignore[type-arg]
-    """Every bullet, source and unplaced text of a draft (JSON contract or review state)."""
-    sections = state["sections"].values()
+    """Every bullet, source and unplaced text of a draft (JSON contract or review state),
+    the findings of one record left out of the briefing included."""
+    sections = [*state["sections"].values(), *state.get("one_record", {}).values()]
     bullets = [b for section in sections for b in section]
     parts = [b["text"] for b in bullets] + [s["text"] for b in bullets for s in b["sources"]]
     parts += [u["text"] for u in state.get("unplaced", [])]

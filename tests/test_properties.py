@@ -148,7 +148,7 @@ def test_draft_invariants(
     records = set(sources)
 
     # Every statement's span maps back to its own record's (redacted) text.
-    bullets = [b for section in briefing.sections.values() for b in section]
+    bullets = list(briefing.all_bullets)
     for bullet in bullets:
         assert set(bullet.support) <= records  # support is a set of real records
         for source in bullet.sources:

@@ -20,13 +20,16 @@ runner = CliRunner()
 
 
 def _reviewed_database(path: Path) -> tuple[int, int]:
-    """A stored draft with one bullet accepted and one rejected: (draft id, bullets)."""
+    """A stored draft with one bullet accepted and one rejected: (draft id, bullets in
+    the briefing; findings of one record set aside are not in it)."""
     store = Store(path, Settings().prevalence_scale)
     draft = store.add_draft(draft_briefing([NOTES]))
-    worries = store.draft(draft)["sections"]["worry"]
+    worries = [b for b in store.draft(draft)["sections"]["worry"] if not b["aside"]]
     for bullet, status in ((worries[0], "accepted"), (worries[1], "rejected")):
         apply_edit(store, draft, {"kind": "status", "bullet": bullet["id"], "status": status}, ())
-    total = sum(len(s) for s in store.draft(draft)["sections"].values())
+    state = store.draft(draft)["sections"].values()
+    total = sum(not b["aside"] for s in state for b in s)
+    assert total < sum(len(s) for s in state)  # the example has findings set aside
     store.close()
     return draft, total
 

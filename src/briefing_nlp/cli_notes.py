@@ -158,6 +158,14 @@ def draft(
     )
     for notice in notices:
         typer.echo(f"warning: {notice}", err=True)
+    aside = sum(len(b) for b in briefing.one_record.values())
+    if aside and not evidence and fmt != "json":
+        typer.echo(
+            f"note: {aside} finding{'s' if aside != 1 else ''} seen in only one record and "
+            f"not sure enough for the briefing {'are' if aside != 1 else 'is'} left out; "
+            "--evidence lists them (the review app too, where you can add them back)",
+            err=True,
+        )
     content = run(
         lambda: render_briefing(briefing, fmt, evidence=evidence, template_dir=template_dir)
     )

@@ -115,6 +115,17 @@ class Briefing:
     sections: dict[str, tuple[Bullet, ...]]
     grades: dict[str, tuple[int, ...]] = field(default_factory=dict)
     unplaced: tuple[Source, ...] = ()
+    # Findings of one record that are not sure enough for the briefing: kept for the
+    # reviewer (the review app's "seen in one record" lists, the evidence appendix, JSON)
+    # rather than crowding the briefing. A reviewer can add any of them back.
+    one_record: dict[str, tuple[Bullet, ...]] = field(default_factory=dict)
+
+    @property
+    def all_bullets(self) -> tuple[Bullet, ...]:
+        """The briefing's bullets, then the findings of one record listed apart."""
+        return tuple(
+            b for part in (self.sections, self.one_record) for bs in part.values() for b in bs
+        )
 
     @property
     def grade_summary(self) -> str:
@@ -325,10 +336,15 @@ def compose_briefing(
     labels = {r.ordinal: r.label for r in audit.records}
     roles = person_roles([r.source for r in audit.records])
     sections: dict[str, list[Bullet]] = {s: [] for s in BRIEFING_SECTIONS}
+    aside: dict[str, list[Bullet]] = {s: [] for s in BRIEFING_SECTIONS}
     for finding in findings:
         count = len(finding.support)
         word = prevalence_word(count, total, scale)
-        bullets = sections[finding.section]
+        # Gold briefings keep a one-record finding when it is clearly one (a delay, a
+        # piece of good practice); the unsure ones are mostly fragments ("carers assmt",
+        # "Consider strat") and details split off a finding (benchmarks/RESULTS.md).
+        set_aside = count == 1 and finding.confidence < settings.one_record_min_confidence
+        bullets = (aside if set_aside else sections)[finding.section]
         sources = tuple(
             Source(
                 m.statement.record,
@@ -345,7 +361,7 @@ def compose_briefing(
         )
         bullets.append(
             Bullet(
-                id=f"{finding.section}-{len(bullets) + 1}",
+                id=f"{finding.section}-{'one-' if set_aside else ''}{len(bullets) + 1}",
                 section=finding.section,
                 text=bullet_text(
                     finding.section, finding.representative, count, total, word, roles
@@ -371,6 +387,7 @@ def compose_briefing(
         unplaced=tuple(
             Source(s.record, labels[s.record], s.text, s.start, s.end) for s in unplaced
         ),
+        one_record={s: tuple(b) for s, b in aside.items() if b},
     )
 
 

@@ -43,6 +43,10 @@ def briefing_to_json(briefing: Briefing) -> dict[str, Any]:
         },
         "grades": {grade: list(records) for grade, records in briefing.grades.items()},
         "unplaced": [{"record": s.record, "text": s.text} for s in briefing.unplaced],
+        "one_record": {
+            section: [_bullet_json(b) for b in bullets]
+            for section, bullets in briefing.one_record.items()
+        },
     }
 
 
@@ -131,7 +135,28 @@ def _context(briefing: Briefing, evidence: bool) -> dict[str, Any]:
         "records_audited": records_audited(len(briefing.records)),
         "grade_summary": briefing.grade_summary,
         "evidence": evidence,
+        "one_record_heading": ONE_RECORD_HEADING,
+        "one_record": [
+            one_record_line(b) for s in BRIEFING_SECTIONS for b in briefing.one_record.get(s, ())
+        ],
     }
+
+
+ONE_RECORD_HEADING = "Seen in one record (not in the briefing)"
+ONE_RECORD_KINDS = {
+    "strength": "Working well",
+    "worry": "Worry",
+    "action": "Action",
+    "good_practice": "Good practice",
+}
+
+
+def one_record_line(bullet: Bullet) -> str:
+    """'Worry in Record 4: "no review date set"': a finding seen in one record, in the
+    note's own words, for the evidence appendix."""
+    kind = ONE_RECORD_KINDS.get(bullet.section, bullet.section)
+    source = bullet.sources[0] if bullet.sources else None
+    return f'{kind} in {source.label}: "{source.text}"' if source else f"{kind}: {bullet.text}"
 
 
 def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
@@ -172,6 +197,11 @@ def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
                     document.add_paragraph(
                         _xml_safe(f"{source.label}: {source.text}"), style="List Bullet 2"
                     )
+        one_record = [b for s in BRIEFING_SECTIONS for b in briefing.one_record.get(s, ())]
+        if one_record:
+            document.add_heading(ONE_RECORD_HEADING, level=2)
+            for bullet in one_record:
+                document.add_paragraph(_xml_safe(one_record_line(bullet)), style="List Bullet 2")
         if briefing.unplaced:
             document.add_heading("Statements not placed in a bullet", level=2)
             for source in briefing.unplaced:

@@ -1,7 +1,7 @@
 """Reviewers' edits to a stored draft: each one a transaction with undo and redo.
 
 An edit is a small JSON object, e.g. `{"kind": "move", "bullet": 12, "section": "worry"}`.
-Kinds: text, status, move, themes, merge, split, add, reorder, impact, header (their
+Kinds: text, status, move, themes, merge, split, add, reorder, impact, header, place (their
 handlers are in review_edits.py), undo and redo (review_history.py). Every edit except
 undo/redo stores before/after snapshots of the bullets it touched; changes of section or
 themes and accepted bullets also become labelled feedback.

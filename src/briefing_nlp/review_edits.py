@@ -334,6 +334,23 @@ def _reorder(
     return []  # nothing created; the section's bullets were snapshotted beforehand
 
 
+def _place(
+    store: Store, draft_id: int, edit: dict[str, Any], themes: tuple[str, ...], edit_id: int
+) -> list[int]:
+    """Add a finding seen in one record to the briefing (`"aside": false`), or set a
+    one-record bullet aside in the section's "seen in one record" list (`true`)."""
+    bullet_id, aside = id_field(edit, "bullet"), edit.get("aside")
+    if not isinstance(aside, bool):
+        raise InputError("edit field 'aside' must be true or false")
+    bullet = bullet_row(store, draft_id, bullet_id)
+    if aside and (bullet["suggested"] or len(json.loads(bullet["support"])) > 1):
+        raise InputError(
+            "only a bullet seen in one record can be set aside; reject it to leave it out"
+        )
+    store._db.execute("UPDATE bullets SET aside = ? WHERE id = ?", (int(aside), bullet_id))
+    return []
+
+
 Handler = Callable[[Store, int, dict[str, Any], tuple[str, ...], int], list[int]]
 HANDLERS: dict[str, Handler] = {
     "text": _edit_text,
@@ -346,4 +363,5 @@ HANDLERS: dict[str, Handler] = {
     "reorder": _reorder,
     "impact": _impact,
     "header": _header,
+    "place": _place,
 }

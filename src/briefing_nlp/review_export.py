@@ -48,8 +48,9 @@ class Export:
 
 
 def unreviewed(state: dict[str, Any]) -> tuple[int, int]:
-    """(bullets still pending, all bullets) in a draft's state."""
-    bullets = [b for section in state["sections"].values() for b in section]
+    """(bullets still pending, all bullets) in a draft's briefing; findings seen in one
+    record and left aside are not in it, so not counted."""
+    bullets = [b for section in state["sections"].values() for b in section if not b["aside"]]
     return sum(b["status"] == "pending" for b in bullets), len(bullets)
 
 

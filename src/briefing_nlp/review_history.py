@@ -27,6 +27,7 @@ KIND_LABELS = {
     "reorder": "reordered bullets",
     "impact": "changed a worry's impact",
     "header": "edited the title, date or context",
+    "place": "added a one-record finding to the briefing or set one aside",
 }
 
 

@@ -163,6 +163,15 @@ class Settings:
             "themes when at least this similar to it."
         },
     )
+    one_record_min_confidence: float = field(
+        default=0.2,
+        metadata={
+            "help": "A finding seen in only one record goes in the briefing when its "
+            "confidence is at least this; below it, it is listed as seen in one record "
+            "(review app, evidence appendix, JSON) for the reviewer to add back. 0 keeps "
+            "them all in the briefing."
+        },
+    )
     prevalence_scale: str = field(
         default="all=1.0, almost all=0.9, most=0.75, many=0.5, some=0.2, a few=0",
         metadata={"help": "Prevalence words and the share of records each needs (one = 1)."},

@@ -174,7 +174,9 @@ class Store:
                 [(draft_id, o, label) for o, label in briefing.records],
             )
             for section in BRIEFING_SECTIONS:
-                for position, bullet in enumerate(briefing.sections.get(section, ())):
+                drafted = briefing.sections.get(section, ())
+                aside = briefing.one_record.get(section, ())
+                for position, bullet in enumerate((*drafted, *aside)):
                     bullet_id = self._insert_bullet(
                         db,
                         draft_id,
@@ -194,6 +196,7 @@ class Store:
                             "status": "pending",
                             "impact": bullet.impact if section == "worry" else "",
                             "impact_suggested": bullet.impact_suggested,
+                            "aside": position >= len(drafted),
                         },
                     )
                     db.executemany(
@@ -232,7 +235,8 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 "SELECT d.id, d.title, d.date, d.created_at, "
-                "(SELECT COUNT(*) FROM bullets b WHERE b.draft_id = d.id AND b.deleted = 0) AS n "
+                "(SELECT COUNT(*) FROM bullets b WHERE b.draft_id = d.id AND b.deleted = 0 "
+                "AND (b.aside = 0 OR json_array_length(b.support) > 1)) AS n "
                 "FROM drafts d ORDER BY d.id DESC"
             ).fetchall()
         return [DraftSummary(r["id"], r["title"], r["date"], r["created_at"], r["n"]) for r in rows]
@@ -327,14 +331,17 @@ class Store:
             "impact": bullet["impact"] if bullet["section"] == "worry" else "",
             "impact_suggested": bool(bullet["impact_suggested"]),
             "impact_kept": bool(bullet["impact_kept"]),
+            # Listed as seen in one record, not in the briefing: only while it is one
+            # record's (a merge that gives it a second record puts it in the briefing).
+            "aside": bool(bullet["aside"]) and len(support) <= 1 and not bullet["suggested"],
         }
 
     @staticmethod
     def _insert_bullet(db: sqlite3.Connection, draft_id: int, values: dict[str, Any]) -> int:
         cursor = db.execute(
             "INSERT INTO bullets (draft_id, section, position, wording, themes, support, "
-            "confidence, suggested, edited, status, impact, impact_suggested) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "confidence, suggested, edited, status, impact, impact_suggested, aside) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 draft_id,
                 values["section"],
@@ -348,6 +355,7 @@ class Store:
                 values["status"],
                 values.get("impact", ""),
                 int(values.get("impact_suggested", False)),
+                int(values.get("aside", False)),
             ),
         )
         assert cursor.lastrowid is not None
@@ -388,7 +396,7 @@ class Store:
         db.execute(
             "UPDATE bullets SET section=?, position=?, wording=?, themes=?, support=?, "
             "confidence=?, suggested=?, edited=?, status=?, impact=?, impact_suggested=?, "
-            "impact_kept=?, deleted=0 WHERE id=?",
+            "impact_kept=?, aside=?, deleted=0 WHERE id=?",
             (
                 snap["section"],
                 snap["position"],
@@ -402,6 +410,7 @@ class Store:
                 snap["impact"],
                 snap["impact_suggested"],
                 snap["impact_kept"],
+                snap.get("aside", 0),
                 bullet_id,
             ),
         )
@@ -438,27 +447,33 @@ def to_briefing(state: dict[str, Any], include_rejected: bool = False) -> Briefi
     """The stored, edited draft as a Briefing for the renderers (rejected bullets left out)."""
     from briefing_nlp.compose import Bullet, Source
 
-    sections = {
-        section: tuple(
-            Bullet(
-                id=str(b["id"]),
-                section=section,
-                text=b["text"],
-                themes=tuple(b["themes"]),
-                support=tuple(b["support"]),
-                sources=tuple(
-                    Source(s["record"], s["label"], s["text"], 0, 0, s["primary"])
-                    for s in b["sources"]
-                ),
-                confidence=b["confidence"],
-                suggested=b["suggested"],
-                impact=b["impact"],
-                impact_suggested=b["impact_suggested"] and bool(b["impact"]),
-            )
-            for b in bullets
-            if include_rejected or b["status"] != "rejected"
+    def bullet(b: dict[str, Any], section: str) -> Bullet:
+        return Bullet(
+            id=str(b["id"]),
+            section=section,
+            text=b["text"],
+            themes=tuple(b["themes"]),
+            support=tuple(b["support"]),
+            sources=tuple(
+                Source(s["record"], s["label"], s["text"], 0, 0, s["primary"]) for s in b["sources"]
+            ),
+            confidence=b["confidence"],
+            suggested=b["suggested"],
+            impact=b["impact"],
+            impact_suggested=b["impact_suggested"] and bool(b["impact"]),
         )
+
+    def kept(b: dict[str, Any]) -> bool:
+        return include_rejected or b["status"] != "rejected"
+
+    sections = {
+        section: tuple(bullet(b, section) for b in bullets if kept(b) and not b.get("aside"))
         for section, bullets in state["sections"].items()
+    }
+    one_record = {
+        section: aside
+        for section, bullets in state["sections"].items()
+        if (aside := tuple(bullet(b, section) for b in bullets if kept(b) and b.get("aside")))
     }
     return Briefing(
         title=state["title"],
@@ -468,4 +483,5 @@ def to_briefing(state: dict[str, Any], include_rejected: bool = False) -> Briefi
         sections=sections,
         grades={g: tuple(r) for g, r in state["grades"].items()},
         unplaced=tuple(Source(u["record"], u["label"], u["text"], 0, 0) for u in state["unplaced"]),
+        one_record=one_record,
     )

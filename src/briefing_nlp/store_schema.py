@@ -70,6 +70,23 @@ def _impact(db: sqlite3.Connection) -> None:
         )
 
 
+def _one_record(db: sqlite3.Connection) -> None:
+    """6: a one-record finding the draft was not sure of is kept aside (listed as "seen
+    in one record", not in the briefing) until a reviewer adds it back. Undo snapshots
+    gain the field, so undoing an older edit leaves a bullet where it was."""
+    db.execute("ALTER TABLE bullets ADD COLUMN aside INTEGER NOT NULL DEFAULT 0")
+    for edit_id, before, after in db.execute("SELECT id, before, after FROM edits").fetchall():
+        snapshots = [json.loads(before), json.loads(after)]
+        for snaps in snapshots:
+            for snap in snaps.values():
+                if snap is not None and "section" in snap:
+                    snap.setdefault("aside", 0)
+        db.execute(
+            "UPDATE edits SET before = ?, after = ? WHERE id = ?",
+            (json.dumps(snapshots[0]), json.dumps(snapshots[1]), edit_id),
+        )
+
+
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE drafts (
@@ -112,6 +129,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     ALTER TABLE edits ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
     """,
+    _one_record,
 )
 
 

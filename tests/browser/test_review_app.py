@@ -380,3 +380,42 @@ def test_undo_in_one_browser_leaves_another_reviewers_edit(browser: Any, live: L
     assert first.locator("#undo").is_disabled()
     for context in contexts:
         context.close()
+
+
+def test_findings_seen_in_one_record_are_listed_apart_and_can_join_the_briefing(
+    page: Any, live: LiveServer, tmp_path: Path
+) -> None:
+    paste_and_draft(page, live)
+    listed = page.locator("#one-record-action li.aside")
+    expect(page.locator("#one-record-action")).to_be_visible()
+    page.click("#one-record-action summary")  # the list is folded away until opened
+    assert listed.count() >= 1
+    finding = listed.first.get_attribute("data-id")
+    words = listed.first.locator(".aside-text").inner_text().rstrip(".")
+    assert finding not in bullet_ids(page, "action")
+    # Not in the briefing: the Word export leaves it out.
+    with page.expect_download() as download:
+        page.click("#export-docx")
+    path = tmp_path / "before.docx"
+    download.value.save_as(path)
+    assert words and not [p for p in docx.Document(str(path)).paragraphs if words in p.text]
+
+    # Add it to the briefing: it becomes a bullet of its section, and Word has it.
+    before = listed.count()
+    listed.first.locator("button.promote").click()
+    wait_saved(page)
+    assert finding in bullet_ids(page, "action")
+    assert page.locator("#one-record-action li.aside").count() == before - 1
+    with page.expect_download() as download:
+        page.click("#export-docx")
+    path = tmp_path / "after.docx"
+    download.value.save_as(path)
+    assert [p for p in docx.Document(str(path)).paragraphs if words in p.text]
+
+    # Set it aside again from the bullet, then undo that: it is back in the briefing.
+    page.locator(f"li.bullet[data-id='{finding}'] button.set-aside").click()
+    wait_saved(page)
+    assert finding not in bullet_ids(page, "action")
+    page.click("#undo")
+    wait_saved(page)
+    assert finding in bullet_ids(page, "action")

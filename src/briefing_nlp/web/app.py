@@ -87,6 +87,7 @@ EDIT_BODY = {
                     "direction": {"type": "string", "enum": ["up", "down"]},
                     "action": {"type": "string", "enum": ["keep", "edit", "drop"]},
                     "themes": {"type": "array", "items": {"type": "string"}},
+                    "aside": {"type": "boolean"},
                     "base_revision": {"type": "integer"},
                 },
             }

@@ -113,8 +113,23 @@
     say("Showing the latest version");
   }
 
+  // The briefing's bullets; findings seen in one record that the draft was not sure of
+  // are listed apart (asideNode) until the reviewer adds them to the briefing.
+  function inBriefing(section) {
+    return state.sections[section].filter((b) => !b.aside);
+  }
+
   function allBullets() {
-    return SECTIONS.flatMap((s) => state.sections[s]);
+    return SECTIONS.flatMap(inBriefing);
+  }
+
+  function asideNode(bullet) {
+    const source = bullet.sources[0];
+    return el("li", {class: "aside", "data-id": String(bullet.id)},
+      el("span", {class: "aside-text"}, bullet.wording), " ",
+      source ? el("span", {class: "record"}, source.label || `Record ${source.record}`) : null, " ",
+      el("button", {class: "promote", onclick: () => send({kind: "place", bullet: bullet.id, aside: false})},
+        "Add to briefing"));
   }
 
   function cue(confidence) {
@@ -143,7 +158,11 @@
       el("button", {class: "edit", onclick: () => startEdit(bullet)}, "Edit"),
       el("button", {class: "up", title: "Move up", onclick: () => send({kind: "reorder", bullet: bullet.id, direction: "up"})}, "↑"),
       el("button", {class: "down", title: "Move down", onclick: () => send({kind: "reorder", bullet: bullet.id, direction: "down"})}, "↓"),
-      moveSelect(bullet), mergeSelect(bullet));
+      moveSelect(bullet), mergeSelect(bullet),
+      bullet.support.length === 1 && !bullet.suggested
+        ? el("button", {class: "set-aside", title: "List it under 'Seen in one record' instead of the briefing",
+                        onclick: () => send({kind: "place", bullet: bullet.id, aside: true})}, "Set aside")
+        : null);
     const sources = el("details", {class: "sources"},
       el("summary", {}, `${bullet.sources.length} source statement${bullet.sources.length === 1 ? "" : "s"} · themes`),
       el("ul", {}, ...bullet.sources.map((s) => el("li", {},
@@ -201,7 +220,7 @@
   }
 
   function mergeSelect(bullet) {
-    const others = state.sections[bullet.section].filter((b) => b.id !== bullet.id);
+    const others = inBriefing(bullet.section).filter((b) => b.id !== bullet.id);
     return el("select", {class: "merge", "aria-label": "Merge into",
       onchange: (e) => e.target.value && send({kind: "merge", bullet: bullet.id, into: Number(e.target.value)})},
       el("option", {value: ""}, "Merge into…"),
@@ -244,8 +263,15 @@
     renderHeader();
     for (const section of SECTIONS) {
       const list = document.getElementById(`section-${section}`);
-      list.replaceChildren(...state.sections[section].map(bulletNode));
-      if (!state.sections[section].length) list.append(el("li", {class: "muted empty"}, "(none)"));
+      const shown = inBriefing(section);
+      list.replaceChildren(...shown.map(bulletNode));
+      if (!shown.length) list.append(el("li", {class: "muted empty"}, "(none)"));
+      const aside = state.sections[section].filter((b) => b.aside);
+      const box = document.getElementById(`one-record-${section}`);
+      box.hidden = !aside.length;
+      box.querySelector("summary").textContent =
+        `Seen in one record, not in the briefing (${aside.length})`;
+      box.querySelector("ul").replaceChildren(...aside.map(asideNode));
     }
     const grades = Object.entries(state.grades).map(([g, r]) => `${r.length} graded ${g}`).join("; ");
     document.getElementById("records-line").textContent =
