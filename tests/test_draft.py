@@ -27,6 +27,9 @@ GOLDEN = Path(__file__).parent / "golden" / "neglect-cp.md"
 # words, hold it to 0.52 and 0.67 (issue 14 asks for 0.85: not yet met).
 MIN_RECALL = 0.85
 MIN_EXACT_COUNTS = 0.67
+# Drafted bullets that match a gold finding: 0.83 reached since unsure findings of one
+# record are listed apart (0.76 before).
+MIN_PRECISION = 0.78
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,8 @@ def test_gold_bullets_are_matched(drafts: dict[str, Briefing]) -> None:
     exact = sum(s.exact_count_rate for s in scores) / len(scores)
     assert recall >= MIN_RECALL, [s.recall for s in scores]
     assert exact >= MIN_EXACT_COUNTS, [s.exact_count_rate for s in scores]
+    precision = sum(s.precision for s in scores) / len(scores)
+    assert precision >= MIN_PRECISION, [s.precision for s in scores]
 
 
 def _squash(text: str) -> str:

@@ -48,6 +48,11 @@ class PackScore:
         return self.matched / max(1, self.gold_bullets)
 
     @property
+    def precision(self) -> float:
+        """Share of drafted (non-suggested) bullets that match a gold finding."""
+        return self.matched / max(1, self.drafted_bullets)
+
+    @property
     def exact_count_rate(self) -> float:
         return self.exact_counts / max(1, self.matched)
 
