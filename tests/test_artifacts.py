@@ -161,8 +161,7 @@ def test_missing_redaction_model_is_refused(model_copy: Path) -> None:
 def test_saved_classifier_tokenizer_is_the_english_default() -> None:
     """Loading skips the tokenizer saved with the classifier's pipeline and builds the
     English default from the config (a quarter of a second of every cold start); that is
-    only right while training saves that default unchanged. (The redaction model's is
-    not the default, it splits at semicolons and slashes, so it is read from disk.)"""
+    only right while training saves that default unchanged."""
     import spacy
 
     from briefing_nlp.settings import Settings
@@ -170,3 +169,19 @@ def test_saved_classifier_tokenizer_is_the_english_default() -> None:
     saved = spacy.load(Settings().model_dir / "nlp").tokenizer
     default = spacy.blank("en").tokenizer
     assert saved.to_bytes(exclude=["vocab"]) == default.to_bytes(exclude=["vocab"])
+
+
+def test_saved_redaction_tokenizer_is_the_one_set_in_code() -> None:
+    """The redaction model's tokenizer splits at semicolons and slashes too; loading
+    skips the saved one and sets those rules in code (`split_cells`), as training does,
+    so the saved one must be exactly that, with every rule and special case."""
+    import spacy
+
+    from briefing_nlp.redact import split_cells
+    from briefing_nlp.settings import Settings
+
+    saved = spacy.load(Settings().model_dir / "ner").tokenizer
+    built = spacy.blank("en")
+    split_cells(built)
+    assert saved.to_bytes(exclude=["vocab"]) == built.tokenizer.to_bytes(exclude=["vocab"])
+    assert [t.text for t in built("Name;Role|SW/TM")] == ["Name", ";", "Role", "|", "SW", "/", "TM"]

@@ -23,10 +23,9 @@ from typing import Any
 
 import spacy
 from spacy.training import Example
-from spacy.util import compile_infix_regex
 
 from briefing_nlp.errors import CorpusError
-from briefing_nlp.redact import COMMON_WORDS, Redactor
+from briefing_nlp.redact import COMMON_WORDS, Redactor, split_cells
 from briefing_nlp.settings import Settings
 
 TYPES = ("PERSON", "DATE", "ID", "PHONE", "POSTCODE", "EMAIL", "ADDRESS", "ORG")
@@ -124,9 +123,7 @@ def train_ner(
     """Train a PERSON/ORG NER from a blank English pipeline and save it to `out_dir`."""
     spacy.util.fix_random_seed(seed)
     nlp = spacy.blank("en")
-    # Spreadsheet pastes join cells with ";" or "|" and no spaces: split there too.
-    infixes = [*list(nlp.Defaults.infixes or []), r"[;|]", r"(?<=\w)/(?=[A-Za-z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
+    split_cells(nlp)
     ner = nlp.add_pipe("ner", config={"model": NER_MODEL})
     for label in NER_TYPES:
         ner.add_label(label)  # type: ignore[attr-defined]
