@@ -37,6 +37,17 @@ def analyse(text: str) -> list[str]:
         ("Joint visit with HV, good", [], ["IMPERATIVE"]),
         ("Clear plan with timescales", [], ["IMPERATIVE"]),
         ("Complete the chronology", ["IMPERATIVE"], []),
+        # someone asked to act, by role or its short form (the feature text is lower case)
+        ("SW to update chronology", ["AGENT_TO_VERB"], ["LATER_AGENT_TO_VERB"]),
+        ("PA to redo the pathway plan", ["AGENT_TO_VERB"], []),
+        ("Visit to school was late", [], ["AGENT_TO_VERB"]),
+        # a finding and the action agreed on it in one note
+        ("IHA not done - SW to chase with health", ["LATER_AGENT_TO_VERB"], ["AGENT_TO_VERB"]),
+        ("No reflection in supervision. TM to test progress", ["LATER_AGENT_TO_VERB"], []),
+        ("PLO letter full of jargon - rewrite with SW", ["LATER_IMPERATIVE"], ["IMPERATIVE"]),
+        ("No DA tool used; consider DASH", ["LATER_IMPERATIVE"], []),
+        ("No DA tool used, consider DASH", [], ["LATER_IMPERATIVE"]),  # a comma is no break
+        ("Plan reviewed. Visits timely", [], ["LATER_IMPERATIVE", "LATER_AGENT_TO_VERB"]),
         ("should have been a C&F assessment", ["COUNTERFACTUAL"], []),
         ("should have a PA by 17", [], ["COUNTERFACTUAL"]),
         # judgement words, turned by a negation

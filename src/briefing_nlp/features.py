@@ -278,7 +278,7 @@ def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000
     # Tokenise only: lemmas come from the same lookup table the lemmatizer uses, read
     # here as the tokens are walked once, instead of set on every token beforehand.
     skip = [name for name in ("sentencizer", "lemmatizer") if name in nlp.pipe_names]
-    merged = [_merge_idioms(t) for t in normalised]
+    merged = [SPACED_DASH_RE.sub(" ; ", _merge_idioms(t)) for t in normalised]
     docs = nlp.pipe(merged, batch_size=batch_size, disable=skip)
     facts = _lexeme_facts(nlp, lemma_of)
     # Each token's facts are read from its lexeme, once per distinct word, through one
@@ -373,6 +373,9 @@ AGENTS = frozenset(
     "worker manager team school nursery college police carer carers mum dad parent "
     "parents family auditor lead practitioner officer nurse midwife health partner "
     "partners".split()
+    # The roles' short forms: the feature text is lower case, so "SW to update" is
+    # "sw to update" by the time it is read.
+    + "sw sws tm sm pa iro hv gp dsl senco fsw ew yot yos camhs ot cpc sdm".split()
 )
 # After an opening verb, these mean it was a noun after all ("Record keeping", "Plan is",
 # "Contact from college", "Research across police"), as does a participle ("Package
@@ -393,6 +396,11 @@ ADJECTIVE_OPENERS = frozenset(
     "stable negative calm busy ready second single double joint initial key major total "
     "direct brief further".split()
 )
+CLAUSE_ENDS = frozenset({".", ";", ":", "!", "?"})
+# A dash between spaces ends a clause ("IHA not done - SW to chase"); one inside a word
+# ("face-to-face") does not, and the tokenizer splits both alike, so the spaced one is
+# made a semicolon before tokenising (punctuation is not a feature itself).
+SPACED_DASH_RE = re.compile(r"\s[-–—]+\s")
 PARTICIPLE_RE = re.compile(r"[a-z]{2,}(?:ed|ing)$")
 # "should have been same day", "ought to have gone to strat": what did not happen, a
 # worry, where "should have a PA" asks for something.
@@ -402,6 +410,54 @@ COUNTERFACTUAL_RE = re.compile(
 )
 
 
+def _imperative(words: Sequence[WordFacts], is_verb: Callable[[str], bool]) -> bool:
+    """Whether a clause opens with a request: a base-form verb that is not a noun or an
+    adjective in disguise ("Update the chronology", not "Record keeping", "Clear plan")."""
+    if not (
+        words
+        and words[0].lower == words[0].lemma.lower()
+        and words[0].lower not in ADJECTIVE_OPENERS
+        and is_verb(words[0].lower)
+    ):
+        return False
+    following = words[1].lower if len(words) > 1 else ""
+    return (
+        following not in NOT_IMPERATIVE_NEXT
+        and not PARTICIPLE_RE.match(following)
+        and (words[0].lower, following) not in NOT_IMPERATIVE_PAIRS
+    )
+
+
+def _agent_to_verb(words: Sequence[WordFacts], is_verb: Callable[[str], bool]) -> bool:
+    """ "SW to update", "PA to provide": someone is asked to do something (in the
+    clause's first four words)."""
+    for index, word in enumerate(words[:4]):
+        if word.lower == "to" and index > 0 and index + 1 < len(words):
+            agent = words[index - 1]
+            is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma in AGENTS
+            if is_agent and is_verb(words[index + 1].lower):
+                return True
+    return False
+
+
+def _later_clauses(tokens: Sequence[WordFacts]) -> list[int]:
+    """Where the words of each clause after the first start (positions among the words):
+    after a full stop, semicolon, colon or dash."""
+    starts: list[int] = []
+    count, boundary = 0, False
+    for token in tokens:
+        if token.is_space:
+            continue
+        if token.is_punct:
+            boundary = boundary or token.text in CLAUSE_ENDS
+            continue
+        if boundary and count:
+            starts.append(count)
+        boundary = False
+        count += 1
+    return starts
+
+
 def _doc_tokens(
     text: str,
     tokens: Sequence[WordFacts],
@@ -409,29 +465,27 @@ def _doc_tokens(
 ) -> list[str]:
     words = [t for t in tokens if not t.is_space and not t.is_punct]
     out: list[str] = []
-    if (
-        words
-        and words[0].lower == words[0].lemma.lower()
-        and words[0].lower not in ADJECTIVE_OPENERS
-        and is_verb(words[0].lower)
-    ):
-        following = words[1].lower if len(words) > 1 else ""
-        if (
-            following not in NOT_IMPERATIVE_NEXT
-            and not PARTICIPLE_RE.match(following)
-            and (words[0].lower, following) not in NOT_IMPERATIVE_PAIRS
-        ):
-            out.append("IMPERATIVE")
+    if _imperative(words, is_verb):
+        out.append("IMPERATIVE")
     if COUNTERFACTUAL_RE.search(text):
         out.append("COUNTERFACTUAL")
-    for index, word in enumerate(words[:4]):
-        # "SW to update", "PA to provide": someone is asked to do something.
-        if word.lower == "to" and index > 0 and index + 1 < len(words):
-            agent = words[index - 1]
-            is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma in AGENTS
-            if is_agent and is_verb(words[index + 1].lower):
-                out.append("AGENT_TO_VERB")
-                break
+    if _agent_to_verb(words, is_verb):
+        out.append("AGENT_TO_VERB")
+    # A finding and the action agreed on it, in one note ("Chronology two years out of
+    # date. SW to update it", "... - rewrite with SW"): the request in a later clause
+    # is its own marker, so the model can learn that such notes are mostly actions
+    # without reading every imperative as one.
+    # Most notes are one clause: the walk over their tokens is skipped.
+    inner = text.rstrip(" .!?")
+    later = _later_clauses(tokens) if any(c in inner for c in CLAUSE_ENDS) else []
+    for start in later:
+        clause = words[start:]
+        if _agent_to_verb(clause, is_verb):
+            out.append("LATER_AGENT_TO_VERB")
+            break
+        if _imperative(clause, is_verb):
+            out.append("LATER_IMPERATIVE")
+            break
     scope = 0
     previous = ""
     first = True
