@@ -10,10 +10,11 @@ from tests.conftest import CORPUS_DIR, MODEL_DIR
 SECTION_FLOOR = 0.90
 THEME_FLOOR = 0.85
 # The real-language test split (statements written from the inspection reports of 33
-# held-out local authorities): the model reached 0.909 and 0.764; floors sit a little
-# below so a retrain that loses its hold on real language fails here.
-REAL_SECTION_FLOOR = 0.88
-REAL_THEME_FLOOR = 0.74
+# held-out local authorities): the model reached 0.922 and 0.769; floors sit a little
+# below (about the bootstrap interval's lower end) so a retrain that loses its hold on
+# real language fails here.
+REAL_SECTION_FLOOR = 0.895
+REAL_THEME_FLOOR = 0.75
 
 
 def test_shipped_model_meets_the_quality_bars_and_beats_baselines() -> None:
