@@ -104,3 +104,26 @@ def test_a_subject_skips_verdicts_and_who_is_asked_to_act() -> None:
     assert subject_of("TM to protect time for training", 2) == ("protect", "time")
     assert subject_of("RHIs late on 6 of 9 episodes", 2) == ("return", "home")
     assert subject_of("Good MA working with [PERSON 2]'s school", 2) == ("multi-agency", "working")
+
+
+def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> None:
+    from briefing_nlp.group import _wording_score
+
+    listing = "chrono to be updated, birth plan to maternity, escalate late referral to lead"
+    single = "chronology to be completed before the next review"
+    # For several records the finding, not one record's list of three actions...
+    assert _wording_score(single, "action", several=True) > _wording_score(
+        listing, "action", several=True
+    )
+    # ... nor its particular numbers; a placeholder's number is no particular.
+    dated = "referral at 32 weeks, ICPC not until 37 weeks"
+    general = "referral from midwife came late, ICPC delayed as a result"
+    assert _wording_score(general, "worry", several=True) > _wording_score(
+        dated, "worry", several=True
+    )
+    named = "DA not explored with [PERSON 22] alone"
+    assert _wording_score(named, "worry", several=True) == _wording_score(
+        "DA not explored with [PERSON 2] alone", "worry", several=True
+    )
+    # One record's bullet may keep its detail.
+    assert _wording_score(listing, "action") == _wording_score(listing, "action", several=False)

@@ -62,6 +62,8 @@ VERDICT_RE = re.compile(
     r"inconsistent|limited|variable|patchy|robust)\b",
     re.I,
 )
+# One record's particulars: "at 32 weeks", "since 2019", "3 months", "x9".
+PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -458,4 +460,14 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
         score -= 0.3
     if section == "good_practice" and SHARED_RE.search(text):
         score += 0.3  # keep what the auditors said would be shared
+    if several:
+        # A bullet for several records states the finding, not one record's numbers
+        # ("referral at 32 weeks, ICPC not until 37 weeks" for five records) or its
+        # list of several things ("chrono to be updated, birth plan to maternity,
+        # escalate late referral ..." for a chronology action).
+        particulars = PARTICULAR_RE.findall(PLACEHOLDER_RE.sub(" ", text))
+        score -= 0.05 * min(2, len(particulars))
+        breaks = text.count(",") + text.count(";")
+        if breaks >= 2:
+            score -= 0.15 * (breaks - 1)
     return score
