@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test check lint format train evaluate bench bench-quick serve clean
+.PHONY: setup run test test-fast check lint format train evaluate bench bench-quick serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The quick loop: everything but training, durability, browser and other slow tests.
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -322,6 +322,12 @@ CASES = [
         contains="chronology out of date",
     ),
 ]
+# A megabyte on one line takes most of a minute to draft: run by `make test`, not the
+# quick loop.
+SLOW_CASES = {"one 1 MB line"}
+CASE_PARAMS = [
+    pytest.param(c, id=c.id, marks=[pytest.mark.slow] if c.id in SLOW_CASES else []) for c in CASES
+]
 
 
 def _texts(state: dict) -> str:  # type: ignore[type-arg]
@@ -334,7 +340,7 @@ def _texts(state: dict) -> str:  # type: ignore[type-arg]
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", CASE_PARAMS)
 def test_cli(tmp_path: Path, case: Case) -> None:
     source = tmp_path / case.name
     source.write_bytes(case.content())
@@ -361,7 +367,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     )
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", CASE_PARAMS)
 def test_web_upload(web: TestClient, case: Case) -> None:
     before = len(web.app.state.store.list_drafts())  # type: ignore[attr-defined]
     response = web.post(

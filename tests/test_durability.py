@@ -20,10 +20,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 from briefing_nlp.store import Store
 
+pytestmark = pytest.mark.slow  # twenty server starts and kills: most of a minute
 ROUNDS = 20
 NOTES = (PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt").read_text(encoding="utf-8")
 

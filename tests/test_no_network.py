@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from briefing_nlp.settings import PROJECT_ROOT
 from tests.conftest import CORPUS_DIR, read_rows, write_rows
 
@@ -110,6 +112,7 @@ def test_the_blocker_blocks(tmp_path: Path) -> None:
     assert "192.0.2.1" in log.read_text()
 
 
+@pytest.mark.slow  # trains a model in a subprocess: about a minute
 def test_train_draft_redact_and_serve_offline(tmp_path: Path) -> None:
     log = tmp_path / "net.log"
     corpus = write_rows(tmp_path / "corpus" / "rows.jsonl", read_rows(CORPUS_DIR / "train")[::4])

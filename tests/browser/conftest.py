@@ -71,6 +71,15 @@ class LiveServer:
         self.start()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests start a server and a browser each: slow, left out of the quick loop
+    (`make test-fast`) and run by `make test`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture()
 def live(tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path / "review.sqlite3")
