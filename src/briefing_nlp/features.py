@@ -433,9 +433,9 @@ def _agent_to_verb(words: Sequence[WordFacts], is_verb: Callable[[str], bool]) -
     clause's first four words)."""
     for index, word in enumerate(words[:4]):
         if word.lower == "to" and index > 0 and index + 1 < len(words):
-            agent = words[index - 1]
-            is_agent = (agent.text.isupper() and len(agent.text) > 1) or agent.lemma in AGENTS
-            if is_agent and is_verb(words[index + 1].lower):
+            # The feature text is lower case, so agents are known by word: roles and
+            # their short forms (AGENTS).
+            if words[index - 1].lemma in AGENTS and is_verb(words[index + 1].lower):
                 return True
     return False
 
