@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,45 @@ def assert_each_finding_placed_once(briefing: object, audit: object, classifier:
             assert key not in placed
         else:
             assert placed.count(key) + (key in unplaced) == 1, statement.text
+
+
+def old_review_database(
+    path: Path,
+    version: int,
+    *,
+    wording: str,
+    support: list[int],
+    confidence: float,
+    edited: bool,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """A review database left at schema `version` by an older briefing-nlp: one draft with
+    a record per supported ordinal, one worry bullet (id 1) and one text edit of it with
+    the given undo snapshots. Migration tests open it with today's Store."""
+    from briefing_nlp.store_schema import migrate
+
+    old = sqlite3.connect(path, isolation_level=None)
+    for number in range(1, version + 1):
+        migrate(old, number)
+    old.execute(f"PRAGMA user_version = {version}")
+    old.execute(
+        "INSERT INTO drafts (title, date, context, grades, created_at) "
+        "VALUES ('Old audit', '', '', '{}', '2026-01-01')"
+    )
+    old.executemany(
+        "INSERT INTO records (draft_id, ordinal, label) VALUES (1, ?, ?)",
+        [(n, f"Audit {n}") for n in support],
+    )
+    old.execute(
+        "INSERT INTO bullets (id, draft_id, section, position, wording, themes, support, "
+        "confidence, suggested, edited, status) "
+        "VALUES (1, 1, 'worry', 0, ?, '[]', ?, ?, 0, ?, 'pending')",
+        (wording, json.dumps(support), confidence, int(edited)),
+    )
+    old.execute(
+        "INSERT INTO edits (draft_id, kind, before, after, created_at) "
+        "VALUES (1, 'text', ?, ?, '2026-01-01')",
+        (json.dumps(before), json.dumps(after)),
+    )
+    old.close()

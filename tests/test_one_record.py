@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,8 @@ from briefing_nlp.review import apply_edit
 from briefing_nlp.review_export import export_draft
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 from briefing_nlp.store import Store, to_briefing
-from briefing_nlp.store_schema import MIGRATIONS, migrate
+from briefing_nlp.store_schema import MIGRATIONS
+from tests.conftest import old_review_database
 
 NOTES = PROJECT_ROOT / "examples" / "neglect-cp" / "notes.txt"
 runner = CliRunner()
@@ -143,27 +143,17 @@ def test_a_second_record_puts_a_listed_finding_in_the_briefing(store: Store, bri
 
 def test_schema_5_database_opens_with_nothing_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "review.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
-    for version in range(1, 6):
-        migrate(old, version)
-    old.execute("PRAGMA user_version = 5")
-    old.execute(
-        "INSERT INTO drafts (title, date, context, grades, created_at) "
-        "VALUES ('Old audit', '', '', '{}', '2026-01-01')"
-    )
-    old.execute("INSERT INTO records (draft_id, ordinal, label) VALUES (1, 1, 'Audit 1')")
-    old.execute(
-        "INSERT INTO bullets (id, draft_id, section, position, wording, themes, support, "
-        "confidence, suggested, edited, status) "
-        "VALUES (1, 1, 'worry', 0, 'No plan.', '[]', '[1]', 0.05, 0, 0, 'pending')"
-    )
     snap = {"1": {"id": 1, "section": "worry", "wording": "No plan", "sources": []}}
-    old.execute(
-        "INSERT INTO edits (draft_id, kind, before, after, created_at) "
-        "VALUES (1, 'text', ?, ?, '2026-01-01')",
-        (json.dumps(snap), json.dumps(snap)),
+    old_review_database(
+        path,
+        5,
+        wording="No plan.",
+        support=[1],
+        confidence=0.05,
+        edited=False,
+        before=snap,
+        after=snap,
     )
-    old.close()
     store = Store(path, Settings().prevalence_scale)
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     # A bullet drafted before the list existed stays in the briefing, however unsure.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,9 @@ from briefing_nlp.review import apply_edit
 from briefing_nlp.review_export import export_draft
 from briefing_nlp.settings import Settings
 from briefing_nlp.store import Store
-from briefing_nlp.store_schema import MIGRATIONS, migrate
+from briefing_nlp.store_schema import MIGRATIONS
 from briefing_nlp.taxonomy import load_taxonomy
+from tests.conftest import old_review_database
 
 THEMES = load_taxonomy(Settings().taxonomy_path).slugs
 
@@ -147,25 +147,6 @@ def test_exports_carry_the_reviewed_impact(store: Store, briefing: Any) -> None:
 
 def test_schema_3_database_gains_impacts_and_keeps_its_undo(tmp_path: Path) -> None:
     path = tmp_path / "review.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
-    old.row_factory = sqlite3.Row
-    for version in (1, 2, 3):
-        migrate(old, version)
-    old.execute("PRAGMA user_version = 3")
-    old.execute(
-        "INSERT INTO drafts (title, date, context, grades, created_at) "
-        "VALUES ('Old audit', '', '', '{}', '2026-01-01')"
-    )
-    old.executemany(
-        "INSERT INTO records (draft_id, ordinal, label) VALUES (1, ?, ?)",
-        [(n, f"Audit {n}") for n in (1, 2)],
-    )
-    old.execute(
-        "INSERT INTO bullets (id, draft_id, section, position, wording, themes, support, "
-        "confidence, suggested, edited, status) "
-        "VALUES (1, 1, 'worry', 0, 'Chronologies out of date.', '[]', '[1, 2]', 0.9, 0, 1, "
-        "'pending')"
-    )
     snapshot = {
         "1": {
             "id": 1,
@@ -184,12 +165,16 @@ def test_schema_3_database_gains_impacts_and_keeps_its_undo(tmp_path: Path) -> N
         }
     }
     after = {"1": {**snapshot["1"], "wording": "Chronologies out of date.", "edited": 1}}
-    old.execute(
-        "INSERT INTO edits (draft_id, kind, before, after, created_at) "
-        "VALUES (1, 'text', ?, ?, '2026-01-01')",
-        (json.dumps(snapshot), json.dumps(after)),
+    old_review_database(
+        path,
+        3,
+        wording="Chronologies out of date.",
+        support=[1, 2],
+        confidence=0.9,
+        edited=True,
+        before=snapshot,
+        after=after,
     )
-    old.close()
 
     store = Store(path, Settings().prevalence_scale)
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
