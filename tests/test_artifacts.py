@@ -173,15 +173,19 @@ def test_saved_classifier_tokenizer_is_the_english_default() -> None:
 
 def test_saved_redaction_tokenizer_is_the_one_set_in_code() -> None:
     """The redaction model's tokenizer splits at semicolons and slashes too; loading
-    skips the saved one and sets those rules in code (`split_cells`), as training does,
-    so the saved one must be exactly that, with every rule and special case."""
+    skips the saved one and builds it in code (`cell_tokenizer`), as training does, so
+    the saved one must be exactly the one loading builds, with every rule and special
+    case."""
     import spacy
 
-    from briefing_nlp.redact import split_cells
+    from briefing_nlp.redact import load_redactor, split_cells
     from briefing_nlp.settings import Settings
 
     saved = spacy.load(Settings().model_dir / "ner").tokenizer
     built = spacy.blank("en")
     split_cells(built)
     assert saved.to_bytes(exclude=["vocab"]) == built.tokenizer.to_bytes(exclude=["vocab"])
+    loaded = load_redactor(Settings().model_dir / "ner").ner
+    assert loaded is not None
+    assert loaded.tokenizer.to_bytes(exclude=["vocab"]) == saved.to_bytes(exclude=["vocab"])
     assert [t.text for t in built("Name;Role|SW/TM")] == ["Name", ";", "Role", "|", "SW", "/", "TM"]
