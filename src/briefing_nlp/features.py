@@ -432,11 +432,15 @@ def _agent_to_verb(words: Sequence[WordFacts], is_verb: Callable[[str], bool]) -
     """ "SW to update", "PA to provide": someone is asked to do something (in the
     clause's first four words)."""
     for index, word in enumerate(words[:4]):
-        if word.lower == "to" and index > 0 and index + 1 < len(words):
-            # The feature text is lower case, so agents are known by word: roles and
-            # their short forms (AGENTS).
-            if words[index - 1].lemma in AGENTS and is_verb(words[index + 1].lower):
-                return True
+        # The feature text is lower case, so agents are known by word: roles and their
+        # short forms (AGENTS).
+        if (
+            word.lower == "to"
+            and 0 < index < len(words) - 1
+            and words[index - 1].lemma in AGENTS
+            and is_verb(words[index + 1].lower)
+        ):
+            return True
     return False
 
 
