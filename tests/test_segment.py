@@ -101,6 +101,55 @@ def test_header_findings_are_split_from_record_facts(classifier: StatementClassi
     assert texts[:2] == ["CIN", "audited with SW"]
 
 
+def test_a_label_with_redacted_particulars_is_split_from_its_finding(
+    classifier: StatementClassifier,
+) -> None:
+    """ "Auditor: [PERSON 21] [DATE] - audited side-by-side with SW": a past participle
+    after a dash usually leans on the part before, but a label and placeholders are
+    nothing to lean on."""
+    audit = load_audit(["Audit 1\n- Auditor: [PERSON 21] [DATE] - audited side-by-side with SW\n"])
+    texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
+    assert texts == ["Auditor: [PERSON 21] [DATE]", "audited side-by-side with SW"]
+
+
+@pytest.mark.parametrize(
+    ("line", "worded"),
+    [
+        (
+            "No hospital discharge plan - needs agreeing with maternity",
+            "Hospital discharge plan needs agreeing with maternity",
+        ),
+        (
+            "Partner [PERSON 9] not included in the assessment - needs to be seen.",
+            "Partner [PERSON 9] needs to be seen.",
+        ),
+        (
+            "Chrono out of date - needs updating before the ICPC",
+            "Chrono needs updating before the ICPC",
+        ),
+    ],
+)
+def test_a_subjectless_request_borrows_the_subject_of_the_finding_before(
+    classifier: StatementClassifier, line: str, worded: str
+) -> None:
+    audit = load_audit([f"Audit 1\n- {line}\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert len(statements) == 2
+    request = statements[1]
+    # The source stays as written; only the bullet's wording borrows the subject.
+    assert audit.records[0].source[request.start : request.end] == request.text
+    assert request.worded == worded
+
+
+def test_a_request_on_a_line_of_its_own_borrows_nothing(classifier: StatementClassifier) -> None:
+    audit = load_audit(["Audit 1\n- No hospital discharge plan\n- needs agreeing with maternity\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert [s.worded for s in statements] == [
+        "No hospital discharge plan",
+        "needs agreeing with maternity",
+    ]
+
+
 def test_offsets_map_back_to_the_record(classifier: StatementClassifier) -> None:
     notes = "Record 1 (CP)\n• Mum\u2019s views clear; chrono o/d\n  2) TM to review drift\n"
     audit = load_audit([notes])

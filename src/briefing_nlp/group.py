@@ -35,6 +35,7 @@ from briefing_nlp.settings import Settings
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+PERSON_RE = re.compile(r"\[PERSON(?: \d+)?\]")
 MIN_FINDING_WORDS = 2
 COMPONENT_CHUNK = 2000
 # Wording that opens like this continues another clause: a poor bullet on its own.
@@ -111,7 +112,9 @@ def group_findings(
         if classification.section == "neutral":
             continue
         # Placeholders are not words: "Address [ADDRESS], [POSTCODE]" is contact detail.
-        words = WORD_RE.findall(PLACEHOLDER_RE.sub(" ", statements[index].text))
+        # A person is, though: "assess [PERSON 17]" asks for something about someone.
+        text = PERSON_RE.sub(" person ", statements[index].text)
+        words = WORD_RE.findall(PLACEHOLDER_RE.sub(" ", text))
         if len(words) < MIN_FINDING_WORDS:
             unplaced.append(statements[index])
             continue
@@ -418,18 +421,18 @@ def _finding(
     best = max(
         range(len(primary)),
         key=lambda i: (
-            _wording_score(primary[i].statement.text, section, several) + cohesion[i],
+            _wording_score(primary[i].statement.worded, section, several) + cohesion[i],
             -i,
         ),
     )
     similar = similarity[np.ix_(positions, positions)]
-    confidence = finding_confidence(section, members, similar, primary[best].statement.text)
+    confidence = finding_confidence(section, members, similar, primary[best].statement.worded)
     return Finding(
         section=section,
         themes=tuple(themes),
         members=tuple(members),
         support=tuple(sorted({m.statement.record for m in members})),
-        representative=primary[best].statement.text,
+        representative=primary[best].statement.worded,
         confidence=round(confidence, 3),
     )
 

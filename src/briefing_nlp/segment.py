@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -99,6 +99,8 @@ ELLIPTICAL_END = re.compile(
 # A part that opens with "and" after a comma ("PA to update PP, and give him his health
 # history") is read, and kept, without the conjunction.
 LEADING_AND = re.compile(r"(?:and|&|plus)\s+", re.I)
+# A label and nothing but redacted particulars: "Auditor: [PERSON 21] [DATE]".
+LABELLED_DETAILS = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}:\s*(?:\[[A-Z][A-Z _]*\d*\][\s,]*)+$")
 FEEDBACK_RE = re.compile(r"\b(?:feedback|fe[de]+ ?back|discussed with)\b", re.I)
 # Comma and "and" lists split only between parts this long with a confident subject.
 MIN_LIST_WORDS = 3
@@ -142,6 +144,17 @@ class Statement:
     start: int
     end: int
     header: bool = False
+    # What a subjectless request split off a finding is about, taken from that finding:
+    # "hospital discharge plan" for "No hospital discharge plan - needs agreeing with
+    # maternity". Only the bullet's wording uses it (`worded`); sources stay as written.
+    subject: str = ""
+
+    @property
+    def worded(self) -> str:
+        """The statement as a bullet would word it: with its borrowed subject, if any."""
+        if not self.subject:
+            return self.text
+        return f"{self.subject[0].upper()}{self.subject[1:]} {self.text[0].lower()}{self.text[1:]}"
 
 
 def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[Statement]:
@@ -194,11 +207,51 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
                 for joined in _join(sources[record], parts, kind, labels, header, is_verb)
             ]
             sentences[index] = (record, header, chunks)
-    return [
+    statements = [
         Statement(record, sources[record][s:e], s, e, header)
         for record, header, chunks in sentences
         for s, e in chunks
     ]
+    return _with_subjects(statements, sources)
+
+
+# A request with no subject of its own ("needs agreeing with maternity", "to be seen"),
+# and the separator that ties it to the finding before it on the same line.
+SUBJECTLESS = re.compile(r"^(?:needs?|needed|requires?|required|to be|should be|must be)\b", re.I)
+TIES = re.compile(r"^[ \t]*(?:[-–—:;,]+[ \t]*)?$")
+# Where the subject of a finding ends: "Partner [PERSON 9] | not included ...".
+SUBJECT_END = re.compile(
+    r"\s(?:not|no longer|never|only|still|is|are|was|were|has|have|had|been|isn't|aren't|"
+    r"wasn't|weren't|hasn't|haven't|hadn't|didn't|doesn't|needs?|missing|absent|out of date|"
+    r"overdue|late|delayed|incomplete)\b",
+    re.I,
+)
+NO_START = re.compile(r"^(?:no|nil|not|lack of|missing)\s+", re.I)
+MAX_SUBJECT_WORDS = 6
+
+
+def _with_subjects(statements: list[Statement], sources: dict[int, str]) -> list[Statement]:
+    """Give a subjectless request split off the finding before it that finding's subject,
+    so a bullet worded from it says what is needed ("Hospital discharge plan needs
+    agreeing with maternity", not "Needs agreeing with maternity")."""
+    out = list(statements)
+    for i in range(1, len(out)):
+        before, current = out[i - 1], out[i]
+        if (
+            before.record != current.record
+            or not SUBJECTLESS.match(current.text)
+            or grade_of(current.text)  # "Requires improvement" is a grade, not a request
+            or not TIES.match(sources[current.record][before.end : current.start])
+        ):
+            continue
+        subject = NO_START.sub("", before.text, count=1)
+        end = SUBJECT_END.search(subject)
+        if end:
+            subject = subject[: end.start()]
+        subject = subject.strip(" ,;:-–—")
+        if subject and len(subject.split()) <= MAX_SUBJECT_WORDS:
+            out[i] = replace(current, subject=subject)
+    return out
 
 
 def _one_sentence_test(nlp: Language) -> Callable[[str], bool]:
@@ -369,6 +422,10 @@ def _is_boundary(
             # her passport and easy read materials": read as an action only out of
             # context; with no request in it, it is detail of the finding before.
             return False
+    if LABELLED_DETAILS.match(left) and len(WORD_RE.findall(right)) >= 2:
+        # "Auditor: [PERSON 21] [DATE] - audited side-by-side with SW": the right part
+        # cannot lean on a label and redacted particulars; it is the finding.
+        return True
     words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
     if (
         words < 2
