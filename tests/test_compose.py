@@ -175,6 +175,16 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         ),
         ("Needs chronology updating", 3, "Needs chronology updating"),
         ("Feedback given to SW", 3, "Feedback given to SW"),
+        # a closing pat on the back goes; a verdict that is the finding stays
+        (
+            "HV did antenatal visit jointly with SW, good",
+            7,
+            "HV did antenatal visit jointly with SW",
+        ),
+        ("Joint visit with the HV - really good!", 1, "Joint visit with the HV"),
+        ("Chronology, good", 3, "Chronology, good"),
+        ("supervision recorded but not good", 3, "supervision recorded but not good"),
+        ("midwife referral at 12 weeks - timely", 4, "midwife referral at 12 weeks - timely"),
     ],
 )
 def test_finding_wording_speaks_for_the_finding(wording: str, count: int, expected: str) -> None:

@@ -65,6 +65,13 @@ PERSON_AGE_RE = re.compile(r"(\[PERSON \d+\](?:['’]s)?)\s*(?:\(\s*\d{1,2}\s*\)
 PERSON_POSSESSIVE_RE = re.compile(r"\[PERSON \d+\]['’]s")
 PERSON_RE = re.compile(r"\[PERSON \d+\]")
 ORG_RE = re.compile(r"\[ORG \d+\]")
+# A note's closing pat on the back ("HV did antenatal visit jointly with SW, good"): the
+# section already says it is working well, and the bullet reads as a finding without it.
+TRAILING_PRAISE_RE = re.compile(
+    r"(?:,|;|\s[-–—])\s*(?:really |very |v )?(?:good|great|nice|lovely|excellent)[.!]*\s*$",
+    re.I,
+)
+MIN_WORDS_LEFT = 3
 DETAIL_RE = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:on|dated|from|since|until|by|at|lives at|tel|phone|mob|mobile|dob|"
     r"d\.o\.b\.?|nhs(?: no\.?| number)?|ref|address|email|postcode)\s*:?\s*)?"
@@ -263,6 +270,9 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     named by the role the notes give them, else "the child")."""
     roles = roles or {}
     text = NOTE_PREFIX_RE.sub("", wording.strip(), count=1) or wording
+    praise = TRAILING_PRAISE_RE.search(text)
+    if praise and len(text[: praise.start()].split()) >= MIN_WORDS_LEFT:
+        text = text[: praise.start()]
     if count < 2:
         return text
     text = DETAIL_RE.sub("", text)
