@@ -35,7 +35,7 @@ from briefing_nlp import store as store_module
 from briefing_nlp.artifacts import file_sha256
 from briefing_nlp.classify import forget_loaded_models
 from briefing_nlp.cli import app
-from briefing_nlp.errors import InputError
+from briefing_nlp.errors import InputError, StorageError
 from briefing_nlp.settings import Settings
 from briefing_nlp.store import MIGRATIONS, Store
 from briefing_nlp.web.app import create_app
@@ -745,7 +745,7 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     newer = sqlite3.connect(db)
     newer.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     newer.close()
-    with pytest.raises(InputError, match="made by a newer briefing-nlp"):
+    with pytest.raises(StorageError, match="made by a newer briefing-nlp"):
         Store(db, Settings().prevalence_scale)
 
 

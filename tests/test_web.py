@@ -206,6 +206,53 @@ def test_start_page_lists_earlier_drafts(tmp_path: Path) -> None:
     assert app.get("/drafts/999").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        # The type decides the status, not the message: this one reads like "not found"
+        # but is a bad request, and the next one does not mention a draft at all.
+        (web_app.InputError("draft text looks odd"), 400),
+        (web_app.NotFoundError("gone"), 404),
+        (web_app.StorageError("the review database is locked"), 503),
+    ],
+)
+def test_errors_map_to_status_codes_by_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, status: int
+) -> None:
+    app = client(tmp_path / "db.sqlite3")
+    draft = make_draft(app)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(app.app.state.store, "draft", fail)  # type: ignore[attr-defined]
+    monkeypatch.setattr(app.app.state.store, "revision", fail)  # type: ignore[attr-defined]
+    for response in (
+        app.get(f"/drafts/{draft}"),
+        app.get(f"/api/drafts/{draft}"),
+        app.get(f"/api/drafts/{draft}/revision"),
+    ):
+        assert response.status_code == status, response.text
+        assert str(error) in response.text
+
+
+def test_a_missing_draft_is_404_and_a_missing_bullet_400(tmp_path: Path) -> None:
+    app = client(tmp_path / "db.sqlite3")
+    draft = make_draft(app)
+    missing = draft + 1
+    assert app.get(f"/api/drafts/{missing}").status_code == 404
+    assert app.get(f"/drafts/{missing}/export.md").status_code == 404
+    assert app.delete(f"/api/drafts/{missing}", headers=SAME_ORIGIN).status_code == 404
+    body = {"kind": "status", "bullet": 1, "status": "accepted"}
+    assert (
+        app.post(f"/api/drafts/{missing}/edits", json=body, headers=SAME_ORIGIN).status_code == 404
+    )
+    # The draft exists; the bullet the body names does not: the request is wrong.
+    body["bullet"] = 10**6
+    response = app.post(f"/api/drafts/{draft}/edits", json=body, headers=SAME_ORIGIN)
+    assert response.status_code == 400 and "not found" in response.json()["error"]
+
+
 # --- the server never stalls, never answers to a stranger's name, never over-reads ------
 
 

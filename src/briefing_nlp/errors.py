@@ -6,7 +6,11 @@
     ├── CorpusError          a labelled corpus file or row is wrong
     ├── ModelError           model artifacts are missing, damaged or untrusted
     ├── InputError           notes or statements given to a command are unusable
+    │   └── NotFoundError    the draft a request names does not exist (404 in the web app)
+    ├── StorageError         the review database cannot be opened, read or written
     └── TemplateError        a user template cannot be loaded or rendered
+
+The web app maps these types, never their messages, to status codes.
 
 Bugs are never wrapped in these: a traceback from anything else is a bug to report.
 """
@@ -36,6 +40,15 @@ class ModelError(BriefingError):
 
 class InputError(BriefingError):
     """Input given to a command cannot be used."""
+
+
+class NotFoundError(InputError):
+    """The draft a command or request names does not exist (deleted, or never made)."""
+
+
+class StorageError(BriefingError):
+    """The review database cannot be opened, read or written (locked, read-only, damaged,
+    or made by a newer version)."""
 
 
 class TemplateError(BriefingError):

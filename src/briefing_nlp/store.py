@@ -21,7 +21,7 @@ from typing import Any
 
 from briefing_nlp.compose import Briefing, parse_scale
 from briefing_nlp.counts import render_text, split_count_phrase
-from briefing_nlp.errors import InputError
+from briefing_nlp.errors import NotFoundError, StorageError
 from briefing_nlp.store_files import make_private, open_to_others, writable
 from briefing_nlp.store_schema import MIGRATIONS, migrate
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
@@ -78,7 +78,7 @@ class Store:
         # (and each multi-query read) whole.
         self._lock = threading.RLock()
         if self.path.exists() and not writable(self.path):
-            raise InputError(
+            raise StorageError(
                 f"{self.path}: the review database is read-only; make it writable "
                 f"(chmod u+w) or choose another --db"
             )
@@ -97,7 +97,7 @@ class Store:
             self._db.execute("PRAGMA secure_delete=ON")
             self._migrate()
         except sqlite3.Error as exc:
-            raise InputError(f"{self.path}: {database_problem(exc)}") from None
+            raise StorageError(f"{self.path}: {database_problem(exc)}") from None
 
     def close(self) -> None:
         self._db.close()
@@ -105,7 +105,7 @@ class Store:
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise InputError(
+            raise StorageError(
                 f"{self.path}: made by a newer briefing-nlp (schema {version}); upgrade first"
             )
         with self._transaction():
@@ -144,13 +144,13 @@ class Store:
         db.execute("UPDATE drafts SET revision = revision + 1 WHERE id = ?", (draft_id,))
 
     def revision(self, draft_id: int) -> int:
-        """How many changes the draft has had; raises InputError if there is no such draft."""
+        """How many changes the draft has had; raises NotFoundError if there is no such draft."""
         with self._lock:
             row = self._db.execute(
                 "SELECT revision FROM drafts WHERE id = ?", (draft_id,)
             ).fetchone()
         if row is None:
-            raise InputError(f"draft {draft_id} not found; it may have been deleted")
+            raise NotFoundError(f"draft {draft_id} not found; it may have been deleted")
         return int(row["revision"])
 
     # --- drafts -------------------------------------------------------------------
@@ -215,12 +215,12 @@ class Store:
         history, with their snapshots) and the corrections it gave as feedback.
 
         Raises:
-            InputError: no draft has this id.
+            NotFoundError: no draft has this id.
         """
         with self._transaction() as db:
             summary = next((d for d in self.list_drafts() if d.id == draft_id), None)
             if summary is None:
-                raise InputError(f"draft {draft_id} not found; it may have been deleted")
+                raise NotFoundError(f"draft {draft_id} not found; it may have been deleted")
             bullets = "SELECT id FROM bullets WHERE draft_id = ?"
             db.execute(f"DELETE FROM sources WHERE bullet_id IN ({bullets})", (draft_id,))
             for table in ("bullets", "records", "unplaced", "edits", "feedback"):
@@ -245,7 +245,7 @@ class Store:
         """The draft's current state, as the review page and exports need it.
 
         Raises:
-            InputError: no draft has this id.
+            NotFoundError: no draft has this id.
         """
         with self.reading():
             return self._draft(draft_id)
@@ -253,7 +253,7 @@ class Store:
     def _draft(self, draft_id: int) -> dict[str, Any]:
         row = self._db.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         if row is None:
-            raise InputError(f"draft {draft_id} not found; it may have been deleted")
+            raise NotFoundError(f"draft {draft_id} not found; it may have been deleted")
         records = [
             {"ordinal": r["ordinal"], "label": r["label"]}
             for r in self._db.execute(

@@ -29,7 +29,7 @@ from starlette.types import Scope
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.confidence import LOOK_FIRST_BELOW
 from briefing_nlp.draft import draft_briefing
-from briefing_nlp.errors import BriefingError, InputError
+from briefing_nlp.errors import BriefingError, InputError, NotFoundError, StorageError
 from briefing_nlp.ingest import SUPPORTED
 from briefing_nlp.redact import Redactor, redactor_for
 from briefing_nlp.render import HEADINGS
@@ -291,8 +291,8 @@ def create_app(
         reviewer = reviewer_of(request) or new_reviewer()
         try:
             state = {**store.draft(draft_id), **history(store, draft_id, reviewer)}
-        except InputError as exc:
-            return page("error.html", 404, message=str(exc))
+        except BriefingError as exc:
+            return page("error.html", status_of(exc), message=str(exc))
         initial = json.dumps(
             {
                 "draft": state,
@@ -317,40 +317,39 @@ def create_app(
         """Polled by open review pages: a higher number means another tab changed it."""
         try:
             return JSONResponse({"revision": store.revision(draft_id)})
-        except InputError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=404)
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
 
     @app.get("/api/drafts/{draft_id}")
     def draft_state(draft_id: DraftId, request: Request) -> JSONResponse:
         try:
             state = store.draft(draft_id)
             return JSONResponse({**state, **history(store, draft_id, reviewer_of(request))})
-        except InputError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=404)
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
 
     @app.post("/api/drafts/{draft_id}/edits", openapi_extra={"requestBody": EDIT_BODY})
     async def edit(draft_id: DraftId, request: Request) -> JSONResponse:
         try:
             body = parse_edit(await request.body())
-        except InputError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
         try:
             # Redaction and SQLite block: off the event loop, so other requests go on.
             state = await run_in_threadpool(
                 lambda: apply_edit(store, draft_id, body, themes, redactor(), reviewer_of(request))
             )
             return JSONResponse(state)
-        except InputError as exc:
-            status = 404 if str(exc).startswith("draft ") else 400
-            return JSONResponse({"error": str(exc)}, status_code=status)
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
 
     @app.post("/drafts/{draft_id}/delete", response_model=None)
     def delete_page(draft_id: DraftId) -> Response:
         """The review page's Delete button: the draft and its history go, then the list."""
         try:
             store.delete_draft(draft_id)
-        except InputError as exc:
-            return page("error.html", 404, message=str(exc))
+        except BriefingError as exc:
+            return page("error.html", status_of(exc), message=str(exc))
         notices.pop(draft_id, None)
         return RedirectResponse("/", status_code=303)
 
@@ -358,8 +357,8 @@ def create_app(
     def delete_draft(draft_id: DraftId) -> JSONResponse:
         try:
             summary = store.delete_draft(draft_id)
-        except InputError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=404)
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
         return JSONResponse({"deleted": summary.id, "title": summary.title})
 
     @app.get("/drafts/{draft_id}/export.{fmt}", response_model=None)
@@ -368,8 +367,8 @@ def create_app(
             return JSONResponse({"error": f"unknown format {fmt!r}; use docx, md or html"}, 404)
         try:
             exported = export_draft(store, draft_id, fmt, evidence=(fmt != "docx"))
-        except InputError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=404)
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
         name = f"briefing-{draft_id}.{fmt}"
         return Response(
             exported.content,
@@ -382,6 +381,17 @@ def create_app(
         )
 
     return app
+
+
+def status_of(error: BriefingError) -> int:
+    """The HTTP status for an error, by its type: a draft that does not exist is 404,
+    storage that cannot be used is 503 (the page keeps the reviewer's work), anything
+    else the request got wrong is 400."""
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, StorageError):
+        return 503
+    return 400
 
 
 # Tells one browser's reviewer from another's, so undo replays their own edits only. Not a
