@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:  # group imports this module; the types are only annotations here
-    from briefing_nlp.compose import Briefing, Bullet
+    from briefing_nlp.datatypes import Briefing, Bullet
     from briefing_nlp.group import Member
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefing_nlp.compose import bullet_text, prevalence_word
+from briefing_nlp.wording import bullet_text, prevalence_word
 
 # "In most records (11 of 14), ", "In one record (1 of 14) " (any scale word, any case):
 # the phrase the product writes before a finding, or one a reviewer typed or left in.

@@ -30,6 +30,7 @@ from briefing_nlp.name_cues import find_name_cues
 from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
 from briefing_nlp.recognizers import Entity, find_patterns, mentions_birth
 from briefing_nlp.settings import Settings
+from briefing_nlp.vocabulary import PROPER_WORDS
 
 NUMBERED = ("PERSON", "ORG")
 CAPITALISED_RE = re.compile(r"(?<![\w\[@./])[A-ZÀ-Þ][\w'’-]*[^\W\d_](?![\w@])")
@@ -76,20 +77,6 @@ OPENERS = frozenset(
 )
 # Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
 PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
-# Words written with a capital that are not names: days, months, festivals, and the
-# nationalities, languages and faiths notes mention (also kept capitalised in bullets).
-PROPER_WORDS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday christmas easter eid ramadan
-    diwali january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec
-    afghan albanian arabic bangladeshi bengali bulgarian chinese congolese czech eritrean
-    ethiopian filipino ghanaian gujarati hindi hungarian indian iranian iraqi irish italian
-    jamaican kenyan kurdish latvian lithuanian malayalam nigerian pakistani pashto persian
-    farsi polish portuguese punjabi romanian roma russian slovak somali sorani spanish
-    sudanese syrian tamil tigrinya turkish ukrainian urdu vietnamese welsh yemeni yoruba
-    zimbabwean igbo amharic dari lingala swahili twi traveller gypsy muslim christian hindu
-    sikh jewish catholic orthodox buddhist rastafarian islamic halal kosher""".split()
-)
 # Practice vocabulary, roles and frameworks that are never personal data.
 ALLOW = (
     PROPER_WORDS

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from briefing_nlp.compose import Briefing, Bullet
+from briefing_nlp.datatypes import Briefing, Bullet
 from briefing_nlp.errors import TemplateError
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
 

@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from briefing_nlp.compose import Briefing, parse_scale
 from briefing_nlp.counts import render_text, split_count_phrase
+from briefing_nlp.datatypes import Briefing
 from briefing_nlp.errors import NotFoundError, StorageError
 from briefing_nlp.store_files import make_private, open_to_others, writable
 from briefing_nlp.store_schema import MIGRATIONS, migrate
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
+from briefing_nlp.wording import parse_scale
 
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "accepted", "rejected")
@@ -445,7 +446,7 @@ class Store:
 
 def to_briefing(state: dict[str, Any], include_rejected: bool = False) -> Briefing:
     """The stored, edited draft as a Briefing for the renderers (rejected bullets left out)."""
-    from briefing_nlp.compose import Bullet, Source
+    from briefing_nlp.datatypes import Bullet, Source
 
     def bullet(b: dict[str, Any], section: str) -> Bullet:
         return Bullet(
