@@ -132,6 +132,26 @@ def test_missing_corpus(tmp_path: Path) -> None:
         load_corpus(tmp_path / "none", TAXONOMY)
 
 
+def test_a_row_can_teach_sections_only(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "Chronology out of date", "section": "worry", "themes": ["chronology"],'
+        ' "learn_themes": false}\n'
+        '{"text": "Genogram on file", "section": "strength", "themes": ["genogram"]}\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus(tmp_path, TAXONOMY)
+    assert [row.learn_themes for row in corpus.rows] == [False, True]
+    assert corpus.theme_counts(TAXONOMY.slugs)["chronology"] == 1
+    assert corpus.theme_counts(TAXONOMY.slugs, learnt=True)["chronology"] == 0
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "Chronology out of date", "section": "worry", "themes": ["chronology"],'
+        ' "learn_themes": "no"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CorpusError, match=r"a\.jsonl:1: learn_themes: must be true or false"):
+        load_corpus(tmp_path, TAXONOMY)
+
+
 def test_datasheet_counts_match_the_corpus() -> None:
     datasheet = (CORPUS_DIR.parent / "DATASHEET.md").read_text(encoding="utf-8")
     train = load_corpus(CORPUS_DIR / "train", TAXONOMY)

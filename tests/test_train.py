@@ -95,6 +95,29 @@ def test_a_new_theme_with_thirty_examples_is_learnt(tmp_path: Path, settings: Se
     assert "housing" not in other.themes
 
 
+def test_rows_marked_not_to_teach_themes_teach_sections_only(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """`"learn_themes": false`: the theme model skips the row's themes (here the only
+    housing rows, so no housing theme is learnt); the section model still reads the row."""
+    rows = read_rows(CORPUS_DIR / "train")[::3]
+    housing = [
+        {"text": t, "section": s, "themes": ["housing"], "learn_themes": False}
+        for t, s in HOUSING_TRAIN
+    ]
+    corpus = write_rows(tmp_path / "corpus" / "rows.jsonl", rows + housing)
+    taxonomy = tmp_path / "taxonomy.toml"
+    taxonomy.write_text(
+        Path(load_taxonomy().source).read_text(encoding="utf-8") + TAXONOMY_EXTRA,
+        encoding="utf-8",
+    )
+    result = train_models(replace(fast(settings), taxonomy_path=taxonomy), corpus, tmp_path / "m")
+    assert "housing" not in result.meta["labels"]["themes"]
+    assert "housing" in result.meta["training"]["skipped_themes"]
+    assert result.meta["corpus"]["train"]["themes"]["housing"] == 0
+    assert result.meta["corpus"]["train"]["rows"] == len(rows) + len(housing)
+
+
 def small_corpus(tmp_path: Path) -> Path:
     rows = read_rows(CORPUS_DIR / "train")[::3]
     return write_rows(tmp_path / "small" / "rows.jsonl", rows)

@@ -34,6 +34,10 @@ class LabelledStatement:
     # Where the row's wording came from: its report's URN, else its file. Rows of one
     # origin share a writer's voice, so cross-validation keeps them in one fold.
     origin: str = ""
+    # False ("learn_themes": false in the row): the section model learns from the row but
+    # the theme model does not, for a batch whose theme tags follow a broader convention
+    # than the rest (DATASHEET.md says which and why).
+    learn_themes: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,11 @@ class Corpus:
         counts = Counter(row.section for row in self.rows)
         return {section: counts.get(section, 0) for section in SECTIONS}
 
-    def theme_counts(self, slugs: tuple[str, ...]) -> dict[str, int]:
-        counts = Counter(theme for row in self.rows for theme in row.themes)
+    def theme_counts(self, slugs: tuple[str, ...], learnt: bool = False) -> dict[str, int]:
+        """Rows per theme; with `learnt`, only the rows the theme model learns from."""
+        counts = Counter(
+            theme for row in self.rows if row.learn_themes or not learnt for theme in row.themes
+        )
         return {slug: counts.get(slug, 0) for slug in slugs}
 
 
@@ -223,12 +230,20 @@ def _validate(
             )
     if section == "neutral" and themes:
         problems.append(f"{where}: themes: neutral rows take no themes; remove them")
+    learn_themes = record.get("learn_themes", True)
+    if not isinstance(learn_themes, bool):
+        problems.append(f"{where}: learn_themes: must be true or false")
     if problems:
         return None, problems
     assert isinstance(text, str) and isinstance(section, str)
     unique = tuple(dict.fromkeys(themes))
     origin = str(record.get("urn") or "") or source
-    return LabelledStatement(" ".join(text.split()), section, unique, source, line, origin), []
+    return (
+        LabelledStatement(
+            " ".join(text.split()), section, unique, source, line, origin, learn_themes is True
+        ),
+        [],
+    )
 
 
 def combine_corpora(first: Corpus, second: Corpus) -> Corpus:

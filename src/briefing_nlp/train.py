@@ -124,7 +124,15 @@ def fit_classifier(
     texts = [row.text for row in corpus.rows]
     features = extract_features(nlp, texts, settings.batch_size)
     vectorizer = build_vectorizer()
-    matrix = sparse.csr_matrix(vectorizer.fit_transform(frame(features.analysed, features.raw)))
+    # The vocabulary and its weights are learnt from the rows that teach themes too: the
+    # same TF-IDF view words grouping's similarity, so a supplementary batch that teaches
+    # sections only (`learn_themes: false`) must not move which audit notes meet.
+    learn = np.array([row.learn_themes for row in corpus.rows], dtype=bool)
+    shaping = np.flatnonzero(learn) if learn.any() else np.arange(len(texts))
+    vectorizer.fit(
+        frame([features.analysed[i] for i in shaping], [features.raw[i] for i in shaping])
+    )
+    matrix = sparse.csr_matrix(vectorizer.transform(frame(features.analysed, features.raw)))
     vectors = domain_vectors(settings)
     if vectors is not None:
         # The same columns the classifier appends at inference (StatementClassifier.transform).
@@ -132,11 +140,17 @@ def fit_classifier(
         matrix = sparse.hstack([matrix, sparse.csr_matrix(dense, dtype=float)], format="csr")
 
     sections = np.array([row.section for row in corpus.rows])
-    section_model = _svc(settings.section_c, settings).fit(matrix, sections)
+    section_model = _svc(settings.section_c, settings)
+    if learn.all() or settings.section_only_weight == 1.0:
+        section_model.fit(matrix, sections)
+    else:
+        weights = np.where(learn, 1.0, settings.section_only_weight)
+        section_model.fit(matrix, sections, sample_weight=weights)
 
     # Themes are learnt from non-neutral rows: neutral facts carry no theme by definition.
-    keep = np.flatnonzero(sections != "neutral")
-    theme_counts = corpus.theme_counts(taxonomy.slugs)
+    # Rows marked `learn_themes: false` teach the section model only.
+    keep = np.flatnonzero((sections != "neutral") & learn)
+    theme_counts = corpus.theme_counts(taxonomy.slugs, learnt=True)
     themes = [t for t in taxonomy.slugs if theme_counts[t] >= max(settings.cv_folds, 5)]
     skipped = [t for t in taxonomy.slugs if t not in themes]
     targets = np.array([[t in corpus.rows[i].themes for t in themes] for i in keep], dtype=int)
@@ -447,7 +461,7 @@ def _corpus_facts(
             "rows": len(corpus.rows),
             "files": [Path(f).name for f in corpus.files],
             "sections": corpus.section_counts(),
-            "themes": corpus.theme_counts(taxonomy.slugs),
+            "themes": corpus.theme_counts(taxonomy.slugs, learnt=True),
         }
 
     facts = {"train": describe(train)}
