@@ -125,3 +125,31 @@ def test_model_card_is_what_the_saved_meta_renders_in_label_order() -> None:
     listed = [row for row in rows if row in themes]
     assert listed[: len(themes)] == themes  # the training table, in taxonomy order
     assert listed != sorted(listed)  # the check can fail: sorted order differs
+
+
+def test_run_time_settings_override_the_saved_ones(classifier: StatementClassifier) -> None:
+    """`evidence_terms` and `theme_fallback_min_score` are honoured at run time, without
+    retraining, and the shared loaded model is never changed."""
+    from dataclasses import replace
+
+    texts = [
+        "Chronology not updated since the ICPC and no genogram on file",
+        "Mum's views are clear and the plan reflects them",
+    ]
+    settings = Settings(model_dir=MODEL_DIR)
+    assert classifier.for_settings(settings) is classifier  # same values: no copy
+    terse = classifier.for_settings(replace(settings, evidence_terms=1))
+    assert all(len(c.section_evidence) <= 1 for c in terse.classify(texts))
+    assert any(len(c.section_evidence) > 1 for c in classifier.classify(texts))
+    strict = classifier.for_settings(replace(settings, theme_fallback_min_score=1.01))
+    assert strict.fallback_min_score == 1.01 and classifier.fallback_min_score != 1.01
+    # Short verdicts often clear no theme's threshold: the default fallback gives each
+    # its best theme (if that scores 0.2); a fallback that can never fire leaves none.
+    texts = ["Some of it was fine", "Poor", "Not great", "Could be better", "Worrying"]
+    fell_back = [
+        c.text
+        for c in classifier.classify(texts)
+        if c.themes and all(c.theme_scores[t] < classifier.thresholds[t] for t in c.themes)
+    ]
+    assert fell_back, "no statement here needed the fallback; pick vaguer ones"
+    assert all(not c.themes for c in strict.classify(fell_back))

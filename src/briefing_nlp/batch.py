@@ -49,7 +49,7 @@ _WORKER: dict[str, object] = {}
 
 def _start_worker(settings: Settings) -> None:
     _WORKER["settings"] = settings
-    _WORKER["classifier"] = StatementClassifier.load(settings.model_dir)
+    _WORKER["classifier"] = StatementClassifier.load(settings.model_dir).for_settings(settings)
 
 
 def _start_pool_worker(settings: Settings) -> None:

@@ -7,6 +7,7 @@ stage function. A statement predicted neutral carries no themes (neutral is not 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +31,7 @@ from briefing_nlp.artifacts import (
 )
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
+from briefing_nlp.settings import Settings
 from briefing_nlp.tfidf import TfidfView, unit_rows, vectoriser_params
 from briefing_nlp.vectors import DomainVectors
 
@@ -316,6 +318,18 @@ class StatementClassifier:
         """
         return _load_cached(Path(model_dir).resolve())
 
+    def for_settings(self, settings: Settings) -> StatementClassifier:
+        """This model with the run-time settings a user may change without retraining:
+        `theme_fallback_min_score`, `evidence_terms` and `batch_size`. The model folder
+        keeps the values it was trained with; a settings file overrides them. The loaded
+        model is shared (cached), so a different value gets a copy, never a change."""
+        wanted = (settings.theme_fallback_min_score, settings.evidence_terms, settings.batch_size)
+        if wanted == (self.fallback_min_score, self.evidence_terms, self.batch_size):
+            return self
+        other = copy.copy(self)
+        other.fallback_min_score, other.evidence_terms, other.batch_size = wanted
+        return other
+
     def classify(self, texts: Sequence[str], evidence: bool = True) -> list[Classification]:
         """Classify statements; each text is one statement (no segmentation here).
 
@@ -521,7 +535,11 @@ def forget_loaded_models() -> None:
 
 
 def classify_statements(
-    texts: Sequence[str], model_dir: Path, evidence: bool = True
+    texts: Sequence[str], model_dir: Path, evidence: bool = True, settings: Settings | None = None
 ) -> list[Classification]:
-    """Classify each text with the model in `model_dir` (loaded once per process)."""
-    return StatementClassifier.load(model_dir).classify(texts, evidence=evidence)
+    """Classify each text with the model in `model_dir` (loaded once per process), with
+    the run-time settings of `settings` if given (`StatementClassifier.for_settings`)."""
+    classifier = StatementClassifier.load(model_dir)
+    if settings is not None:
+        classifier = classifier.for_settings(settings)
+    return classifier.classify(texts, evidence=evidence)

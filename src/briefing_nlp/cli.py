@@ -125,7 +125,7 @@ def classify(
     settings = _settings()
     items = run(lambda: read_statements(file))
     results = run(
-        lambda: classify_statements([i.text for i in items], settings.model_dir, evidence)
+        lambda: classify_statements([i.text for i in items], settings.model_dir, evidence, settings)
     )
     if format is ClassifyFormat.table:
         table = Table("id", "section", "themes", "text")

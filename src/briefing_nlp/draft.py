@@ -127,7 +127,7 @@ def draft_briefing(
             audit, redactor_for(settings), keep_header=keep_header, notices=notices
         )
         clock.lap("redact")
-    classifier = classifier or StatementClassifier.load(settings.model_dir)
+    classifier = classifier or StatementClassifier.load(settings.model_dir).for_settings(settings)
     clock.lap("load models")
     memo = _Memo(classifier)
     statements = split_statements(audit, classifier.nlp, memo)

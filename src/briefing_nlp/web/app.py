@@ -175,7 +175,8 @@ def create_app(
         return page("error.html", 503, message=message)
 
     def classifier() -> StatementClassifier:
-        return StatementClassifier.load(settings.model_dir)  # cached per process
+        # Cached per process; the settings file's run-time values apply.
+        return StatementClassifier.load(settings.model_dir).for_settings(settings)
 
     def redactor() -> Redactor | None:
         """Redacts what reviewers type, as the notes are (none with --no-redact)."""
