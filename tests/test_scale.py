@@ -24,3 +24,26 @@ def test_blocked_grouping_places_every_statement_once(classifier: StatementClass
             if not bullet.suggested:
                 assert set(bullet.support) == {s.record for s in bullet.sources}
                 assert f"of {total}" in bullet.text
+
+
+def test_blocking_has_its_own_cut(classifier: StatementClassifier) -> None:
+    """Blocks of an oversized section follow `blocking_similarity`, not the clustering
+    cut (`similarity_threshold`): each setting means one thing."""
+    from briefing_nlp.draft import _Memo
+    from briefing_nlp.group import _blocks
+
+    texts = [
+        f"{stem} {n}"
+        for n in range(30)
+        for stem in ("chronology not updated since the ICPC", "no genogram on the file at all")
+    ]
+    classifications, vectors = _Memo(classifier).with_vectors(texts)
+    wording = classifier.wording_vectors(vectors)
+    indices = list(range(len(texts)))
+    base = replace(Settings(), exact_grouping_limit=10)
+
+    def blocks(**changes: float) -> list[list[int]]:
+        return sorted(_blocks(indices, classifications, wording, replace(base, **changes)))
+
+    assert blocks(similarity_threshold=0.05) == blocks(similarity_threshold=0.95)
+    assert blocks(blocking_similarity=0.05) != blocks(blocking_similarity=0.999)

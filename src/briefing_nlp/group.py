@@ -181,7 +181,9 @@ def _blocks(
             out.append(members)
             continue
         texts = [classifications[i].text for i in members]
-        for component in _components(members, texts, vectors[1], settings.similarity_threshold):
+        # Its own setting: the clustering cut weighs wording, themes and subjects, this
+        # one character n-grams alone (it was the clustering cut's value until 2026-12).
+        for component in _components(members, texts, vectors[1], settings.blocking_similarity):
             out.extend(component[i : i + limit] for i in range(0, len(component), limit))
     return out
 

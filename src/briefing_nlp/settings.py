@@ -131,6 +131,13 @@ class Settings:
             "then by similar wording) so large batches stay fast."
         },
     )
+    blocking_similarity: float = field(
+        default=0.36,
+        metadata={
+            "help": "Character similarity at which statements of an oversized section share a "
+            "block (see exact_grouping_limit); only blocking reads it."
+        },
+    )
     max_input_mb: float = field(
         default=20.0,
         metadata={
