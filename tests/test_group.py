@@ -125,5 +125,12 @@ def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> 
     assert _wording_score(named, "worry", several=True) == _wording_score(
         "DA not explored with [PERSON 2] alone", "worry", several=True
     )
+    # ... nor one record's aside after a dash.
+    aside = "partner not assessed by the SW - seen once"
+    plain = "partner not assessed by the SW at any point"
+    assert _wording_score(plain, "worry", several=True) > _wording_score(
+        aside, "worry", several=True
+    )
+    assert _wording_score(plain, "worry") == _wording_score(aside, "worry")
     # One record's bullet may keep its detail.
     assert _wording_score(listing, "action") == _wording_score(listing, "action", several=False)

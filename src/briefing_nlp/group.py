@@ -64,6 +64,8 @@ VERDICT_RE = re.compile(
     re.I,
 )
 # One record's particulars: "at 32 weeks", "since 2019", "3 months", "x9".
+# A short aside after a dash at the end: "partner not assessed - seen once".
+AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
 PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
@@ -475,4 +477,6 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
         breaks = text.count(",") + text.count(";")
         if breaks >= 2:
             score -= 0.15 * (breaks - 1)
+        if AFTERTHOUGHT_RE.search(text):
+            score -= 0.1  # "not assessed - seen once": one record's aside
     return score
