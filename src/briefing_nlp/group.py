@@ -32,10 +32,10 @@ from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
+from briefing_nlp.wording import PERSON_RE
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
-PERSON_RE = re.compile(r"\[PERSON(?: \d+)?\]")
 MIN_FINDING_WORDS = 2
 COMPONENT_CHUNK = 2000
 # Wording that opens like this continues another clause: a poor bullet on its own.
@@ -64,9 +64,9 @@ VERDICT_RE = re.compile(
     re.I,
 )
 # One record's particulars: "at 32 weeks", "since 2019", "3 months", "x9".
+PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
-PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 

@@ -140,12 +140,10 @@ def fit_classifier(
         matrix = sparse.hstack([matrix, sparse.csr_matrix(dense, dtype=float)], format="csr")
 
     sections = np.array([row.section for row in corpus.rows])
-    section_model = _svc(settings.section_c, settings)
-    if learn.all() or settings.section_only_weight == 1.0:
-        section_model.fit(matrix, sections)
-    else:
-        weights = np.where(learn, 1.0, settings.section_only_weight)
-        section_model.fit(matrix, sections, sample_weight=weights)
+    # Rows that teach sections only count `section_only_weight` each (no weights at all
+    # when every row counts fully, so such a corpus trains exactly as it always has).
+    weights = None if learn.all() else np.where(learn, 1.0, settings.section_only_weight)
+    section_model = _svc(settings.section_c, settings).fit(matrix, sections, sample_weight=weights)
 
     # Themes are learnt from non-neutral rows: neutral facts carry no theme by definition.
     # Rows marked `learn_themes: false` teach the section model only.
