@@ -1,3 +1,5 @@
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,37 @@ def test_a_row_can_teach_sections_only(tmp_path: Path) -> None:
     )
     with pytest.raises(CorpusError, match=r"a\.jsonl:1: learn_themes: must be true or false"):
         load_corpus(tmp_path, TAXONOMY)
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("genogram.in_place", "must be '<main theme>.<finding>'"),  # not its main theme
+        ("chronology", "must be '<main theme>.<finding>'"),  # no finding
+        (3, "must be a string"),
+    ],
+)
+def test_a_row_code_names_a_finding_of_its_main_theme(
+    tmp_path: Path, code: object, problem: str
+) -> None:
+    row = {"text": "Chrono o/d", "section": "worry", "themes": ["chronology"]}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row | {"code": "chronology.kept_up_to_date"}))
+    assert load_corpus(tmp_path, TAXONOMY).rows[0].code == "chronology.kept_up_to_date"
+    (tmp_path / "a.jsonl").write_text(json.dumps(row | {"code": code}))
+    with pytest.raises(CorpusError, match=rf"a\.jsonl:1: code: .*{re.escape(problem)}"):
+        load_corpus(tmp_path, TAXONOMY)
+
+
+def test_every_coded_row_uses_a_code_of_the_codebook() -> None:
+    """corpora/CODEBOOK.md documents every code the corpus uses, and no code it lists is
+    unused but a theme's `.other` (a code renamed in one place only would split one
+    finding in two)."""
+    codebook = (CORPUS_DIR.parent / "CODEBOOK.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z_]+\.[a-z0-9_]+)` \|", codebook, re.M))
+    used = {row.code for row in load_corpus(CORPUS_DIR / "train", TAXONOMY).rows if row.code}
+    assert used and used <= listed
+    assert all(code.endswith(".other") for code in listed - used)
+    assert not [r for r in load_corpus(CORPUS_DIR / "test", TAXONOMY).rows if r.code]
 
 
 def test_datasheet_counts_match_the_corpus() -> None:

@@ -134,3 +134,37 @@ def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> 
     assert _wording_score(plain, "worry") == _wording_score(aside, "worry")
     # One record's bullet may keep its detail.
     assert _wording_score(listing, "action") == _wording_score(listing, "action", several=False)
+
+
+def test_finding_codes_join_paraphrases_and_part_neighbours(
+    classifier: StatementClassifier,
+) -> None:
+    """The issue's own example: a missed dental check and an undone health assessment are
+    one finding in few shared words; the learnt finding codes join them, while wording and
+    vectors alone (no codes, their own cut) leave them apart. Codes also part neighbours
+    that wording joins: a child's many workers is not a caseload finding."""
+    assert classifier.code_model is not None
+
+    def supports(rows: list[tuple[int, str]], coded: bool) -> set[tuple[int, ...]]:
+        statements = [Statement(record, text, 0, len(text)) for record, text in rows]
+        classifications, matrix = classifier.classify_with_vectors([t for _, t in rows])
+        vectors = classifier.wording_vectors(matrix)
+        if not coded:  # as a model trained without codes: no code columns
+            vectors = (*vectors[:3], vectors[3][:, :0])
+        findings, _ = group_findings(statements, classifications, vectors, Settings())
+        return {f.support for f in findings}
+
+    health = [
+        (1, "dental check missed this year"),
+        (2, "annual health assessment not done"),
+        (3, "not attending school"),
+    ]
+    assert (1, 2) in supports(health, coded=True)
+    assert (1, 2) not in supports(health, coded=False)
+    workers = [
+        (2, "child has had many different social workers"),
+        (3, "caseloads too high for the SW"),
+        (4, "SW carrying 30 cases"),
+    ]
+    assert supports(workers, coded=True) == {(2,), (3, 4)}
+    assert (2, 3, 4) in supports(workers, coded=False)

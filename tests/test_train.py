@@ -135,6 +135,15 @@ def test_training_is_deterministic_and_saved_models_predict_the_same(
     reloaded = StatementClassifier.load(tmp_path / "a").classify(texts)
     assert reloaded == in_memory
     assert first.meta["thresholds"] == second.meta["thresholds"]
+    # The finding codes (every third row of the shipped corpus carries ~1,300 coded rows)
+    # are saved and read back to the same distributions.
+    assert first.meta["inference"]["codes"]["codes"]
+    _, matrix = first.classifier.classify_with_vectors(texts)
+    saved = StatementClassifier.load(tmp_path / "a")
+    _, again = saved.classify_with_vectors(texts)
+    codes = first.classifier.wording_vectors(matrix)[3]
+    assert codes.shape == (len(texts), len(first.meta["inference"]["codes"]["codes"]))
+    assert abs(codes - saved.wording_vectors(again)[3]).max() < 1e-6
     assert (tmp_path / "a" / "MODEL_CARD.md").is_file()
     assert not list((tmp_path / "a").glob(".staging-*"))
 

@@ -29,6 +29,7 @@ from briefing_nlp.artifacts import (
     load_weights,
     read_meta,
 )
+from briefing_nlp.codes import CodeModel
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.settings import Settings
@@ -182,8 +183,12 @@ class StatementClassifier:
         estimators: Estimators | None = None,
         vectors: DomainVectors | None = None,
         vector_weight: float = 0.0,
+        code_model: CodeModel | None = None,
     ) -> None:
         self.nlp = nlp
+        # Finding codes (briefing_nlp.codes) for grouping; None for a model trained on a
+        # corpus without codes.
+        self.code_model = code_model
         self.views = tuple(views)
         # Averaged domain vectors, scaled by `vector_weight`, follow the TF-IDF columns:
         # they let "patchy", "variable" and "inconsistent" share what one of them learnt.
@@ -247,6 +252,8 @@ class StatementClassifier:
         arrays = {f"{name}_idf": view.idf for name, view in zip(VIEWS, self.views, strict=True)}
         arrays.update(self.section_linear.arrays("section"))
         arrays.update(self.theme_linear.arrays("themes"))
+        if self.code_model is not None:
+            arrays.update(self.code_model.arrays())
         return arrays
 
     def _prepare_evidence(self) -> None:
@@ -305,6 +312,11 @@ class StatementClassifier:
         return sparse.hstack(blocks, format="csr")
 
     @property
+    def code_columns(self) -> np.ndarray:
+        """The feature columns a finding-code model reads: content words, domain vectors."""
+        return np.concatenate([self._content_columns, self._vector_columns])
+
+    @property
     def feature_count(self) -> int:
         """Width of the feature rows that `classify_with_vectors` returns."""
         return len(self._names)
@@ -340,13 +352,20 @@ class StatementClassifier:
 
     def wording_vectors(
         self, matrix: sparse.csr_matrix
-    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
         """Unit-length content-word, character and domain-vector views of feature rows,
-        for similarity (the last has no columns when the model has no vectors)."""
+        and their finding codes' probabilities, for similarity (the last two have no
+        columns when the model has no vectors or no code model)."""
+        codes = (
+            self.code_model.finding_vectors(matrix)
+            if self.code_model is not None
+            else sparse.csr_matrix((matrix.shape[0], 0))
+        )
         return (
             unit_rows(matrix[:, self._content_columns]),
             unit_rows(matrix[:, self._char_columns]),
             unit_rows(matrix[:, self._vector_columns]),
+            codes,
         )
 
     def classify_with_vectors(
@@ -481,9 +500,21 @@ def _load_cached(model_dir: Path) -> StatementClassifier:
             batch_size=int(settings.get("batch_size", 1000)),
             vectors=vectors,
             vector_weight=vector_weight,
+            code_model=_load_codes(meta, weights),
         )
     except ModelError as exc:
         raise ModelError(f"{model_dir}: {exc}") from None
+
+
+def _load_codes(meta: dict[str, Any], weights: dict[str, np.ndarray]) -> CodeModel | None:
+    """The finding-code model, when the model was trained on a coded corpus."""
+    used = meta.get("inference", {}).get("codes")
+    if not used:
+        return None
+    codes = used.get("codes") if isinstance(used, dict) else None
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise ModelError("meta.json: finding codes damaged; retrain")
+    return CodeModel.from_arrays(weights, codes)
 
 
 def _load_vectors(model_dir: Path, meta: dict[str, Any]) -> tuple[DomainVectors | None, float]:

@@ -38,6 +38,10 @@ class LabelledStatement:
     # the theme model does not, for a batch whose theme tags follow a broader convention
     # than the rest (DATASHEET.md says which and why).
     learn_themes: bool = True
+    # The recurring finding the row states, from the codebook of its main theme
+    # (corpora/CODEBOOK.md): "chronology.kept_up_to_date". Empty when not coded. Statements
+    # with one code and one section are one finding however they are worded.
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,14 @@ def _validate(
     learn_themes = record.get("learn_themes", True)
     if not isinstance(learn_themes, bool):
         problems.append(f"{where}: learn_themes: must be true or false")
+    code = record.get("code", "")
+    if not isinstance(code, str):
+        problems.append(f"{where}: code: must be a string like 'chronology.kept_up_to_date'")
+    elif code and (not themes or code.partition(".")[0] != themes[0] or not code.partition(".")[2]):
+        problems.append(
+            f"{where}: code: {code!r} must be '<main theme>.<finding>', its main theme being "
+            "the row's first theme; see corpora/CODEBOOK.md"
+        )
     if problems:
         return None, problems
     assert isinstance(text, str) and isinstance(section, str)
@@ -240,7 +252,14 @@ def _validate(
     origin = str(record.get("urn") or "") or source
     return (
         LabelledStatement(
-            " ".join(text.split()), section, unique, source, line, origin, learn_themes is True
+            " ".join(text.split()),
+            section,
+            unique,
+            source,
+            line,
+            origin,
+            learn_themes is True,
+            str(code),
         ),
         [],
     )

@@ -129,15 +129,29 @@ def group_findings(
     wording = _wording(vectors, settings.vector_share)
     # Each distinct wording's subject is read once (repeated stock lines are common).
     subject = functools.cache(functools.partial(subject_of, size=settings.subject_words))
+    codes = vectors[3] if len(vectors) > 3 and vectors[3].shape[1] else None
+    # Mixing in the codes' agreement lowers every pair that the code model reads as
+    # different findings, so the cut is lower too; a model without codes keeps its own.
+    threshold = (
+        settings.similarity_threshold
+        if codes is not None
+        else settings.uncoded_similarity_threshold
+    )
     for section, indices in blocks:
         similarity = _similarity(wording, themes, indices, settings.text_weight)
+        if codes is not None and settings.code_weight:
+            # Finding codes (briefing_nlp.codes): paraphrases sharing few words meet when
+            # the code model reads them as one recurring finding.
+            rows = codes[indices]
+            agreement = np.clip((rows @ rows.T).toarray(), 0.0, 1.0)
+            similarity = (1 - settings.code_weight) * similarity + settings.code_weight * agreement
         if settings.subject_weight:
             subjects = _subject_overlap([subject(classifications[i].text) for i in indices])
             similarity = (
                 1 - settings.subject_weight
             ) * similarity + settings.subject_weight * subjects
         similarity = _with_grades(similarity, indices, classifications)
-        labels = _cluster(similarity, settings.similarity_threshold)
+        labels = _cluster(similarity, threshold)
         clusters: dict[int, list[int]] = {}
         for position, label in enumerate(labels):
             clusters.setdefault(int(label), []).append(position)

@@ -51,6 +51,7 @@ from briefing_nlp.classify import (
     StatementClassifier,
     forget_loaded_models,
 )
+from briefing_nlp.codes import CodeModel, code_columns, code_facts, fit_code_model
 from briefing_nlp.corpus import (
     AUTHORITIES,
     Corpus,
@@ -69,6 +70,8 @@ from briefing_nlp.tfidf import vectoriser_params
 from briefing_nlp.vectors import DomainVectors
 
 THRESHOLD_GRID_STEP = 0.025
+# Fewer coded rows than this teach no useful code model: train without one.
+CODES_MIN_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,9 @@ def fit_classifier(
         vectors=vectors,
         vector_weight=settings.vector_weight if vectors is not None else 0.0,
     )
+    # Codes read the content words and domain vectors (character n-grams would make the
+    # model ten times larger).
+    classifier.code_model = _fit_codes(corpus, matrix, classifier.code_columns, settings)
     facts = {
         "thresholds": {t: v["threshold"] for t, v in thresholds.items()},
         "cv_theme_f1": {t: v["f1"] for t, v in thresholds.items()},
@@ -198,6 +204,19 @@ def fit_classifier(
         "features": int(matrix.shape[1]),
     }
     return classifier, facts
+
+
+def _fit_codes(
+    corpus: Corpus, matrix: sparse.csr_matrix, columns: np.ndarray, settings: Settings
+) -> CodeModel | None:
+    """The finding-code model, from the corpus rows that carry a code; None when too few
+    rows do (a corpus without a codebook drafts exactly as before)."""
+    coded = [i for i, row in enumerate(corpus.rows) if row.code]
+    codes = [corpus.rows[i].code for i in coded]
+    if len(coded) < CODES_MIN_ROWS or len(set(codes)) < 2:
+        return None
+    used = code_columns(matrix[coded], columns, min_rows=2)
+    return fit_code_model(matrix[coded], codes, used, settings.code_c, settings.random_state)
 
 
 def vectors_folder(settings: Settings) -> Path:
@@ -419,6 +438,7 @@ def _write_staging(
             "sections": list(classifier.sections),
             "vectoriser": vectoriser_params(estimators.vectorizer),
             "vectors": vectors_facts,
+            "codes": code_facts(classifier.code_model),
         },
         "metrics": evaluation,
         "metrics_real": real_evaluation,
