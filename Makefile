@@ -25,9 +25,10 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-# The quick loop: everything but training, durability, browser and other slow tests.
+# The quick loop: everything but training, durability, browser and other slow tests,
+# on both cores (pytest-xdist); `make test` and CI run everything, one test at a time.
 test-fast: setup
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n 2
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -72,6 +72,7 @@ def timings(classifier: StatementClassifier) -> dict[str, dict[int, float]]:
     return BENCHMARK.measure(BENCHMARK.SHAPES, (5, 20), classifier)
 
 
+@pytest.mark.slow  # drafts each shape at several sizes
 @pytest.mark.parametrize("name", sorted(BENCHMARK.SHAPES))
 def test_drafting_grows_close_to_linearly(timings: dict[str, dict[int, float]], name: str) -> None:
     seconds, ordinary = timings[name], timings["ordinary"]

@@ -322,9 +322,9 @@ CASES = [
         contains="chronology out of date",
     ),
 ]
-# A megabyte on one line takes most of a minute to draft: run by `make test`, not the
-# quick loop.
-SLOW_CASES = {"one 1 MB line"}
+# A megabyte on one line takes most of a minute to draft, 5,000 records several seconds:
+# run by `make test`, not the quick loop.
+SLOW_CASES = {"one 1 MB line", "5,000 records"}
 CASE_PARAMS = [
     pytest.param(c, id=c.id, marks=[pytest.mark.slow] if c.id in SLOW_CASES else []) for c in CASES
 ]

@@ -34,6 +34,7 @@ def test_test_split_does_not_repeat_training_rows() -> None:
     assert not [t for t in test if t in train]
 
 
+@pytest.mark.slow  # compares every corpus row with every example statement
 def test_training_rows_are_not_copied_from_the_example_audits() -> None:
     """The example audits measure drafting, so the corpus must not hold their wording:
     no training row of five or more words shares 90% of its words with an example

@@ -132,6 +132,7 @@ def test_ingest_never_loses_a_non_empty_line(
             assert _unmarked(line) in source, (line, record.source)
 
 
+@pytest.mark.slow  # drafts a hundred generated audits
 @PROPERTY
 @given(generated=notes())
 def test_draft_invariants(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import Settings
@@ -11,6 +13,7 @@ from briefing_nlp.synthetic import corpus_statements, synthetic_notes
 from tests.conftest import CORPUS_DIR, primary_placements
 
 
+@pytest.mark.slow  # groups a synthetic section larger than the exact limit
 def test_blocked_grouping_places_every_statement_once(classifier: StatementClassifier) -> None:
     notes = synthetic_notes(corpus_statements(CORPUS_DIR / "train"), 3000)
     settings = replace(Settings(), exact_grouping_limit=200)  # force the blocked path

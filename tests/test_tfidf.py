@@ -80,6 +80,7 @@ def test_unsupported_vectoriser_settings_are_refused() -> None:
         TfidfView.of("words", params, {"a": 0}, np.ones(1))
 
 
+@pytest.mark.slow  # drafts in a fresh process
 def test_drafting_imports_neither_sklearn_nor_skops(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("Audit 1\n- chronology out of date\nAudit 2\n- chrono not updated\n")

@@ -293,6 +293,7 @@ def _slow_draft(seconds: float) -> Callable[..., object]:
     return slow
 
 
+@pytest.mark.slow  # waits on a deliberately slow draft
 def test_a_slow_draft_does_not_hold_up_other_requests(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -321,6 +322,7 @@ def test_a_slow_draft_does_not_hold_up_other_requests(
     assert finished["get_seconds"] < finished["draft_seconds"] / 4, finished
 
 
+@pytest.mark.slow  # fills the draft queue with waiting drafts
 def test_drafts_beyond_the_cap_are_told_to_try_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
