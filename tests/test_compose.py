@@ -241,6 +241,10 @@ def test_a_worry_carries_its_impact() -> None:
         ("• [PERSON 3] 17, baby [PERSON 4] 7 wks. CP plan", "[PERSON 4]", "baby"),
         ("Rec 3 - CP - [PERSON 5] (15) & baby [PERSON 6]", "[PERSON 5]", "young parent"),
         ("- [PERSON 1], 9, ASD and severe learning disability", "[PERSON 1]", "child"),
+        # A sibling is not the person's own baby, and no six-year-old is a parent.
+        ("- [PERSON 9], 6, and baby brother [PERSON 10]", "[PERSON 9]", "child"),
+        ("- [PERSON 9], 16, and baby sister [PERSON 10]", "[PERSON 9]", "young person"),
+        ("- [PERSON 9], 11, pregnant", "[PERSON 9]", "child"),
         ("- [PERSON 46], 16y 10m, [ORG 3], ref [ID]", "[PERSON 46]", "young person"),
         ("- [PERSON 5], 14 wks old, referred by ED", "[PERSON 5]", "baby"),
         ("- [PERSON 7] and [PERSON 8], EDD [DATE]", "[PERSON 8]", "parent"),

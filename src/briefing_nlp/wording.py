@@ -138,7 +138,10 @@ PERSON_AGED_RE = re.compile(
     re.I,
 )
 EXPECTING_RE = re.compile(r"\b(?:EDD|pregnan\w*|expecting|unborn|\d{1,2}\s*/\s*40)\b", re.I)
-HAS_BABY_RE = re.compile(r"\b(?:baby|babies|son|daughter|new-?born|infant)\b", re.I)
+# "baby brother" is a sibling, not the person's own child.
+HAS_BABY_RE = re.compile(
+    r"\b(?:baby|babies|son|daughter|new-?born|infant)\b(?!\s+(?:brother|sister|sibling))", re.I
+)
 
 
 def _role_from_age(match: re.Match[str], rest: str) -> str:
@@ -146,6 +149,8 @@ def _role_from_age(match: re.Match[str], rest: str) -> str:
     unit = (match.group("unit") or "y").lower()
     if unit.startswith(("m", "w")):
         return "baby" if unit.startswith("w") or age <= 24 else "child"
+    if age < 13:  # "6, and baby brother": a child, whatever the line goes on to say
+        return "child"
     # Only what follows the age on its line speaks of this person ("17, baby [PERSON 4]").
     if EXPECTING_RE.search(rest):
         return "mum" if age >= 18 else "young parent"
