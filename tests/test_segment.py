@@ -75,6 +75,20 @@ CASES = [
         "good multi-agency input and visits are regular",
         ["good multi-agency input", "visits are regular"],
     ),
+    # A list that says nothing of its items until the last one's verdict is one finding;
+    # two requests, or a list with its own verdict, are not.
+    (
+        "school attendance, sexual health and CSE risk all considered in her own right",
+        ["school attendance, sexual health and CSE risk all considered in her own right"],
+    ),
+    (
+        "MBU staff, HV and midwife all feeding into the parenting assessment",
+        ["MBU staff, HV and midwife all feeding into the parenting assessment"],
+    ),
+    (
+        "upload direct work and TM to make sure supervision is on file",
+        ["upload direct work", "TM to make sure supervision is on file"],
+    ),
     # Detail after a dash that asks for nothing is not an action of its own.
     (
         "no health assessment since March - carer chasing GP",

@@ -32,7 +32,7 @@ from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
-from briefing_nlp.wording import PERSON_RE
+from briefing_nlp.wording import PERSON_RE, VERDICT_RE
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -54,15 +54,6 @@ NOT_SUBJECT = STOP_WORDS | frozenset(
     "practitioner auditor ensure make sure need needs".split()
 )
 SUBJECT_WORD_RE = re.compile(r"[a-z][a-z'-]+")
-# Something is said about the topic: a verb, a negation or a judgement word.
-VERDICT_RE = re.compile(
-    r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|not|no|nothing|none|never|"
-    r"can|could|should|must|will|to|[a-z]{2,}(?:ed|ing|en|n't)|good|well|clear|strong|"
-    r"poor|weak|lacking|late|overdue|missing|absent|evident|timely|thorough|excellent|"
-    r"great|up to date|out of date|o/d|v|very|really|always|regular|consistent|"
-    r"inconsistent|limited|variable|patchy|robust)\b",
-    re.I,
-)
 # One record's particulars: "at 32 weeks", "since 2019", "3 months", "x9".
 PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 # A short aside after a dash at the end: "partner not assessed - seen once".

@@ -22,6 +22,7 @@ from briefing_nlp.classify import Classification
 from briefing_nlp.features import verb_test
 from briefing_nlp.grades import grade_of
 from briefing_nlp.ingest import Audit
+from briefing_nlp.wording import VERDICT_RE
 
 Classifier = Callable[[Sequence[str]], list[Classification]]
 
@@ -403,6 +404,17 @@ def _is_boundary(
         and not VERB_LIKE.search(left)
     ):
         return False  # "his heritage and faith are well reflected": one subject
+    if (
+        kind == "conjunction"
+        and "," in left
+        and not VERDICT_RE.search(left)
+        and VERDICT_RE.search(right)
+        and not REQUEST_RE.search(right)
+    ):
+        # "school attendance, sexual health and CSE risk all considered", "MBU staff, HV
+        # and midwife all feeding into the assessment": the left part is a list that
+        # says nothing of its items; the "and" adds the last item the right part judges.
+        return False
     if b.section == "action" and kind in ("dash", "comma", "conjunction"):
         first = FIRST_WORD_RE.match(right)
         if (

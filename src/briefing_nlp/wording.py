@@ -138,6 +138,15 @@ PERSON_AGED_RE = re.compile(
     re.I,
 )
 EXPECTING_RE = re.compile(r"\b(?:EDD|pregnan\w*|expecting|unborn|\d{1,2}\s*/\s*40)\b", re.I)
+# Something is said about the topic: a verb, a negation or a judgement word.
+VERDICT_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|not|no|nothing|none|never|"
+    r"can|could|should|must|will|to|[a-z]{2,}(?:ed|ing|en|n't)|good|well|clear|strong|"
+    r"poor|weak|lacking|late|overdue|missing|absent|evident|timely|thorough|excellent|"
+    r"great|up to date|out of date|o/d|v|very|really|always|regular|consistent|"
+    r"inconsistent|limited|variable|patchy|robust)\b",
+    re.I,
+)
 # "baby brother" is a sibling, not the person's own child.
 HAS_BABY_RE = re.compile(
     r"\b(?:baby|babies|son|daughter|new-?born|infant)\b(?!\s+(?:brother|sister|sibling))", re.I
