@@ -132,6 +132,10 @@ def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> 
         aside, "worry", several=True
     )
     assert _wording_score(plain, "worry") == _wording_score(aside, "worry")
+    # ... nor a second finding after a comma, which its own bullet states.
+    two = "no pre-birth plan by 28 weeks, no discharge plan"
+    one = "no pre-birth plan in place by 28 weeks"
+    assert _wording_score(one, "worry", several=True) > _wording_score(two, "worry", several=True)
     # One record's bullet may keep its detail.
     assert _wording_score(listing, "action") == _wording_score(listing, "action", several=False)
 

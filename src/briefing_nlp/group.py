@@ -56,6 +56,8 @@ NOT_SUBJECT = STOP_WORDS | frozenset(
 SUBJECT_WORD_RE = re.compile(r"[a-z][a-z'-]+")
 # One record's particulars: "at 32 weeks", "since 2019", "3 months", "x9".
 PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
+# A second finding after a comma: "no pre-birth plan until 35 wks, no discharge plan".
+SECOND_FINDING_RE = re.compile(r",\s*(?:no|nothing|none)\b", re.I)
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
@@ -478,7 +480,9 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
         # list of several things ("chrono to be updated, birth plan to maternity,
         # escalate late referral ..." for a chronology action).
         particulars = PARTICULAR_RE.findall(PLACEHOLDER_RE.sub(" ", text))
-        score -= 0.05 * min(2, len(particulars))
+        score -= 0.1 * min(2, len(particulars))
+        if SECOND_FINDING_RE.search(text):
+            score -= 0.15  # two findings in one line: the bullet states one
         breaks = text.count(",") + text.count(";")
         if breaks >= 2:
             score -= 0.15 * (breaks - 1)
