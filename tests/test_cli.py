@@ -336,3 +336,57 @@ def test_column_on_a_text_file_warns_that_it_is_not_used(tmp_path: Path) -> None
     result = runner.invoke(app, ["redact", str(sheet), "--column", "comment=Finding"])
     assert result.exit_code == 0, result.output
     assert "--column" not in result.stderr
+
+
+@pytest.mark.slow  # trains a (small) redaction model
+def test_train_pii_replaces_the_redaction_model_and_records_it(tmp_path: Path) -> None:
+    """`train --pii`: the name model is retrained from a PII corpus into the model folder,
+    its hash and scores go into meta.json and the model card, and the folder still loads
+    and redacts (a name the small corpus teaches is still found)."""
+    import json
+    import shutil
+
+    from briefing_nlp.redact import load_redactor
+
+    models = shutil.copytree(MODEL_DIR, tmp_path / "models")
+    corpus = tmp_path / "pii"
+    (corpus / "train").mkdir(parents=True)
+    (corpus / "test").mkdir()
+    source = PROJECT_ROOT / "corpora" / "pii"
+    lines = [
+        line
+        for file in sorted((source / "train").glob("*.txt"))
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    (corpus / "train" / "small.txt").write_text("\n".join(lines[::8]) + "\n", encoding="utf-8")
+    test = (source / "test" / "test.txt").read_text(encoding="utf-8").splitlines()
+    (corpus / "test" / "test.txt").write_text("\n".join(test[:80]) + "\n", encoding="utf-8")
+    before = json.loads((models / "meta.json").read_text(encoding="utf-8"))
+    result = runner.invoke(
+        app,
+        [
+            "--model-dir",
+            str(models),
+            "train",
+            "--pii",
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(models),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "person recall" in result.output
+    meta = json.loads((models / "meta.json").read_text(encoding="utf-8"))
+    assert meta["pii"]["train_rows"] == len(lines[::8])
+    assert meta["pii"]["test"]["rows"] == len([t for t in test[:80] if t.strip()])
+    assert meta["artifacts"]["ner"] != before["artifacts"]["ner"]
+    card = (models / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert f"Person-name recall {meta['pii']['test']['person_recall']}" in card
+    load_redactor.cache_clear()
+    try:
+        [redacted] = load_redactor(models / "ner").redact(["Seen with Kacper Nowak at school."])
+        assert "Kacper" not in redacted.text
+    finally:
+        load_redactor.cache_clear()

@@ -128,9 +128,21 @@ def train_ner(
     for label in NER_TYPES:
         ner.add_label(label)  # type: ignore[attr-defined]
     data = []
+    snapped = 0
     for example in examples:
         doc = nlp.make_doc(example.text)
-        spans = [(s, e, t) for s, e, t in example.entities if t in NER_TYPES]
+        spans = []
+        for start, end, kind in example.entities:
+            if kind not in NER_TYPES:
+                continue
+            # A name that ends inside a token ("Hussain, Amira" in a CSV cell) is widened
+            # to whole tokens: spaCy would otherwise drop it from training with a warning.
+            # Two names widened into one token keep the first.
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(span.start_char < e and s < span.end_char for s, e, _ in spans):
+                continue
+            snapped += (span.start_char, span.end_char) != (start, end)
+            spans.append((span.start_char, span.end_char, kind))
         data.append(Example.from_dict(doc, {"entities": spans}))
     optimizer = nlp.initialize(lambda: data)
     rng = random.Random(seed)
@@ -147,6 +159,7 @@ def train_ner(
         "epochs": epochs,
         "final_loss": round(float(losses.get("ner", 0.0)), 2),
         "rows": len(data),
+        "entities_widened_to_tokens": snapped,
     }
 
 
