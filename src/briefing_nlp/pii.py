@@ -131,7 +131,7 @@ def train_ner(
     snapped = 0
     for example in examples:
         doc = nlp.make_doc(example.text)
-        spans = []
+        spans: list[tuple[int, int, str]] = []
         for start, end, kind in example.entities:
             if kind not in NER_TYPES:
                 continue
