@@ -38,3 +38,69 @@ def test_compose_still_offers_the_briefing_types() -> None:
     assert compose.Briefing is datatypes.Briefing
     assert compose.Bullet is datatypes.Bullet
     assert compose.bullet_text is wording.bullet_text
+
+
+def test_no_module_of_the_package_imports_itself_back() -> None:
+    """No import cycles among the package's modules: read from the imports each module
+    makes when it loads (not those for type checkers only, nor those deferred into a
+    function), a cycle is a path from a module back to itself."""
+    import ast
+    from pathlib import Path
+
+    import briefing_nlp
+
+    root = Path(briefing_nlp.__file__).parent
+    names = {
+        ".".join(("briefing_nlp", *path.relative_to(root).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): path
+        for path in root.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        targets: set[str] = set()
+        for node in _load_time_imports(ast.parse(path.read_text(encoding="utf-8")).body):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                module = node.module
+                targets |= {f"{module}.{a.name}" for a in node.names} & names.keys()
+                targets |= {module} & names.keys()
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names} & names.keys()
+        # A package's own __init__ importing its submodules is how it registers them.
+        graph[name] = {t for t in targets if t != name and not t.startswith(name + ".")}
+    # Importing a submodule runs its package's __init__ first, but that is not an import
+    # the submodule makes; only the edges written in code count.
+    seen: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(node: str, path: list[str]) -> bool:
+        seen[node] = 1
+        for target in sorted(graph.get(node, ())):
+            if seen.get(target) == 1:
+                cycle.extend([*path[path.index(target) :], target])
+                return True
+            if target not in seen and visit(target, [*path, target]):
+                return True
+        seen[node] = 2
+        return False
+
+    for start in sorted(graph):
+        if start not in seen and visit(start, [start]):
+            break
+    assert not cycle, " -> ".join(cycle)
+
+
+def _load_time_imports(body: list):  # type: ignore[no-untyped-def,type-arg]
+    """The import statements a module runs as it loads."""
+    import ast
+
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If):
+            if "TYPE_CHECKING" not in ast.unparse(node.test):
+                yield from _load_time_imports(node.body)
+                yield from _load_time_imports(node.orelse)
+        elif isinstance(node, ast.Try):
+            for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
+                yield from _load_time_imports(block)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from briefing_nlp.cli import (
+from briefing_nlp.cli.common import (
     ColumnOverrides,
     StdoutOrFile,
     _columns,

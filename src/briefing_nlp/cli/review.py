@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from briefing_nlp.cli import _settings, _warn_unredacted, app, run
+from briefing_nlp.cli.common import _settings, _warn_unredacted, app, run
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

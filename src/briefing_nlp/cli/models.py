@@ -1,60 +1,18 @@
-"""The `briefing-nlp` command: argument parsing, one library call, output.
-
-Library errors (BriefingError) become one line on stderr and exit code 1; usage errors
-exit 2 (Typer's default). Anything else is a bug and keeps its traceback.
-"""
+"""`classify`, `train`, `train-vectors` and `evaluate`: the models' commands (thin shells)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from briefing_nlp import __version__
-from briefing_nlp.errors import BriefingError
-from briefing_nlp.settings import Settings, load_settings
-from briefing_nlp.taxonomy import load_taxonomy
-
-T = TypeVar("T")
-
-app = typer.Typer(
-    name="briefing-nlp",
-    help=(
-        "Draft 'Learning from Audits' briefings from auditor notes, fully offline.\n\n"
-        "Example: briefing-nlp classify statements.jsonl > labelled.jsonl"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-err = Console(stderr=True)
-
-
-# Options several commands share, declared once.
-StdoutOrFile = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-]
-ColumnOverrides = Annotated[
-    list[str] | None,
-    typer.Option(
-        metavar="ROLE=HEADER", help="Spreadsheet column for a role, e.g. --column comment=Finding."
-    ),
-]
-
-
-class _State:
-    settings: Settings | None = None
-
-
-state = _State()
+from briefing_nlp.cli.common import StdoutOrFile, _settings, app, err, run
 
 
 class ClassifyFormat(StrEnum):
@@ -65,46 +23,6 @@ class ClassifyFormat(StrEnum):
 class ReportFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-def _settings() -> Settings:
-    return state.settings or Settings()
-
-
-def run(call: Callable[[], T]) -> T:
-    """Run a library call, turning user-fixable errors into one line and exit code 1."""
-    try:
-        return call()
-    except BriefingError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        typer.echo("error: interrupted; nothing was written", err=True)
-        raise typer.Exit(130) from None
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"briefing-nlp {__version__}")
-        raise typer.Exit()
-
-
-@app.callback(epilog="Example: briefing-nlp --model-dir models evaluate --format json")
-def main(
-    config: Annotated[
-        Path | None, typer.Option(help="Settings TOML file (see README: Settings).")
-    ] = None,
-    model_dir: Annotated[
-        Path | None, typer.Option(help="Folder of trained models (default: ./models).")
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
-    ] = False,
-) -> None:
-    """Draft 'Learning from Audits' briefings from auditor notes, fully offline."""
-    state.settings = run(lambda: load_settings(config).with_overrides(model_dir=model_dir))
-    # Validate the taxonomy up front so a broken edit is reported before any work starts.
-    run(lambda: load_taxonomy(state.settings.taxonomy_path if state.settings else None))
 
 
 @app.command(epilog="Example: briefing-nlp classify statements.jsonl --format jsonl > out.jsonl")
@@ -142,36 +60,6 @@ def classify(
         run(lambda: write_atomic(output, content))
     else:
         sys.stdout.write(content)
-
-
-def _columns(values: list[str], inputs: Sequence[Path] = ()) -> dict[str, str]:
-    """--column values as a role -> header map; warns when no input is a spreadsheet,
-    since the columns would then be silently unused."""
-    from briefing_nlp.ingest import TABLE_SUFFIXES
-
-    columns = {}
-    for value in values:
-        role, sep, header = value.partition("=")
-        if not sep or not role.strip() or not header.strip():
-            raise typer.BadParameter(f"{value!r}: use ROLE=HEADER, e.g. comment=Finding")
-        columns[role.strip().lower()] = header.strip()
-    if columns and inputs:
-        files = [f for p in inputs for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
-        if not any(f.suffix.lower() in TABLE_SUFFIXES for f in files):
-            typer.echo(
-                "warning: --column applies only to .csv and .xlsx files; "
-                f"{', '.join(p.name for p in inputs)} has none, so it was not used",
-                err=True,
-            )
-    return columns
-
-
-def _warn_unredacted() -> None:
-    typer.echo(
-        "warning: --no-redact keeps names, dates of birth and other personal data in the "
-        "output; do not share it",
-        err=True,
-    )
 
 
 @app.command(epilog="Example: briefing-nlp train --corpus my-team-corpus/ --out models/")
@@ -389,13 +277,3 @@ def _print_report(result: dict[str, Any]) -> None:
         ):
             table.add_row(label, *map(str, row))
         out.print(table)
-
-
-# Commands defined in their own modules register themselves on `app` when imported.
-from briefing_nlp import cli_notes, cli_review  # noqa: E402, F401
-
-if __name__ == "__main__":  # pragma: no cover
-    # Run through the package so the commands in cli_notes and cli_review are registered.
-    import runpy
-
-    runpy.run_module("briefing_nlp", run_name="__main__")
