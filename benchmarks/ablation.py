@@ -23,10 +23,10 @@ from briefing_nlp.corpus import load_corpus, real_test_dir
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.evaluate import evaluate_classifier
 from briefing_nlp.modelcard import render_model_card
-from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 from briefing_nlp.taxonomy import load_taxonomy
 from briefing_nlp.train import train_models
+from packs import load_pack, score_briefing
 
 OWN = "batch-"  # the project's own audit-style batches; real-*.jsonl are the real ones
 
@@ -113,7 +113,7 @@ def main() -> None:
             "benchmarks/ablation.py`); the real-language test split's authorities are in "
             f"none of them. Example audits: {rows[-1]['packs']} labelled packs drafted with "
             "the shipped grouping settings (bullet recall and the share of matched bullets "
-            "with exact support counts, `briefing_nlp.packs`)."
+            "with exact support counts, `benchmarks/packs.py`)."
         ),
         "rows": rows,
     }

@@ -132,7 +132,7 @@ def main() -> None:
         "",
         *draft_rows,
         "",
-        "## Grouping at scale (synthetic audits, `briefing_nlp.synthetic`)",
+        "## Grouping at scale (synthetic audits, `benchmarks/synthetic.py`)",
         "",
         *grouping_rows,
         "",
@@ -217,7 +217,7 @@ def bench_grouping(classifier: StatementClassifier, sizes: tuple[int, int]) -> l
 
     from briefing_nlp.group import group_findings
     from briefing_nlp.segment import Statement
-    from briefing_nlp.synthetic import corpus_statements
+    from synthetic import corpus_statements
 
     pool = corpus_statements(PROJECT_ROOT / "corpora" / "statements" / "train")
     settings = Settings()

@@ -30,9 +30,9 @@ from briefing_nlp.codes import code_columns, fit_code_model
 from briefing_nlp.corpus import load_corpus
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.features import extract_features
-from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 from briefing_nlp.taxonomy import load_taxonomy
+from packs import load_pack, score_briefing
 
 OUT = Path(__file__).with_name("codes.json")
 

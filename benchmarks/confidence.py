@@ -27,19 +27,10 @@ import numpy as np
 from briefing_nlp import group
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.compose import Briefing
-from briefing_nlp.confidence import (
-    LOOK_FIRST_BELOW,
-    WEIGHTS,
-    FlagCount,
-    Signals,
-    bad_bullets,
-    combine,
-    finding_signals,
-    flag_count,
-)
+from briefing_nlp.confidence import LOOK_FIRST_BELOW, WEIGHTS, Signals, combine, finding_signals
 from briefing_nlp.draft import draft_briefing
-from briefing_nlp.packs import Pack, load_pack
 from briefing_nlp.settings import PROJECT_ROOT, Settings
+from packs import FlagCount, Pack, bad_bullets, flag_count, load_pack
 
 SHARED_EXAMPLES = PROJECT_ROOT.parent / "shared" / "examples"
 NAMES = list(WEIGHTS)

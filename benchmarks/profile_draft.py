@@ -18,7 +18,7 @@ from pyinstrument import Profiler
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import Settings
-from briefing_nlp.synthetic import corpus_statements, synthetic_notes
+from synthetic import corpus_statements, synthetic_notes
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

@@ -31,7 +31,7 @@ from briefing_nlp.draft import draft_briefing
 from briefing_nlp.ingest import load_audit
 from briefing_nlp.redact import _lines, redact_audit, redactor_for
 from briefing_nlp.settings import PROJECT_ROOT, Settings
-from briefing_nlp.synthetic import corpus_statements, synthetic_notes
+from synthetic import corpus_statements, synthetic_notes
 
 HERE = Path(__file__).parent
 RECORD = HERE / "scale.json"

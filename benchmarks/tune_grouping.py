@@ -19,8 +19,8 @@ from pathlib import Path
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
-from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings
+from packs import load_pack, score_briefing
 
 THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55)
 TEXT_WEIGHTS = (0.3, 0.5, 0.7)

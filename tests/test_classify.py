@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from briefing_nlp.classify import StatementClassifier
-from briefing_nlp.evaluation_run import evaluate_models
+from briefing_nlp.evaluate import evaluate_models
 from briefing_nlp.settings import Settings
 from tests.conftest import CORPUS_DIR, MODEL_DIR
 

@@ -9,18 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmarks.packs import FlagCount, flag_count, load_pack
 
 from briefing_nlp.classify import Classification, StatementClassifier
-from briefing_nlp.confidence import (
-    LOOK_FIRST_BELOW,
-    FlagCount,
-    finding_confidence,
-    finding_signals,
-    flag_count,
-)
+from briefing_nlp.confidence import LOOK_FIRST_BELOW, finding_confidence, finding_signals
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.group import Member
-from briefing_nlp.packs import load_pack
 from briefing_nlp.segment import Statement
 from briefing_nlp.settings import PROJECT_ROOT
 

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from benchmarks.packs import load_pack, score_briefing
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.compose import Briefing
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.ingest import Audit, load_audit, normalise_text
-from briefing_nlp.packs import load_pack, score_briefing
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.render import render_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from benchmarks.packs import load_pack
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -17,9 +18,7 @@ from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.cli import app
 from briefing_nlp.corpus import load_corpus
 from briefing_nlp.draft import draft_briefing
-from briefing_nlp.evaluate import report
-from briefing_nlp.evaluation_run import evaluate_redaction
-from briefing_nlp.packs import load_pack
+from briefing_nlp.evaluate import evaluate_redaction, report
 from briefing_nlp.redact import ALLOW, redactor_for
 from briefing_nlp.render import render_briefing
 from briefing_nlp.settings import PROJECT_ROOT, Settings

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from benchmarks.synthetic import corpus_statements, synthetic_notes
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import Settings
-from briefing_nlp.synthetic import corpus_statements, synthetic_notes
 from tests.conftest import CORPUS_DIR, primary_placements
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, astuple, dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:  # group imports this module; the types are only annotations here
-    from briefing_nlp.datatypes import Briefing, Bullet
     from briefing_nlp.group import Member
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
@@ -123,63 +122,3 @@ def finding_confidence(
 ) -> float:
     """A finding's confidence in 0..1; below LOOK_FIRST_BELOW a reviewer should look first."""
     return round(combine(finding_signals(section, members, similarity, wording)), 3)
-
-
-@dataclass(frozen=True)
-class FlagCount:
-    """How "Look at these first" fares on one labelled audit."""
-
-    bullets: int  # every bullet shown, suggested ones included
-    flagged: int  # bullets below LOOK_FIRST_BELOW
-    bad: int  # drafted bullets that match no gold finding of their section
-    bad_flagged: int
-
-    def __add__(self, other: FlagCount) -> FlagCount:
-        return FlagCount(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
-
-    @property
-    def flagged_share(self) -> float:
-        return self.flagged / max(1, self.bullets)
-
-    @property
-    def bad_coverage(self) -> float:
-        return self.bad_flagged / max(1, self.bad)
-
-
-def bad_bullets(briefing: Briefing, gold: dict[str, Any]) -> list[tuple[Bullet, bool]]:
-    """Each drafted (non-suggested) bullet and whether it is bad: matched by no gold finding
-    under the pack scorer's rule (same section, a shared theme, support Jaccard >= 0.5,
-    largest gold findings first), so a bullet in the wrong section is bad too."""
-    from briefing_nlp.packs import MIN_JACCARD  # packs -> compose -> group -> here
-
-    drafted = [b for bullets in briefing.sections.values() for b in bullets if not b.suggested]
-    used: set[int] = set()
-    findings = [g for g in gold["bullets"] if g["section"] != "neutral"]
-    for finding in sorted(findings, key=lambda g: -len(g["support"])):
-        support, themes = set(finding["support"]), set(finding["themes"])
-        best, best_jaccard = None, 0.0
-        for index, bullet in enumerate(drafted):
-            if index in used or bullet.section != finding["section"]:
-                continue
-            if not themes & set(bullet.themes):
-                continue
-            jaccard = len(support & set(bullet.support)) / len(support | set(bullet.support))
-            if jaccard > best_jaccard:
-                best, best_jaccard = index, jaccard
-        if best is not None and best_jaccard >= MIN_JACCARD:
-            used.add(best)
-    return [(bullet, index not in used) for index, bullet in enumerate(drafted)]
-
-
-def flag_count(
-    briefing: Briefing, gold: dict[str, Any], below: float = LOOK_FIRST_BELOW
-) -> FlagCount:
-    """Flagged share and bad-bullet coverage of "Look at these first" on one labelled audit."""
-    labelled = bad_bullets(briefing, gold)
-    shown = [b for bullets in briefing.sections.values() for b in bullets]
-    return FlagCount(
-        bullets=len(shown),
-        flagged=sum(b.confidence < below for b in shown),
-        bad=sum(bad for _, bad in labelled),
-        bad_flagged=sum(bad and b.confidence < below for b, bad in labelled),
-    )

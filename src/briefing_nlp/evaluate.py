@@ -3,6 +3,8 @@
 Baselines: `majority` (the most common training section, and the most common theme for
 non-neutral predictions) and `lexicon` (section cue words and the taxonomy's keywords).
 Reports are plain dicts so they go into meta.json, the model card and `--format json`.
+`evaluate_models` and `evaluate_redaction` are what `briefing-nlp evaluate` runs: the
+corpus test split and the real-language split side by side, or the PII test split.
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from briefing_nlp.classify import StatementClassifier
-from briefing_nlp.corpus import Corpus
-from briefing_nlp.taxonomy import SECTIONS, Taxonomy
+from briefing_nlp.corpus import Corpus, load_corpus, real_test_dir, split_dirs
+from briefing_nlp.errors import CorpusError
+from briefing_nlp.settings import Settings
+from briefing_nlp.taxonomy import SECTIONS, Taxonomy, load_taxonomy
 
 Prediction = tuple[str, tuple[str, ...]]
 
@@ -223,3 +228,56 @@ def evaluate_classifier(
             "lexicon": report(test, lexicon_baseline(taxonomy, texts), themes),
         },
     }
+
+
+def evaluate_models(settings: Settings, corpus_path: Path | None = None) -> dict[str, Any]:
+    """Model and baseline figures on the test split of `corpus_path` (or the default corpus),
+    and under `real` on its real-language split (`test-real/`) when it has one.
+
+    A folder with train/ and test/ uses test/ for scoring and train/ for the majority
+    baseline; a single file is scored as it is, with the baseline fitted on the default
+    training split.
+
+    Raises:
+        CorpusError: there is no test split to score against.
+        ModelError: the models cannot be loaded.
+    """
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    corpus_path = Path(corpus_path or settings.corpus_dir)
+    train_path, test_path = split_dirs(corpus_path)
+    if test_path is None:
+        if Path(corpus_path).is_dir() and not (Path(corpus_path) / "train").is_dir():
+            raise CorpusError(
+                f"{corpus_path}: no test/ split; give a folder with train/ and test/ "
+                "or a labelled test file"
+            )
+        test_path = corpus_path
+        train_path, _ = split_dirs(settings.corpus_dir)
+    classifier = StatementClassifier.load(settings.model_dir)
+    test = load_corpus(test_path, taxonomy)
+    train = load_corpus(train_path, taxonomy)
+    result = evaluate_classifier(classifier, test, train, taxonomy)
+    # The real-language split (test-real/) is scored beside the corpus's own test split:
+    # the corpus split shows what the model learnt of its writers' voice, the real one
+    # how it does on language they did not write.
+    real_path = real_test_dir(corpus_path) if Path(corpus_path).is_dir() else None
+    if real_path is not None:
+        result["real"] = evaluate_classifier(
+            classifier, load_corpus(real_path, taxonomy), train, taxonomy
+        )
+    return result
+
+
+def evaluate_redaction(settings: Settings, corpus_path: Path | None = None) -> dict[str, Any]:
+    """Redaction recall, precision and F2 per type on the PII test split.
+
+    Raises:
+        CorpusError: the PII test split is missing or malformed.
+        ModelError: the redaction model cannot be loaded.
+    """
+    from briefing_nlp.pii import load_pii_corpus, score_redaction
+    from briefing_nlp.redact import redactor_for
+
+    folder = Path(corpus_path or Path(settings.corpus_dir).parent / "pii")
+    test = folder / "test" if (folder / "test").is_dir() else folder
+    return score_redaction(redactor_for(settings), load_pii_corpus(test))

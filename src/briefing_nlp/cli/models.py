@@ -185,7 +185,7 @@ def evaluate(
 ) -> None:
     """Score the models and two baselines on the corpus test split and, beside it, the
     real-language test split (test-real/), with 95% bootstrap intervals."""
-    from briefing_nlp.evaluation_run import evaluate_models, evaluate_redaction
+    from briefing_nlp.evaluate import evaluate_models, evaluate_redaction
 
     if pii:
         scores = run(lambda: evaluate_redaction(_settings(), corpus))

@@ -1,4 +1,5 @@
-"""Labelled example audits ("packs") and how a drafted briefing scores against them.
+"""Labelled example audits ("packs") and how a drafted briefing scores against them: a
+measuring tool for the benchmarks and tests, not part of the package.
 
 A pack folder holds notes.txt, statements.jsonl, gold.json and meta.json (see
 examples/README.md). Scoring matches each gold bullet, largest support first, to an
@@ -8,11 +9,12 @@ unused drafted bullet of the same section that shares a theme, by support Jaccar
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing_nlp.compose import Briefing
+from briefing_nlp.confidence import LOOK_FIRST_BELOW
+from briefing_nlp.datatypes import Briefing, Bullet
 from briefing_nlp.errors import InputError
 
 MIN_JACCARD = 0.5
@@ -112,4 +114,62 @@ def score_briefing(briefing: Briefing, gold: dict[str, Any]) -> PackScore:
         exact_counts=exact_counts,
         exact_sets=exact_sets,
         mean_jaccard=round(sum(jaccards) / max(1, len(jaccards)), 3),
+    )
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    """How "Look at these first" fares on one labelled audit."""
+
+    bullets: int  # every bullet shown, suggested ones included
+    flagged: int  # bullets below LOOK_FIRST_BELOW
+    bad: int  # drafted bullets that match no gold finding of their section
+    bad_flagged: int
+
+    def __add__(self, other: FlagCount) -> FlagCount:
+        return FlagCount(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    @property
+    def flagged_share(self) -> float:
+        return self.flagged / max(1, self.bullets)
+
+    @property
+    def bad_coverage(self) -> float:
+        return self.bad_flagged / max(1, self.bad)
+
+
+def bad_bullets(briefing: Briefing, gold: dict[str, Any]) -> list[tuple[Bullet, bool]]:
+    """Each drafted (non-suggested) bullet and whether it is bad: matched by no gold finding
+    under the pack scorer's rule (same section, a shared theme, support Jaccard >= 0.5,
+    largest gold findings first), so a bullet in the wrong section is bad too."""
+    drafted = [b for bullets in briefing.sections.values() for b in bullets if not b.suggested]
+    used: set[int] = set()
+    findings = [g for g in gold["bullets"] if g["section"] != "neutral"]
+    for finding in sorted(findings, key=lambda g: -len(g["support"])):
+        support, themes = set(finding["support"]), set(finding["themes"])
+        best, best_jaccard = None, 0.0
+        for index, bullet in enumerate(drafted):
+            if index in used or bullet.section != finding["section"]:
+                continue
+            if not themes & set(bullet.themes):
+                continue
+            jaccard = len(support & set(bullet.support)) / len(support | set(bullet.support))
+            if jaccard > best_jaccard:
+                best, best_jaccard = index, jaccard
+        if best is not None and best_jaccard >= MIN_JACCARD:
+            used.add(best)
+    return [(bullet, index not in used) for index, bullet in enumerate(drafted)]
+
+
+def flag_count(
+    briefing: Briefing, gold: dict[str, Any], below: float = LOOK_FIRST_BELOW
+) -> FlagCount:
+    """Flagged share and bad-bullet coverage of "Look at these first" on one labelled audit."""
+    labelled = bad_bullets(briefing, gold)
+    shown = [b for bullets in briefing.sections.values() for b in bullets]
+    return FlagCount(
+        bullets=len(shown),
+        flagged=sum(b.confidence < below for b in shown),
+        bad=sum(bad for _, bad in labelled),
+        bad_flagged=sum(bad and b.confidence < below for b, bad in labelled),
     )
