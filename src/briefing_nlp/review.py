@@ -9,21 +9,14 @@ themes and accepted bullets also become labelled feedback.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from briefing_nlp.errors import InputError
-from briefing_nlp.review_edits import (
-    HANDLERS,
-    MAX_TEXT,
-    bullet_row,
-    id_field,
-    neighbour,
-    section_ids,
-)
-from briefing_nlp.review_history import HEADER_KEY, end_redo_chain, history, replay
+from briefing_nlp.review_edits import HANDLERS, MAX_TEXT, id_field, neighbour
+from briefing_nlp.review_history import HEADER_KEY, history, replay
 from briefing_nlp.review_redact import redact_typed, typed_notice
-from briefing_nlp.store import Store, _now
+from briefing_nlp.store import Store
+from briefing_nlp.store_edits import EditRows
 
 if TYPE_CHECKING:
     from briefing_nlp.redact import Redactor
@@ -110,52 +103,39 @@ def _record(
     reviewer: str,
 ) -> None:
     handler = HANDLERS[kind]
-    with store._transaction() as db:
-        touched = _touched(store, draft_id, kind, edit)
-        before = {str(b): store._snapshot(b) for b in touched}
+    with store.editing() as rows:
+        touched = _touched(rows, draft_id, kind, edit)
+        before: dict[str, Any] = {str(b): rows.snapshot(b) for b in touched}
         if kind == "header":
-            before[HEADER_KEY] = store.header(draft_id)
-        cursor = db.execute(
-            "INSERT INTO edits (draft_id, kind, before, after, created_at, reviewer) "
-            "VALUES (?,?,?,?,?,?)",
-            (draft_id, kind, "{}", "{}", _now(), reviewer),
-        )
-        edit_id = cursor.lastrowid
-        assert edit_id is not None
-        created = handler(store, draft_id, edit, themes, edit_id)
+            before[HEADER_KEY] = rows.header(draft_id)
+        edit_id = rows.start_edit(draft_id, kind, reviewer)
+        created = handler(rows, draft_id, edit, themes, edit_id)
         touched = [*touched, *created]
-        after = {str(b): store._snapshot(b) for b in touched}
+        after: dict[str, Any] = {str(b): rows.snapshot(b) for b in touched}
         if kind == "header":
-            after[HEADER_KEY] = store.header(draft_id)
+            after[HEADER_KEY] = rows.header(draft_id)
         before.update({str(b): None for b in created})
-        db.execute(
-            "UPDATE edits SET before = ?, after = ? WHERE id = ?",
-            (json.dumps(before), json.dumps(after), edit_id),
-        )
-        store.bump_revision(db, draft_id)
-        end_redo_chain(db, draft_id, reviewer)
+        rows.finish_edit(edit_id, before, after)
+        rows.bump_revision(draft_id)
+        rows.end_redo_chain(draft_id, reviewer)
 
 
-def _touched(store: Store, draft_id: int, kind: str, edit: dict[str, Any]) -> list[int]:
+def _touched(rows: EditRows, draft_id: int, kind: str, edit: dict[str, Any]) -> list[int]:
     if kind in ("add", "header"):
         return []
     if kind == "split":
-        source = store._db.execute(
-            "SELECT s.bullet_id FROM sources s JOIN bullets b ON b.id = s.bullet_id "
-            "WHERE s.id = ? AND b.draft_id = ? AND b.deleted = 0",
-            (id_field(edit, "source"), draft_id),
-        ).fetchone()
-        if source is None:
+        holder = rows.live_source_bullet(draft_id, id_field(edit, "source"))
+        if holder is None:
             raise InputError(f"source statement {edit.get('source')!r} not found in this draft")
-        return [source["bullet_id"]]
-    ids = [bullet_row(store, draft_id, id_field(edit, "bullet"))["id"]]
+        return [holder]
+    ids = [rows.bullet(draft_id, id_field(edit, "bullet"))["id"]]
     if kind == "merge":
-        into = bullet_row(store, draft_id, id_field(edit, "into"))["id"]
+        into = rows.bullet(draft_id, id_field(edit, "into"))["id"]
         if into == ids[0]:
             raise InputError("cannot merge a bullet into itself; pick another bullet")
         ids.append(into)
     if kind == "reorder":
-        neighbour(store, draft_id, ids[0], str(edit.get("direction")))  # validates direction
-        section = bullet_row(store, draft_id, ids[0])["section"]
-        ids = section_ids(store, draft_id, section)  # positions of all of them may change
+        neighbour(rows, draft_id, ids[0], str(edit.get("direction")))  # validates direction
+        section = rows.bullet(draft_id, ids[0])["section"]
+        ids = rows.section_ids(draft_id, section)  # positions of all of them may change
     return ids

@@ -31,27 +31,10 @@ KIND_LABELS = {
 }
 
 
-def _own(reviewer: str) -> tuple[str, tuple[str, ...]]:
-    return "(reviewer = ? OR reviewer = '')", (reviewer,)
-
-
-def _next(store: Store, draft_id: int, reviewer: str, undo: bool) -> sqlite3.Row | None:
-    mine, args = _own(reviewer)
-    order = "DESC" if undo else "ASC"
-    return store._db.execute(
-        f"SELECT * FROM edits WHERE draft_id = ? AND undone = ? AND {mine} "
-        f"ORDER BY id {order} LIMIT 1",
-        (draft_id, 0 if undo else 1, *args),
-    ).fetchone()
-
-
 def _overwrites(store: Store, draft_id: int, edit: sqlite3.Row) -> bool:
     """Whether a later edit still in force touched what `edit` would restore."""
     keys = set(json.loads(edit["before"]))
-    for later in store._db.execute(
-        "SELECT before, after FROM edits WHERE draft_id = ? AND id > ? AND undone = 0",
-        (draft_id, edit["id"]),
-    ):
+    for later in store.later_edits(draft_id, edit["id"]):
         if keys & (set(json.loads(later["before"])) | set(json.loads(later["after"]))):
             return True
     return False
@@ -65,7 +48,7 @@ def replay(store: Store, draft_id: int, undo: bool, reviewer: str = "") -> None:
             changed what it would restore.
     """
     verb = "undo" if undo else "redo"
-    row = _next(store, draft_id, reviewer, undo)
+    row = store.next_edit(draft_id, reviewer, undo)
     if row is None:
         raise InputError(f"nothing of yours to {verb}")
     if _overwrites(store, draft_id, row):
@@ -74,30 +57,21 @@ def replay(store: Store, draft_id: int, undo: bool, reviewer: str = "") -> None:
             "another reviewer has changed the same bullet since; edit it by hand instead"
         )
     snapshots = json.loads(row["before" if undo else "after"])
-    with store._transaction() as db:
+    with store.editing() as rows:
         for key, snap in snapshots.items():
             if key == HEADER_KEY:
-                store.restore_header(db, draft_id, snap)
+                rows.set_header(draft_id, snap)
             else:
-                store._restore(db, int(key), snap)
-        db.execute("UPDATE edits SET undone = ? WHERE id = ?", (1 if undo else 0, row["id"]))
-        store.bump_revision(db, draft_id)
-        db.execute(
-            "UPDATE feedback SET withdrawn = ? WHERE edit_id = ?", (1 if undo else 0, row["id"])
-        )
-
-
-def end_redo_chain(db: sqlite3.Connection, draft_id: int, reviewer: str) -> None:
-    """A new edit ends its reviewer's redo chain, as in any editor (not other reviewers')."""
-    mine, args = _own(reviewer)
-    db.execute(f"DELETE FROM edits WHERE draft_id = ? AND undone = 1 AND {mine}", (draft_id, *args))
+                rows.restore(int(key), snap)
+        rows.mark_undone(row["id"], undo)
+        rows.bump_revision(draft_id)
 
 
 def history(store: Store, draft_id: int, reviewer: str) -> dict[str, Any]:
     """What the reviewer's Undo and Redo buttons would do, for the page to say."""
     with store.reading():
-        undo = _next(store, draft_id, reviewer, undo=True)
-        redo = _next(store, draft_id, reviewer, undo=False)
+        undo = store.next_edit(draft_id, reviewer, undo=True)
+        redo = store.next_edit(draft_id, reviewer, undo=False)
     return {
         "can_undo": undo is not None,
         "can_redo": redo is not None,

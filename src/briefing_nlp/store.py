@@ -15,13 +15,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from briefing_nlp.counts import render_text, split_count_phrase
 from briefing_nlp.datatypes import Briefing
 from briefing_nlp.errors import NotFoundError, StorageError
+from briefing_nlp.store_edits import EditRows, later_edits, next_edit, now
 from briefing_nlp.store_files import make_private, open_to_others, writable
 from briefing_nlp.store_schema import MIGRATIONS, migrate
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS
@@ -52,10 +52,6 @@ def default_db_path() -> Path:
         return Path(os.environ["BRIEFING_NLP_DB"])
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "briefing-nlp" / "review.sqlite3"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -128,6 +124,27 @@ class Store:
             self._db.execute("COMMIT")
 
     @contextmanager
+    def editing(self) -> Iterator[EditRows]:
+        """One edit's transaction: the rows the review rules change, all or nothing."""
+        with self._transaction() as db:
+            yield EditRows(db)
+
+    def header(self, draft_id: int) -> dict[str, str]:
+        """The draft's title, date and context."""
+        with self._lock:
+            return EditRows(self._db).header(draft_id)
+
+    def next_edit(self, draft_id: int, reviewer: str, undo: bool) -> sqlite3.Row | None:
+        """The reviewer's latest edit in force (undo) or latest undone one (redo)."""
+        with self._lock:
+            return next_edit(self._db, draft_id, reviewer, undo)
+
+    def later_edits(self, draft_id: int, edit_id: int) -> list[sqlite3.Row]:
+        """Edits in force made after this one, by anyone."""
+        with self._lock:
+            return later_edits(self._db, draft_id, edit_id)
+
+    @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A consistent view across several queries (no other thread's write in between)."""
         with self._lock:
@@ -139,10 +156,6 @@ class Store:
                 yield self._db
             finally:
                 self._db.execute("COMMIT")
-
-    def bump_revision(self, db: sqlite3.Connection, draft_id: int) -> None:
-        """Inside an edit's transaction: the draft has changed."""
-        db.execute("UPDATE drafts SET revision = revision + 1 WHERE id = ?", (draft_id,))
 
     def revision(self, draft_id: int) -> int:
         """How many changes the draft has had; raises NotFoundError if there is no such draft."""
@@ -166,7 +179,7 @@ class Store:
                     briefing.date,
                     briefing.context,
                     json.dumps({g: list(r) for g, r in briefing.grades.items()}),
-                    _now(),
+                    now(),
                 ),
             ).lastrowid
             assert draft_id is not None
@@ -178,8 +191,7 @@ class Store:
                 drafted = briefing.sections.get(section, ())
                 aside = briefing.one_record.get(section, ())
                 for position, bullet in enumerate((*drafted, *aside)):
-                    bullet_id = self._insert_bullet(
-                        db,
+                    bullet_id = EditRows(db).insert_bullet(
                         draft_id,
                         {
                             "section": section,
@@ -336,87 +348,6 @@ class Store:
             # record's (a merge that gives it a second record puts it in the briefing).
             "aside": bool(bullet["aside"]) and len(support) <= 1 and not bullet["suggested"],
         }
-
-    @staticmethod
-    def _insert_bullet(db: sqlite3.Connection, draft_id: int, values: dict[str, Any]) -> int:
-        cursor = db.execute(
-            "INSERT INTO bullets (draft_id, section, position, wording, themes, support, "
-            "confidence, suggested, edited, status, impact, impact_suggested, aside) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                draft_id,
-                values["section"],
-                values["position"],
-                values["wording"],
-                json.dumps(values["themes"]),
-                json.dumps(values["support"]),
-                values["confidence"],
-                int(values["suggested"]),
-                int(values["edited"]),
-                values["status"],
-                values.get("impact", ""),
-                int(values.get("impact_suggested", False)),
-                int(values.get("aside", False)),
-            ),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    # --- snapshots for undo/redo ----------------------------------------------------
-
-    def header(self, draft_id: int) -> dict[str, str]:
-        """The draft's title, date and context."""
-        row = self._db.execute(
-            "SELECT title, date, context FROM drafts WHERE id = ?", (draft_id,)
-        ).fetchone()
-        return {"title": row["title"], "date": row["date"], "context": row["context"]}
-
-    @staticmethod
-    def restore_header(db: sqlite3.Connection, draft_id: int, header: dict[str, str]) -> None:
-        db.execute(
-            "UPDATE drafts SET title = ?, date = ?, context = ? WHERE id = ?",
-            (header["title"], header["date"], header["context"], draft_id),
-        )
-
-    def _snapshot(self, bullet_id: int) -> dict[str, Any] | None:
-        row = self._db.execute(
-            "SELECT * FROM bullets WHERE id = ? AND deleted = 0", (bullet_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        sources = [
-            {"id": s["id"], "record": s["record"], "text": s["text"], "primary": s["is_primary"]}
-            for s in self._db.execute("SELECT * FROM sources WHERE bullet_id = ?", (bullet_id,))
-        ]
-        return {**dict(row), "sources": sources}
-
-    def _restore(self, db: sqlite3.Connection, bullet_id: int, snap: dict[str, Any] | None) -> None:
-        if snap is None:
-            db.execute("UPDATE bullets SET deleted = 1 WHERE id = ?", (bullet_id,))
-            return
-        db.execute(
-            "UPDATE bullets SET section=?, position=?, wording=?, themes=?, support=?, "
-            "confidence=?, suggested=?, edited=?, status=?, impact=?, impact_suggested=?, "
-            "impact_kept=?, aside=?, deleted=0 WHERE id=?",
-            (
-                snap["section"],
-                snap["position"],
-                snap["wording"],
-                snap["themes"],
-                snap["support"],
-                snap["confidence"],
-                snap["suggested"],
-                snap["edited"],
-                snap["status"],
-                snap["impact"],
-                snap["impact_suggested"],
-                snap["impact_kept"],
-                snap.get("aside", 0),
-                bullet_id,
-            ),
-        )
-        for source in snap["sources"]:
-            db.execute("UPDATE sources SET bullet_id = ? WHERE id = ?", (bullet_id, source["id"]))
 
     # --- feedback -------------------------------------------------------------------
 
