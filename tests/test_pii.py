@@ -144,6 +144,8 @@ def test_redact_command_reads_every_format(tmp_path: Path) -> None:
         data = json.loads(result.stdout)
         assert "Sarah" not in data["text"] and "12/03/1990" not in data["text"], path
         assert {"PERSON", "DATE"} <= {e["type"] for e in data["entities"]}
-        assert all(set(e) == {"start", "end", "type", "text"} for e in data["entities"])
+        assert all(set(e) == {"start", "end", "type", "text", "reason"} for e in data["entities"])
+        # Each redaction says why it was made, so a reviewer can judge a doubtful one.
+        assert all(e["reason"] for e in data["entities"])
         text = runner.invoke(app, ["redact", str(path)])
         assert text.exit_code == 0 and "[PERSON 1]" in text.stdout

@@ -220,3 +220,20 @@ def test_a_name_given_with_an_age_is_redacted_whole(
     text = redactor_for(Settings()).redact([line])[0].text
     assert not [n for n in names if n in text], text
     assert all(k in text for k in kept), text
+
+
+@pytest.mark.parametrize(
+    ("note", "kept"),
+    [
+        ("Seen Kacper Nowak at home.", "Seen [PERSON 1] at home."),
+        ("Visited Amara Okafor with the HV.", "Visited [PERSON 1] with the HV."),
+        ("Spoke to Kacper, then saw Amara.", "Spoke to [PERSON 1], then saw [PERSON 2]."),
+    ],
+)
+def test_the_verb_a_note_opens_with_is_not_part_of_the_name(note: str, kept: str) -> None:
+    """The name model took "Seen" into "Seen Kacper Nowak"; the verb is the auditor's."""
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    [result] = redactor_for(Settings()).redact([note])
+    assert result.text == kept

@@ -75,6 +75,13 @@ OPENERS = frozenset(
     tomorrow next last first only just both all no not this that these those his her their
     our my your its some any each every""".split()
 )
+# Verbs auditors open a note with ("Seen Kacper at home", "Visited Amara Ali"): the name
+# model sometimes takes them into the name that follows. None is a first name.
+NOTE_VERBS = frozenset(
+    "seen saw visited met spoke phoned called rang emailed texted contacted observed told "
+    "asked advised informed discussed reviewed assessed referred supported attended noted "
+    "heard found took gave agreed explained checked interviewed accompanied collected".split()
+)
 # Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
 PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
 # Practice vocabulary, roles and frameworks that are never personal data.
@@ -283,17 +290,23 @@ class Redactor:
             for (index, offset, _), doc in zip(lines, docs, strict=True):
                 for ent in doc.ents:
                     kind = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG"}.get(ent.label_)
-                    if kind:
-                        found[index].append(
-                            Entity(
-                                offset + ent.start_char,
-                                offset + ent.end_char,
-                                kind,
-                                ent.text,
-                                score,
-                                f"{kind} named-entity model",
-                            )
+                    if not kind:
+                        continue
+                    start = ent.start_char
+                    if kind == "PERSON" and len(ent) > 1 and ent[0].lower_ in NOTE_VERBS:
+                        # "Seen Kacper Nowak at home": the model takes the note's opening
+                        # verb into the name; the verb is the auditor's, not personal data.
+                        start = ent[1].idx
+                    found[index].append(
+                        Entity(
+                            offset + start,
+                            offset + ent.end_char,
+                            kind,
+                            doc.text[start : ent.end_char],
+                            score,
+                            f"{kind} named-entity model",
                         )
+                    )
         unfamiliar = self._unfamiliar if self.common_words else _nothing
         for index, text in enumerate(texts):
             if self.common_words:
@@ -329,7 +342,7 @@ class Redactor:
             return entity
         word = before.group(1)
         if (
-            word.lower() in self.allow | ABBREVIATIONS | OPENERS
+            word.lower() in self.allow | ABBREVIATIONS | OPENERS | NOTE_VERBS
             or word.isupper()
             or self._practice(text, before)
         ):
@@ -347,7 +360,9 @@ class Redactor:
         ):
             return entity  # a full name already has its surname
         word = after.group(0)
-        if word.lower() in self.allow | ABBREVIATIONS | OPENERS or self._practice(text, after):
+        if word.lower() in self.allow | ABBREVIATIONS | OPENERS | NOTE_VERBS or self._practice(
+            text, after
+        ):
             return entity
         return replace(entity, end=after.end(), text=text[entity.start : after.end()])
 

@@ -229,7 +229,13 @@ def redact(
                 {
                     "text": result.text,
                     "entities": [
-                        {"start": e.start, "end": e.end, "type": e.type, "text": e.text}
+                        {
+                            "start": e.start,
+                            "end": e.end,
+                            "type": e.type,
+                            "text": e.text,
+                            "reason": e.reason,
+                        }
                         for e in result.entities
                     ],
                 },
