@@ -352,14 +352,14 @@ class StatementClassifier:
 
     def wording_vectors(
         self, matrix: sparse.csr_matrix
-    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
         """Unit-length content-word, character and domain-vector views of feature rows,
-        and their finding codes' probabilities (dense), for similarity (the last two have
-        no columns when the model has no vectors or no code model)."""
+        and their likeliest finding codes, for similarity (the last two have no columns
+        when the model has no vectors or no code model)."""
         codes = (
             self.code_model.finding_vectors(matrix)
             if self.code_model is not None
-            else np.zeros((matrix.shape[0], 0))
+            else sparse.csr_matrix((matrix.shape[0], 0))
         )
         return (
             unit_rows(matrix[:, self._content_columns]),

@@ -136,7 +136,7 @@ def group_findings(
             # Finding codes (briefing_nlp.codes): paraphrases sharing few words meet when
             # the code model reads them as one recurring finding.
             rows = codes[indices]
-            agreement = np.clip(rows @ rows.T, 0.0, 1.0)
+            agreement = np.clip((rows @ rows.T).toarray(), 0.0, 1.0)
             similarity = (1 - settings.code_weight) * similarity + settings.code_weight * agreement
         if settings.subject_weight:
             subjects = _subject_overlap([subject(classifications[i].text) for i in indices])
