@@ -7,7 +7,7 @@ import pytest
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.group import group_findings
 from briefing_nlp.segment import Statement
-from briefing_nlp.settings import Settings
+from briefing_nlp.settings import PROJECT_ROOT, Settings
 
 
 def group(classifier: StatementClassifier, rows: list[tuple[int, str]]):  # type: ignore[no-untyped-def]
@@ -172,3 +172,26 @@ def test_finding_codes_join_paraphrases_and_part_neighbours(
     ]
     assert supports(workers, coded=True) == {(2,), (3, 4)}
     assert (2, 3, 4) in supports(workers, coded=False)
+
+
+SHARED_YOUNG_PARENTS = PROJECT_ROOT.parent / "shared" / "examples" / "young-parents" / "notes.txt"
+
+
+@pytest.mark.skipif(not SHARED_YOUNG_PARENTS.exists(), reason="needs ../shared/examples")
+def test_a_fragment_of_one_record_gains_no_support_from_another_finding(
+    classifier: StatementClassifier,
+) -> None:
+    """In the shared young-parents audit, "CP plan" (a header fact of record 2) took a
+    second record from a pathway-plan statement through that statement's other theme and
+    became a strength "In a few records (2 of 14), CP plan."; a fragment of one record
+    stays one record's."""
+    from briefing_nlp.draft import draft_briefing
+
+    briefing = draft_briefing([SHARED_YOUNG_PARENTS], classifier=classifier)
+    fragments = [
+        b
+        for bullets in (*briefing.sections.values(), *briefing.one_record.values())
+        for b in bullets
+        if b.text.rstrip(".").endswith("CP plan")
+    ]
+    assert all(len(b.support) == 1 for b in fragments), [b.text for b in fragments]

@@ -152,7 +152,8 @@ def group_findings(
         groups = _attach_singletons(
             groups, indices, similarity, statements, classifications, settings.attach_similarity
         )
-        co_members = _co_support(groups, indices, similarity, classifications, settings)
+        records = [statements[i].record for i in indices]
+        co_members = _co_support(groups, indices, similarity, classifications, records, settings)
         for number, positions in enumerate(groups):
             members = [
                 Member(statements[indices[p]], classifications[indices[p]]) for p in positions
@@ -396,10 +397,20 @@ def _co_support(
     indices: list[int],
     similarity: np.ndarray,
     classifications: Sequence[Classification],
+    records: list[int],
     settings: Settings,
 ) -> dict[int, list[int]]:
-    """Extra members: statements whose other themes are another group's main subject."""
+    """Extra members: statements whose other themes are another group's main subject.
+
+    A fragment of one record gets none: support from another record's statement about
+    something else made "CP plan", a header fact of one record, a bullet for two.
+    """
     dominant = [_dominant_theme([classifications[indices[p]] for p in g]) for g in groups]
+    receives = [
+        len({records[p] for p in g}) > 1
+        or any(_says_something(classifications[indices[p]].text) for p in g)
+        for g in groups
+    ]
     home = {p: number for number, g in enumerate(groups) for p in g}
     extra: dict[int, list[int]] = {}
     for position, index in enumerate(indices):
@@ -409,13 +420,18 @@ def _co_support(
         for number, group in enumerate(groups):
             # Any of its themes but its own group's: a statement that clustered by
             # wording with the chronology findings may list genogram first.
-            if number == home[position] or dominant[number] not in own:
+            if number == home[position] or dominant[number] not in own or not receives[number]:
                 continue
             if dominant[number] == dominant[home[position]]:
                 continue
             if similarity[position, group].mean() >= settings.co_support_min_similarity:
                 extra.setdefault(number, []).append(position)
     return extra
+
+
+def _says_something(text: str) -> bool:
+    """At least three words with a verdict in them: not a fragment such as "CP plan"."""
+    return len(WORD_RE.findall(text)) >= 3 and bool(VERDICT_RE.search(text))
 
 
 def _finding(
