@@ -177,6 +177,7 @@ def test_finding_codes_join_paraphrases_and_part_neighbours(
 SHARED_YOUNG_PARENTS = PROJECT_ROOT.parent / "shared" / "examples" / "young-parents" / "notes.txt"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED_YOUNG_PARENTS.exists(), reason="needs ../shared/examples")
 def test_a_fragment_of_one_record_gains_no_support_from_another_finding(
     classifier: StatementClassifier,

@@ -123,8 +123,10 @@ def group_findings(
     # Each distinct wording's subject is read once (repeated stock lines are common).
     subject = functools.cache(functools.partial(subject_of, size=settings.subject_words))
     codes = vectors[3] if len(vectors) > 3 and vectors[3].shape[1] else None
+    if not settings.code_weight:
+        codes = None  # codes weighed at 0: grouped as by a model without them
     # Mixing in the codes' agreement lowers every pair that the code model reads as
-    # different findings, so the cut is lower too; a model without codes keeps its own.
+    # different findings, so the cut is lower too; without codes, the uncoded cut.
     threshold = (
         settings.similarity_threshold
         if codes is not None
@@ -132,7 +134,7 @@ def group_findings(
     )
     for section, indices in blocks:
         similarity = _similarity(wording, themes, indices, settings.text_weight)
-        if codes is not None and settings.code_weight:
+        if codes is not None:
             # Finding codes (briefing_nlp.codes): paraphrases sharing few words meet when
             # the code model reads them as one recurring finding.
             rows = codes[indices]

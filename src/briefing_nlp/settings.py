@@ -109,7 +109,7 @@ class Settings:
         default=0.36,
         metadata={
             "help": "The same cut for a model trained on a corpus without finding codes, "
-            "whose similarity has no code agreement in it."
+            "or with code_weight 0: similarity with no code agreement in it."
         },
     )
     text_weight: float = field(

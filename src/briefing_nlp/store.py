@@ -129,11 +129,6 @@ class Store:
         with self._transaction() as db:
             yield EditRows(db)
 
-    def header(self, draft_id: int) -> dict[str, str]:
-        """The draft's title, date and context."""
-        with self._lock:
-            return EditRows(self._db).header(draft_id)
-
     def next_edit(self, draft_id: int, reviewer: str, undo: bool) -> sqlite3.Row | None:
         """The reviewer's latest edit in force (undo) or latest undone one (redo)."""
         with self._lock:
