@@ -40,6 +40,22 @@ def test_compose_still_offers_the_briefing_types() -> None:
     assert compose.bullet_text is wording.bullet_text
 
 
+def test_every_pipeline_type_is_defined_in_datatypes() -> None:
+    """One home for the types each stage hands the next; the stages use those objects."""
+    from briefing_nlp import classify, datatypes, group, ingest, segment
+
+    for module, names in [
+        (ingest, ["Audit", "AuditRecord", "Comment"]),
+        (segment, ["Statement"]),
+        (classify, ["Classification"]),
+        (group, ["Finding", "Member"]),
+    ]:
+        for name in names:
+            cls = getattr(module, name)
+            assert cls is getattr(datatypes, name)
+            assert cls.__module__ == "briefing_nlp.datatypes"
+
+
 def test_no_module_of_the_package_imports_itself_back() -> None:
     """No import cycles among the package's modules: read from the imports each module
     makes when it loads (not those for type checkers only, nor those deferred into a

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from briefing_nlp.artifacts import (
     read_meta,
 )
 from briefing_nlp.codes import CodeModel
+from briefing_nlp.datatypes import Classification
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.settings import Settings
@@ -49,34 +50,6 @@ ARTIFACTS = (
 VIEWS = ("words", "chars")
 # The domain vectors live in this subfolder of a model folder, hashed in meta.json.
 VECTORS_DIR = "vectors"
-
-
-@dataclass(frozen=True)
-class Classification:
-    """A statement's labels, calibrated scores and the terms that drove them."""
-
-    text: str
-    section: str
-    section_scores: dict[str, float]
-    themes: tuple[str, ...]
-    theme_scores: dict[str, float]
-    section_evidence: tuple[str, ...] = ()
-    theme_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def to_json(self, evidence: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "text": self.text,
-            "section": self.section,
-            "section_scores": self.section_scores,
-            "themes": list(self.themes),
-            "theme_scores": self.theme_scores,
-        }
-        if evidence:
-            out["evidence"] = {
-                "section": list(self.section_evidence),
-                "themes": {k: list(v) for k, v in self.theme_evidence.items()},
-            }
-        return out
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,8 @@ from collections.abc import Sequence
 
 # The briefing's types and its wording live in spaCy-free modules (the store and the
 # renderers read them); they are re-exported here, where drafting has always found them.
-from briefing_nlp.datatypes import Briefing, Bullet, Source
+from briefing_nlp.datatypes import Audit, Briefing, Bullet, Finding, Source, Statement
 from briefing_nlp.grades import grade_of
-from briefing_nlp.group import Finding
-from briefing_nlp.ingest import Audit
-from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 from briefing_nlp.wording import (

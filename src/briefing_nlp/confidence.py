@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # group imports this module; the types are only annotations here
-    from briefing_nlp.group import Member
+    from briefing_nlp.datatypes import Member
 
 PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")

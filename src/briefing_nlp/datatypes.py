@@ -1,9 +1,116 @@
-"""The briefing's data types: what drafting produces and the store, the renderers, the
-CLI and the web app read. No spaCy, so reading a stored briefing stays fast."""
+"""The pipeline's data types, in the order the pipeline makes them: an audit's records and
+comments (ingest), statements (segment), their classifications (classify), findings
+(group) and the briefing's bullets (compose). The store, the renderers, the CLI and the
+web app read them. No spaCy and no numpy here, so reading a stored briefing stays fast."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment line or cell; `start`/`end` index its record's `source`."""
+
+    text: str
+    start: int
+    end: int
+    header: bool = False
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audited record: its 1-based position, header as written, and comments."""
+
+    ordinal: int
+    label: str
+    source: str
+    comments: tuple[Comment, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The records of one audit and its front matter."""
+
+    title: str
+    date: str
+    context: str
+    records: tuple[AuditRecord, ...]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One finding-sized piece of a record; `start`/`end` index the record's source."""
+
+    record: int
+    text: str
+    start: int
+    end: int
+    header: bool = False
+    # What a subjectless request split off a finding is about, taken from that finding:
+    # "hospital discharge plan" for "No hospital discharge plan - needs agreeing with
+    # maternity". Only the bullet's wording uses it (`worded`); sources stay as written.
+    subject: str = ""
+
+    @property
+    def worded(self) -> str:
+        """The statement as a bullet would word it: with its borrowed subject, if any."""
+        if not self.subject:
+            return self.text
+        return f"{self.subject[0].upper()}{self.subject[1:]} {self.text[0].lower()}{self.text[1:]}"
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A statement's labels, calibrated scores and the terms that drove them."""
+
+    text: str
+    section: str
+    section_scores: dict[str, float]
+    themes: tuple[str, ...]
+    theme_scores: dict[str, float]
+    section_evidence: tuple[str, ...] = ()
+    theme_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_json(self, evidence: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "text": self.text,
+            "section": self.section,
+            "section_scores": self.section_scores,
+            "themes": list(self.themes),
+            "theme_scores": self.theme_scores,
+        }
+        if evidence:
+            out["evidence"] = {
+                "section": list(self.section_evidence),
+                "themes": {k: list(v) for k, v in self.theme_evidence.items()},
+            }
+        return out
+
+
+@dataclass(frozen=True)
+class Member:
+    """A statement placed in a finding, with its classification."""
+
+    statement: Statement
+    classification: Classification
+    primary: bool = True  # False: supports this finding through one of its other themes
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of one section across records."""
+
+    section: str
+    themes: tuple[str, ...]
+    members: tuple[Member, ...]
+    support: tuple[int, ...]
+    representative: str
+    confidence: float
 
 
 @dataclass(frozen=True)

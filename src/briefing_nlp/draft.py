@@ -13,14 +13,15 @@ from pathlib import Path
 
 from scipy import sparse
 
-from briefing_nlp.classify import Classification, StatementClassifier
-from briefing_nlp.compose import Briefing, compose_briefing
+from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.compose import compose_briefing
+from briefing_nlp.datatypes import Audit, Briefing, Classification, Statement
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
-from briefing_nlp.ingest import MB, Audit, load_audit
+from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest_limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
-from briefing_nlp.segment import Statement, split_statements, under_action_heading
+from briefing_nlp.segment import split_statements, under_action_heading
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 

@@ -17,7 +17,6 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -26,11 +25,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from briefing_nlp.classify import Classification
 from briefing_nlp.confidence import finding_confidence
+from briefing_nlp.datatypes import Classification, Finding, Member, Statement
 from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
-from briefing_nlp.segment import Statement
 from briefing_nlp.settings import Settings
 from briefing_nlp.wording import PERSON_RE, VERDICT_RE
 
@@ -61,27 +59,6 @@ SECOND_FINDING_RE = re.compile(r",\s*(?:no|nothing|none)\b", re.I)
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Member:
-    """A statement placed in a finding, with its classification."""
-
-    statement: Statement
-    classification: Classification
-    primary: bool = True  # False: supports this finding through one of its other themes
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One finding of one section across records."""
-
-    section: str
-    themes: tuple[str, ...]
-    members: tuple[Member, ...]
-    support: tuple[int, ...]
-    representative: str
-    confidence: float
 
 
 def group_findings(

@@ -12,9 +12,10 @@ import errno
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
+from briefing_nlp.datatypes import Audit, AuditRecord, Comment
 from briefing_nlp.errors import InputError
 from briefing_nlp.ingest_limits import ExpansionLimits
 
@@ -64,39 +65,6 @@ TRANSLATE = str.maketrans(
         "\uf0b7": "•",
     }
 )
-
-
-@dataclass(frozen=True)
-class Comment:
-    """One comment line or cell; `start`/`end` index its record's `source`."""
-
-    text: str
-    start: int
-    end: int
-    header: bool = False
-    question: str = ""
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """One audited record: its 1-based position, header as written, and comments."""
-
-    ordinal: int
-    label: str
-    source: str
-    comments: tuple[Comment, ...]
-    meta: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Audit:
-    """The records of one audit and its front matter."""
-
-    title: str
-    date: str
-    context: str
-    records: tuple[AuditRecord, ...]
-    sources: tuple[str, ...] = ()
 
 
 def normalise_text(text: str) -> str:

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers import expat
 
+from briefing_nlp.datatypes import AuditRecord, Comment
 from briefing_nlp.errors import InputError
-from briefing_nlp.ingest import AuditRecord, Comment, decode_bytes, normalise_text
+from briefing_nlp.ingest import decode_bytes, normalise_text
 from briefing_nlp.ingest_limits import CellBudget, ExpansionLimits, check_package
 
 # Header names each role answers to, most specific first (compared after normalising).

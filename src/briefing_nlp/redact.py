@@ -23,9 +23,10 @@ from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 from thinc.api import use_ops
 
+from briefing_nlp.datatypes import Audit, AuditRecord, Comment
 from briefing_nlp.errors import ConfigError, ModelError
 from briefing_nlp.features import BoundedTokenizer
-from briefing_nlp.ingest import BULLET_RE, Audit, AuditRecord, Comment
+from briefing_nlp.ingest import BULLET_RE
 from briefing_nlp.name_cues import find_name_cues
 from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
 from briefing_nlp.recognizers import Entity, find_patterns, mentions_birth

@@ -13,15 +13,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from briefing_nlp.classify import Classification
+from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
 from briefing_nlp.grades import grade_of
-from briefing_nlp.ingest import Audit
 from briefing_nlp.wording import VERDICT_RE
 
 Classifier = Callable[[Sequence[str]], list[Classification]]
@@ -134,28 +133,6 @@ def under_action_heading(source: str, start: int) -> bool:
         if heading:
             return not line[heading.end() :].strip()
     return False
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One finding-sized piece of a record; `start`/`end` index the record's source."""
-
-    record: int
-    text: str
-    start: int
-    end: int
-    header: bool = False
-    # What a subjectless request split off a finding is about, taken from that finding:
-    # "hospital discharge plan" for "No hospital discharge plan - needs agreeing with
-    # maternity". Only the bullet's wording uses it (`worded`); sources stay as written.
-    subject: str = ""
-
-    @property
-    def worded(self) -> str:
-        """The statement as a bullet would word it: with its borrowed subject, if any."""
-        if not self.subject:
-            return self.text
-        return f"{self.subject[0].upper()}{self.subject[1:]} {self.text[0].lower()}{self.text[1:]}"
 
 
 def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[Statement]:
