@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from briefing_nlp.errors import InputError
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.ingest_limits import MB, ExpansionLimits
-from briefing_nlp.ingest_tables import paragraph_text, read_docx_lines, read_table
+from briefing_nlp.ingest.docx import paragraph_text, read_docx_lines
+from briefing_nlp.ingest.limits import MB, ExpansionLimits
+from briefing_nlp.ingest.tables import read_table
 from tests.office_bombs import (
     docx_bytes,
     write_docx_bomb,

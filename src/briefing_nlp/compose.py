@@ -176,7 +176,7 @@ def _suggested_actions(
 def _grades(audit: Audit) -> dict[str, tuple[int, ...]]:
     found: dict[int, str] = {}
     for record in audit.records:
-        # A spreadsheet's grade column arrives as a "Graded ..." comment (see ingest_tables).
+        # A spreadsheet's grade column arrives as a "Graded ..." comment (see ingest.tables).
         for comment in record.comments:
             grade = grade_of(comment.text)
             if grade:

@@ -19,7 +19,7 @@ from briefing_nlp.datatypes import Audit, Briefing, Classification, Statement
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
 from briefing_nlp.ingest import MB, load_audit
-from briefing_nlp.ingest_limits import ExpansionLimits
+from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.segment import split_statements, under_action_heading
 from briefing_nlp.settings import Settings

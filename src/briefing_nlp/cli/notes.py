@@ -209,7 +209,7 @@ def redact(
 ) -> None:
     """Replace personal data in notes with placeholders ([PERSON 1], [DATE], [ID], ...)."""
     from briefing_nlp.ingest import extract_text
-    from briefing_nlp.ingest_limits import ExpansionLimits
+    from briefing_nlp.ingest.limits import ExpansionLimits
     from briefing_nlp.redact import redactor_for
     from briefing_nlp.statements_io import write_atomic
 

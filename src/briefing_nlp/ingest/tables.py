@@ -1,4 +1,4 @@
-"""Spreadsheet and Word readers for ingest: CSV/XLSX exports and DOCX documents.
+"""Spreadsheets: CSV and XLSX exports of audit tools.
 
 Exports have one row per comment or per record; columns are found by name (record/case
 id, comment/finding/notes, optional question, grade, auditor) and can be named
@@ -11,15 +11,19 @@ import csv
 import io
 import re
 import zipfile
-import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers import expat
 
 from briefing_nlp.datatypes import AuditRecord, Comment
 from briefing_nlp.errors import InputError
-from briefing_nlp.ingest import decode_bytes, normalise_text
-from briefing_nlp.ingest_limits import CellBudget, ExpansionLimits, check_package
+from briefing_nlp.ingest.limits import (
+    DAMAGED,
+    CellBudget,
+    ExpansionLimits,
+    check_package,
+    refuse_encrypted,
+)
+from briefing_nlp.ingest.text import decode_bytes, normalise_text
 
 # Header names each role answers to, most specific first (compared after normalising).
 ROLES: dict[str, tuple[str, ...]] = {
@@ -220,21 +224,6 @@ def _csv_rows(path: Path, limits: ExpansionLimits) -> list[list[str]]:
     return rows
 
 
-# What a damaged package raises from inside openpyxl or python-docx: broken XML, a
-# missing part, bad compressed data, a cell pointing past the shared strings.
-DAMAGED = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    KeyError,
-    IndexError,
-    ValueError,
-    TypeError,
-    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError are SyntaxErrors
-    expat.ExpatError,
-)
-
-
 def _xlsx_sheets(path: Path, limits: ExpansionLimits) -> list[tuple[str, list[list[str]]]]:
     """(sheet name, rows as text) for every worksheet; merged cells repeat their value.
 
@@ -243,7 +232,7 @@ def _xlsx_sheets(path: Path, limits: ExpansionLimits) -> list[tuple[str, list[li
     """
     import openpyxl
 
-    _refuse_encrypted(path, "Excel workbook", ".xlsx")
+    refuse_encrypted(path, "Excel workbook", ".xlsx")
     check_package(path, "Excel workbook", ".xlsx", limits)
     unreadable = (
         f"{path}: not a readable Excel workbook ({{}}); open it in Excel and save it again as .xlsx"
@@ -306,93 +295,3 @@ def _merged_ranges(package: zipfile.ZipFile, part: str) -> list[tuple[int, int, 
     with package.open(part.lstrip("/")) as source:
         parser.ParseFile(source)
     return ranges
-
-
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-
-
-def _refuse_encrypted(path: Path, kind: str, suffix: str) -> None:
-    """Office files saved with a password are OLE containers, not zip packages."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(OLE_MAGIC))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
-    if head == OLE_MAGIC:
-        raise InputError(
-            f"{path}: is password-protected or an old-format {kind}; remove the password "
-            f"and save it again as {suffix}"
-        )
-
-
-def read_docx_lines(path: Path, limits: ExpansionLimits | None = None) -> list[str]:
-    """Paragraphs, list items and table cells of a Word document, in document order.
-
-    Raises:
-        InputError: the file is not a readable .docx (corrupt or password-protected), or
-            unzips past `limits`.
-    """
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    _refuse_encrypted(path, "Word document", ".docx")
-    check_package(path, "Word document", ".docx", limits or ExpansionLimits.from_settings())
-    try:
-        document = docx.Document(str(path))
-        return list(_docx_lines(document))
-    except (PackageNotFoundError, *DAMAGED) as exc:
-        raise InputError(
-            f"{path}: not a readable Word document ({type(exc).__name__}; corrupt or "
-            "password-protected); save an unprotected copy as .docx"
-        ) from None
-
-
-def _docx_lines(document: object) -> Iterator[str]:
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for block in document.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(block, Paragraph):
-            yield from paragraph_text(block._element).split("\n")
-        elif isinstance(block, Table):
-            for row in block.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat across the row
-                        continue
-                    seen.add(id(cell._tc))
-                    for paragraph in cell.paragraphs:
-                        yield from paragraph_text(paragraph._element).split("\n")
-            yield ""
-
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-RUN_TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
-
-
-def paragraph_text(paragraph: object) -> str:
-    """A `w:p` element's text as python-docx's `Paragraph.text` gives it (runs and
-    hyperlinked runs; tabs, breaks and non-breaking hyphens as characters), read by
-    walking the element: python-docx runs an XPath query per run, 20 s for 10 MB."""
-    parts: list[str] = []
-    for child in paragraph:  # type: ignore[attr-defined]
-        if child.tag == f"{W}r":
-            _run_text(child, parts)
-        elif child.tag == f"{W}hyperlink":
-            for run in child:
-                if run.tag == f"{W}r":
-                    _run_text(run, parts)
-    return "".join(parts)
-
-
-def _run_text(run: object, parts: list[str]) -> None:
-    for element in run:  # type: ignore[attr-defined]
-        tag = element.tag
-        if tag == f"{W}t":
-            parts.append(element.text or "")
-        elif tag == f"{W}br":
-            # A line break is a new line; page and column breaks are nothing.
-            if element.get(f"{W}type", "textWrapping") == "textWrapping":
-                parts.append("\n")
-        elif tag in RUN_TEXT:
-            parts.append(RUN_TEXT[tag])

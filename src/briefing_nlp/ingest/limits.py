@@ -11,10 +11,12 @@ setting that raises it.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.parsers import expat
 
 from briefing_nlp.errors import InputError
 
@@ -127,3 +129,33 @@ class CellBudget:
                 f"{self.name}: more than {self.limits.cells:,} cells; remove unused "
                 "columns or split the export, or raise max_cells"
             )
+
+
+# What a damaged package raises from inside openpyxl or python-docx: broken XML, a
+# missing part, bad compressed data, a cell pointing past the shared strings.
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError are SyntaxErrors
+    expat.ExpatError,
+)
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def refuse_encrypted(path: Path, kind: str, suffix: str) -> None:
+    """Office files saved with a password are OLE containers, not zip packages."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(OLE_MAGIC))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
+    if head == OLE_MAGIC:
+        raise InputError(
+            f"{path}: is password-protected or an old-format {kind}; remove the password "
+            f"and save it again as {suffix}"
+        )
