@@ -29,7 +29,8 @@ import spacy
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.redact import _lines, redact_audit, redactor_for
+from briefing_nlp.redact import redact_audit, redactor_for
+from briefing_nlp.redact.recognizers import _lines
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 from synthetic import corpus_statements, synthetic_notes
 
@@ -71,7 +72,10 @@ def measure(n: int) -> dict[str, Any]:
     # The redaction NER model alone, on the lines the redactor gives it (those with a
     # capitalised word that may be a name): the part of `draft` no speed work removes.
     candidates = [
-        line for r in audit.records for _, line in _lines(r.source) if redactor._may_name(line)
+        line
+        for r in audit.records
+        for _, line in _lines(r.source)
+        if redactor.lexicon.may_name(line)
     ]
     ner = (
         timed(lambda: list(redactor.ner.pipe(candidates, batch_size=1000)))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefing_nlp.pii import load_pii_corpus, score_redaction
-from briefing_nlp.practice_terms import PracticeTerms, shipped_terms
 from briefing_nlp.redact import load_redactor, redactor_for
+from briefing_nlp.redact.practice_terms import PracticeTerms, shipped_terms
 from briefing_nlp.settings import PROJECT_ROOT, Settings
 
 PII = PROJECT_ROOT / "corpora" / "pii"

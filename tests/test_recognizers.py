@@ -13,8 +13,8 @@ import time
 import pytest
 
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.recognizers import find_patterns
 from briefing_nlp.redact import Redactor, redact_audit
+from briefing_nlp.redact.patterns import find_patterns
 
 PATTERNS = Redactor(None)
 

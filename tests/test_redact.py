@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.recognizers import find_patterns, nhs_checksum_ok
 from briefing_nlp.redact import Placeholders, Redactor, redact_audit
+from briefing_nlp.redact.patterns import find_patterns, nhs_checksum_ok
 
 PATTERNS = Redactor(None)
 
@@ -114,7 +114,7 @@ def test_patterns_that_need_a_digit_find_the_same_on_digit_lines_only() -> None:
     needs); over the PII corpus, joined into multi-line texts, it must find exactly what
     every recognizer finds scanning the whole text."""
     from briefing_nlp.pii import load_pii_corpus
-    from briefing_nlp.recognizers import EXTRA_RECOGNIZERS, RECOGNIZERS, _after_relation
+    from briefing_nlp.redact.patterns import EXTRA_RECOGNIZERS, RECOGNIZERS, _after_relation
     from briefing_nlp.settings import PROJECT_ROOT
 
     lines = [

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefing_nlp.recognizers import mentions_birth
+from briefing_nlp.redact.patterns import mentions_birth
 
 if TYPE_CHECKING:  # spaCy loads only when a redactor is used
     from briefing_nlp.redact import Redaction, Redactor

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from briefing_nlp.recognizers import RELATIONS, Entity
+from briefing_nlp.redact.patterns import RELATIONS, Entity
+from briefing_nlp.redact.wordlists import FUNCTION_WORDS, NOT_NAMES
 
 # The title stays in the span: a lone initial is too short to redact by itself.
 TITLE_INITIAL_RE = re.compile(
@@ -50,12 +51,6 @@ NAME_AGE_RE = re.compile(
     r"m\b|mths?\b|months?\b)?[ \t]*(?:[,;:)\-–—]|$))",
     re.MULTILINE | re.IGNORECASE,
 )
-NOT_NAMES = frozenset(
-    """record records rec audit audits case cases file visit visits week weeks day days
-    month months year years age aged page level stage step grade section room flat house
-    ward bed group cohort table chapter question item appendix part phase tier band session
-    module unit number no school class sibling siblings child children baby twins""".split()
-)
 # Lower-case words with English endings are misspelt or rare words, not names.
 ENGLISH_ENDING_RE = re.compile(r"(?:ing|ed|ly|ment|able|ible|tion|sion|ness|ised|ized|ful|less)$")
 # A lower-case word straight before a name, at the end of the text before it.
@@ -74,18 +69,6 @@ LINE_OPENING_NAME_RE = re.compile(
     re.MULTILINE,
 )
 RELATION_WORD_RE = re.compile(rf"(?:{RELATIONS}|family|staff|school|police|nursery)")
-# Words that sit between a relative, or before a name, and a verb without being a name:
-# "mum also said", "that ollie brennan was" (the "that"), "dad then told".
-FUNCTION_WORDS = frozenset(
-    """the a an and but or so then also that this these those there here when while if as
-    because since until after before of for to with by from at in on into about not no
-    never always still now just only again too often later first soon once even yet who
-    which where what whom whose he she they we you it his her their our my your its him
-    them me us said says told tells was is has had have were are be been being will would
-    can could should may might must shall do does did get got gets went goes came comes
-    all both each every some any own other another again later today tonight yesterday
-    says asked asks who's""".split()
-)
 
 
 def find_name_cues(text: str, unfamiliar: Callable[[str], bool]) -> list[Entity]:

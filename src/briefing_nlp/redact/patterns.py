@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from briefing_nlp.identifier_checks import (
+from briefing_nlp.redact.identifiers import (
     AT_BRACKETED,
     DOT_WRITTEN,
     MONTHS,
@@ -27,7 +27,7 @@ from briefing_nlp.identifier_checks import (
     check_phone,
     check_postcode,
 )
-from briefing_nlp.identifier_checks import nhs_checksum_ok as nhs_checksum_ok
+from briefing_nlp.redact.identifiers import nhs_checksum_ok as nhs_checksum_ok
 
 STREET_TYPES = (
     r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Way|Grove|Drive|Dr|Court|Ct|Crescent|"
