@@ -11,8 +11,9 @@ import pytest
 import skops.io as sio
 
 from briefing_nlp.artifacts import file_sha256
-from briefing_nlp.classify import StatementClassifier, forget_loaded_models, load_estimators
+from briefing_nlp.classify import StatementClassifier, forget_loaded_models
 from briefing_nlp.errors import ModelError
+from briefing_nlp.estimators import load_estimators
 from tests.conftest import MODEL_DIR
 
 

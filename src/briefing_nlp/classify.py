@@ -23,8 +23,6 @@ from spacy.language import Language
 from briefing_nlp.artifacts import (
     check_hash,
     dir_sha256,
-    load_skops,
-    load_vectorizer,
     load_vocabularies,
     load_weights,
     read_meta,
@@ -34,7 +32,7 @@ from briefing_nlp.datatypes import Classification
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.settings import Settings
-from briefing_nlp.tfidf import TfidfView, unit_rows, vectoriser_params
+from briefing_nlp.tfidf import TfidfView, unit_rows
 from briefing_nlp.vectors import DomainVectors
 
 # The fitted scikit-learn estimators (skops) and, derived from them by `train`, the
@@ -53,15 +51,6 @@ VECTORS_DIR = "vectors"
 
 
 @dataclass(frozen=True)
-class Estimators:
-    """The fitted scikit-learn objects `train` made (written as skops files)."""
-
-    vectorizer: Any
-    section_model: Any
-    theme_model: Any
-
-
-@dataclass(frozen=True)
 class _SigmoidLinear:
     """Sigmoid-calibrated linear models (CalibratedClassifierCV over LinearSVC, the only
     kind `train` makes) as arrays: per column, the mean over calibration folds of
@@ -71,42 +60,6 @@ class _SigmoidLinear:
     intercept: np.ndarray  # (folds, columns)
     a: np.ndarray  # (folds, columns)
     b: np.ndarray  # (folds, columns)
-
-    @classmethod
-    def of(cls, models: Sequence[Any]) -> _SigmoidLinear | None:
-        """Columns side by side: one per class of a multiclass model, or the positive
-        class of each binary model. None when a model is of any other kind."""
-        folds = {len(getattr(m, "calibrated_classifiers_", ())) for m in models}
-        if len(folds) != 1 or not folds.pop():
-            return None
-        coef, intercept, a, b = [], [], [], []
-        for fold in range(len(models[0].calibrated_classifiers_)):
-            parts: list[tuple[Any, Any, Any, Any]] = []
-            for model in models:
-                calibrated = model.calibrated_classifiers_[fold]
-                estimator = calibrated.estimator
-                if (
-                    getattr(calibrated, "method", None) != "sigmoid"
-                    or not hasattr(estimator, "coef_")
-                    or list(estimator.classes_) != list(calibrated.classes)
-                    or len(calibrated.calibrators) != len(np.atleast_2d(estimator.coef_))
-                    or (len(calibrated.classes) == 2) != (len(models) > 1)
-                ):
-                    return None
-                for row, calibrator in enumerate(calibrated.calibrators):
-                    parts.append(
-                        (
-                            np.atleast_2d(estimator.coef_)[row],
-                            np.atleast_1d(estimator.intercept_)[row],
-                            calibrator.a_,
-                            calibrator.b_,
-                        )
-                    )
-            coef.append(np.vstack([p[0] for p in parts]))
-            intercept.append(np.array([p[1] for p in parts], dtype=float))
-            a.append(np.array([p[2] for p in parts], dtype=float))
-            b.append(np.array([p[3] for p in parts], dtype=float))
-        return cls(np.stack(coef), np.stack(intercept), np.stack(a), np.stack(b))
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {
@@ -153,7 +106,7 @@ class StatementClassifier:
         fallback_min_score: float = 0.2,
         evidence_terms: int = 5,
         batch_size: int = 1000,
-        estimators: Estimators | None = None,
+        estimators: Any = None,
         vectors: DomainVectors | None = None,
         vector_weight: float = 0.0,
         code_model: CodeModel | None = None,
@@ -175,7 +128,9 @@ class StatementClassifier:
         self.fallback_min_score = fallback_min_score
         self.evidence_terms = evidence_terms
         self.batch_size = batch_size
-        self.estimators = estimators  # only when just trained (for writing skops files)
+        # The scikit-learn estimators (briefing_nlp.estimators.Estimators), only when just
+        # trained, for writing the skops files.
+        self.estimators = estimators
         if section_linear.coef.shape[1] != len(self.sections) or theme_linear.coef.shape[1] != len(
             self.themes
         ):
@@ -183,42 +138,6 @@ class StatementClassifier:
         if set(self.themes) != set(thresholds):
             raise ModelError("theme model and thresholds disagree; retrain the model")
         self._prepare_evidence()
-
-    @classmethod
-    def from_estimators(
-        cls,
-        nlp: Language,
-        estimators: Estimators,
-        themes: Sequence[str],
-        thresholds: dict[str, float],
-        **options: Any,
-    ) -> StatementClassifier:
-        """The classifier `train` just fitted, as the arrays drafting runs on.
-
-        Raises:
-            ModelError: an estimator is not of the kind `train` makes.
-        """
-        params = vectoriser_params(estimators.vectorizer)
-        blocks = {name: t for name, t, _ in estimators.vectorizer.transformers_}
-        views = [
-            TfidfView.of(name, params[name], blocks[name].vocabulary_, blocks[name].idf_)
-            for name in VIEWS
-        ]
-        section_linear = _SigmoidLinear.of([estimators.section_model])
-        theme_linear = _SigmoidLinear.of(list(estimators.theme_model.estimators_))
-        if section_linear is None or theme_linear is None:
-            raise ModelError("models are not sigmoid-calibrated linear SVCs; retrain")
-        return cls(
-            nlp,
-            views,
-            section_linear,
-            theme_linear,
-            [str(c) for c in estimators.section_model.classes_],
-            themes,
-            thresholds,
-            estimators=estimators,
-            **options,
-        )
 
     def weight_arrays(self) -> dict[str, np.ndarray]:
         """What weights.npz holds: idf per view and the stacked calibrated weights."""
@@ -515,22 +434,6 @@ def _load_vectors(model_dir: Path, meta: dict[str, Any]) -> tuple[DomainVectors 
     if dims != vectors.dim:
         raise ModelError(f"{folder}: vectors have {vectors.dim} dimensions, the model {dims}")
     return vectors, weight
-
-
-def load_estimators(model_dir: Path) -> Estimators:
-    """The fitted scikit-learn estimators from the skops files (for analysts and checks;
-    drafting uses `StatementClassifier.load`). Imports scikit-learn and skops.
-
-    Raises:
-        ModelError: a file is missing, altered, corrupt or holds untrusted types.
-    """
-    model_dir = Path(model_dir)
-    hashes = read_meta(model_dir).get("artifacts", {})
-    return Estimators(
-        vectorizer=load_vectorizer(model_dir, hashes),
-        section_model=load_skops(model_dir / "section.skops", hashes.get("section.skops")),
-        theme_model=load_skops(model_dir / "themes.skops", hashes.get("themes.skops")),
-    )
 
 
 def forget_loaded_models() -> None:

@@ -47,7 +47,6 @@ from briefing_nlp.artifacts import (
 from briefing_nlp.classify import (
     ARTIFACTS,
     VECTORS_DIR,
-    Estimators,
     StatementClassifier,
     forget_loaded_models,
 )
@@ -62,6 +61,7 @@ from briefing_nlp.corpus import (
     split_dirs,
 )
 from briefing_nlp.errors import CorpusError, ModelError
+from briefing_nlp.estimators import Estimators, classifier_from_estimators
 from briefing_nlp.features import build_nlp, extract_features
 from briefing_nlp.modelcard import render_model_card
 from briefing_nlp.settings import Settings
@@ -183,7 +183,7 @@ def fit_classifier(
         for i, theme in enumerate(themes)
     }
     theme_model.fit(matrix[keep], targets)
-    classifier = StatementClassifier.from_estimators(
+    classifier = classifier_from_estimators(
         nlp,
         Estimators(vectorizer, section_model, theme_model),
         themes=themes,
