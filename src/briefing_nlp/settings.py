@@ -1,7 +1,12 @@
-"""One settings object for the whole pipeline, with defaults and help text.
+"""One settings object for the whole pipeline, with defaults and help text, each setting
+belonging to one stage.
 
-Settings load from a TOML file (`[briefing_nlp]` table or top level) and are overridden by
-CLI options; trained models store the settings they were trained with in `meta.json`.
+Settings load from a TOML file and are overridden by CLI options. In the file a setting
+sits under its stage's table (`[briefing_nlp.group]`) or, as before stages, directly
+under `[briefing_nlp]` or at the top level. The `train` stage's settings are read only
+when training: a trained model keeps them in `meta.json`, and drafting uses the model's
+values (run-time commands warn when a settings file sets them). Every other stage's
+settings apply at run time.
 """
 
 from __future__ import annotations
@@ -15,6 +20,16 @@ from typing import Any
 from briefing_nlp.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The pipeline's stages in order, each with what its settings decide.
+STAGES = {
+    "files": "where the models and the theme taxonomy are",
+    "ingest": "how large an input may be",
+    "redact": "what counts as personal data",
+    "classify": "how statements are labelled at run time",
+    "group": "which statements become one finding",
+    "compose": "what goes in the briefing and how it is worded",
+    "train": "how models are trained and on what (read by `train` and `evaluate`; a model keeps its values)",
+}
 
 
 def _default_dir(env: str, name: str) -> Path:
@@ -32,44 +47,61 @@ class Settings:
     model_dir: Path = field(
         default_factory=lambda: _default_dir("BRIEFING_NLP_MODEL_DIR", "models"),
         metadata={
-            "help": "Folder of trained model artifacts (meta.json, weights.npz, *.skops, nlp/)."
+            "stage": "files",
+            "help": "Folder of trained model artifacts (meta.json, weights.npz, *.skops, nlp/).",
         },
     )
     corpus_dir: Path = field(
         default_factory=lambda: _default_dir("BRIEFING_NLP_CORPUS_DIR", "corpora/statements"),
-        metadata={"help": "Labelled statements: a folder with train/ and test/, or one file."},
+        metadata={
+            "stage": "train",
+            "help": "Labelled statements: a folder with train/ and test/, or one file.",
+        },
     )
     vectors_dir: Path | None = field(
         default=None,
         metadata={
+            "stage": "train",
             "help": "Domain word vectors (a floret table) to train with; default is the "
-            "vectors/ folder of model_dir. Rebuild them with `briefing-nlp train-vectors`."
+            "vectors/ folder of model_dir. Rebuild them with `briefing-nlp train-vectors`.",
         },
     )
     vector_weight: float = field(
         default=1.0,
         metadata={
+            "stage": "train",
             "help": "Weight of the averaged domain vectors beside the TF-IDF features when "
-            "training (0 trains on TF-IDF alone); the model keeps the value it was trained with."
+            "training (0 trains on TF-IDF alone); the model keeps the value it was trained with.",
         },
     )
     taxonomy_path: Path | None = field(
         default=None,
-        metadata={"help": "Theme taxonomy TOML; default is the one shipped in the package."},
+        metadata={
+            "stage": "files",
+            "help": "Theme taxonomy TOML; default is the one shipped in the package.",
+        },
     )
-    random_state: int = field(default=13, metadata={"help": "Seed for every random step."})
+    random_state: int = field(
+        default=13, metadata={"stage": "train", "help": "Seed for every random step."}
+    )
     cv_folds: int = field(
-        default=5, metadata={"help": "Folds for calibration and threshold tuning."}
+        default=5,
+        metadata={"stage": "train", "help": "Folds for calibration and threshold tuning."},
     )
     section_c: float = field(
-        default=1.0, metadata={"help": "Regularisation C of the section model (LinearSVC)."}
+        default=1.0,
+        metadata={"stage": "train", "help": "Regularisation C of the section model (LinearSVC)."},
     )
     theme_c: float = field(
-        default=0.5, metadata={"help": "Regularisation C of each theme model (LinearSVC)."}
+        default=0.5,
+        metadata={"stage": "train", "help": "Regularisation C of each theme model (LinearSVC)."},
     )
     code_c: float = field(
         default=16.0,
-        metadata={"help": "Regularisation C of the finding-code model (logistic regression)."},
+        metadata={
+            "stage": "train",
+            "help": "Regularisation C of the finding-code model (logistic regression).",
+        },
     )
     # Chosen on the development audits (benchmarks/RESULTS.md): at 1.0 the supplementary
     # real-language batch lifted the real-language test split most but cost the drafts'
@@ -77,164 +109,223 @@ class Settings:
     section_only_weight: float = field(
         default=0.25,
         metadata={
+            "stage": "train",
             "help": "Weight in the section model of corpus rows marked learn_themes: false "
-            "(1 = like any other row)."
+            "(1 = like any other row).",
         },
     )
     theme_threshold_floor: float = field(
         default=0.15,
-        metadata={"help": "Lowest per-theme probability threshold that tuning may pick."},
+        metadata={
+            "stage": "train",
+            "help": "Lowest per-theme probability threshold that tuning may pick.",
+        },
     )
     theme_fallback_min_score: float = field(
         default=0.2,
         metadata={
+            "stage": "classify",
             "help": "A non-neutral statement with no theme over its threshold gets its best "
-            "theme if that theme scores at least this."
+            "theme if that theme scores at least this.",
         },
     )
     evidence_terms: int = field(
-        default=5, metadata={"help": "Top contributing terms kept as evidence per label."}
+        default=5,
+        metadata={
+            "stage": "classify",
+            "help": "Top contributing terms kept as evidence per label.",
+        },
     )
-    batch_size: int = field(default=1000, metadata={"help": "Statements per nlp.pipe batch."})
+    batch_size: int = field(
+        default=1000, metadata={"stage": "classify", "help": "Statements per nlp.pipe batch."}
+    )
     # Tuned on the labelled example audits with the shipped model's finding codes
     # (benchmarks/RESULTS.md, "Finding codes"): 0.28 with codes at 0.4, 0.36 without.
     similarity_threshold: float = field(
         default=0.28,
         metadata={
+            "stage": "group",
             "help": "Average similarity at which statements merge into one finding (with the "
-            "model's finding codes mixed in at code_weight)."
+            "model's finding codes mixed in at code_weight).",
         },
     )
     uncoded_similarity_threshold: float = field(
         default=0.36,
         metadata={
+            "stage": "group",
             "help": "The same cut for a model trained on a corpus without finding codes, "
-            "or with code_weight 0: similarity with no code agreement in it."
+            "or with code_weight 0: similarity with no code agreement in it.",
         },
     )
     text_weight: float = field(
         default=0.6,
-        metadata={"help": "Share of wording (vs. theme scores) in statement similarity, 0-1."},
+        metadata={
+            "stage": "group",
+            "help": "Share of wording (vs. theme scores) in statement similarity, 0-1.",
+        },
     )
     subject_weight: float = field(
         default=0.3,
         metadata={
+            "stage": "group",
             "help": "Share of statement similarity given to the subject: the overlap of the "
-            "first content words, which auditors write first ('strat held...', 'RHIs late')."
+            "first content words, which auditors write first ('strat held...', 'RHIs late').",
         },
     )
     vector_share: float = field(
         default=0.3,
         metadata={
+            "stage": "group",
             "help": "Share of wording similarity given to the domain vectors (the rest to "
-            "content words and characters), so paraphrases that share few words meet."
+            "content words and characters), so paraphrases that share few words meet.",
         },
     )
     code_weight: float = field(
         default=0.4,
         metadata={
+            "stage": "group",
             "help": "Share of statement similarity given to the finding codes (the codebook "
-            "of recurring findings the model learnt), so paraphrases of one finding meet."
+            "of recurring findings the model learnt), so paraphrases of one finding meet.",
         },
     )
     subject_words: int = field(
-        default=2, metadata={"help": "How many opening content words make a statement's subject."}
+        default=2,
+        metadata={
+            "stage": "group",
+            "help": "How many opening content words make a statement's subject.",
+        },
     )
     attach_similarity: float = field(
         default=0.3,
         metadata={
+            "stage": "group",
             "help": "A one-record finding joins a recurring finding that shares one of its "
-            "themes when at least this similar to it on average."
+            "themes when at least this similar to it on average.",
         },
     )
     exact_grouping_limit: int = field(
         default=1500,
         metadata={
+            "stage": "group",
             "help": "Sections with more statements than this are grouped in blocks (by theme, "
-            "then by similar wording) so large batches stay fast."
+            "then by similar wording) so large batches stay fast.",
         },
     )
     blocking_similarity: float = field(
         default=0.36,
         metadata={
+            "stage": "group",
             "help": "Character similarity at which statements of an oversized section share a "
-            "block (see exact_grouping_limit); only blocking reads it."
+            "block (see exact_grouping_limit); only blocking reads it.",
         },
     )
     max_input_mb: float = field(
         default=20.0,
         metadata={
+            "stage": "ingest",
             "help": "Largest notes (per file or paste) one audit may have, in MB; larger "
-            "inputs are refused with advice to split them."
+            "inputs are refused with advice to split them.",
         },
     )
     max_expanded_mb: float = field(
         default=50.0,
         metadata={
+            "stage": "ingest",
             "help": "Largest size a .docx or .xlsx may unzip to, in MB, checked before it is "
             "read: a small file can unzip to gigabytes (a zip bomb). Word and Excel files of "
-            "real audits unzip to a few MB."
+            "real audits unzip to a few MB.",
         },
     )
     max_zip_entries: int = field(
         default=10_000,
         metadata={
-            "help": "Most parts (zip entries) a .docx or .xlsx may hold; Office files hold tens."
+            "stage": "ingest",
+            "help": "Most parts (zip entries) a .docx or .xlsx may hold; Office files hold tens.",
         },
     )
     max_rows: int = field(
         default=100_000,
         metadata={
+            "stage": "ingest",
             "help": "Most non-blank rows read from one spreadsheet (all sheets together); "
-            "reading stops and the file is refused beyond it."
+            "reading stops and the file is refused beyond it.",
         },
     )
     max_cells: int = field(
         default=2_000_000,
         metadata={
+            "stage": "ingest",
             "help": "Most cells read from one spreadsheet (all sheets, blank rows counting one "
-            "each); reading stops and the file is refused beyond it."
+            "each); reading stops and the file is refused beyond it.",
         },
     )
     co_support_min_similarity: float = field(
         default=0.3,
         metadata={
+            "stage": "group",
             "help": "A multi-theme statement also supports another finding on one of its "
-            "themes when at least this similar to it."
+            "themes when at least this similar to it.",
         },
     )
     one_record_min_confidence: float = field(
         default=0.2,
         metadata={
+            "stage": "compose",
             "help": "A finding seen in only one record goes in the briefing when its "
             "confidence is at least this; below it, it is listed as seen in one record "
             "(review app, evidence appendix, JSON) for the reviewer to add back. 0 keeps "
-            "them all in the briefing."
+            "them all in the briefing.",
         },
     )
     prevalence_scale: str = field(
         default="all=1.0, almost all=0.9, most=0.75, many=0.5, some=0.2, a few=0",
-        metadata={"help": "Prevalence words and the share of records each needs (one = 1)."},
+        metadata={
+            "stage": "compose",
+            "help": "Prevalence words and the share of records each needs (one = 1).",
+        },
     )
     redact: bool = field(
         default=True,
-        metadata={"help": "Replace personal data with placeholders before anything is shown."},
+        metadata={
+            "stage": "redact",
+            "help": "Replace personal data with placeholders before anything is shown.",
+        },
     )
     pii_spacy_model: str = field(
         default="",
         metadata={
+            "stage": "redact",
             "help": "An installed spaCy pipeline whose PERSON/ORG entities are redacted too "
-            "(e.g. en_core_web_sm if you have it); nothing is downloaded."
+            "(e.g. en_core_web_sm if you have it); nothing is downloaded.",
         },
     )
     allow_list_path: Path | None = field(
         default=None,
-        metadata={"help": "Text file of extra terms never to redact, one per line."},
+        metadata={
+            "stage": "redact",
+            "help": "Text file of extra terms never to redact, one per line.",
+        },
     )
     suggest_actions: bool = field(
         default=True,
-        metadata={"help": "Suggest an action for recurring worries no auditor action covers."},
+        metadata={
+            "stage": "compose",
+            "help": "Suggest an action for recurring worries no auditor action covers.",
+        },
     )
+
+    @staticmethod
+    def stage_of(name: str) -> str:
+        """The stage a setting belongs to (a key of STAGES)."""
+        return str(_FIELDS[name].metadata["stage"])
+
+    @staticmethod
+    def by_stage() -> dict[str, tuple[str, ...]]:
+        """Every setting's name under its stage, stages in pipeline order."""
+        return {
+            stage: tuple(n for n, f in _FIELDS.items() if f.metadata["stage"] == stage)
+            for stage in STAGES
+        }
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the non-None values replaced (CLI options that were given)."""
@@ -249,15 +340,29 @@ class Settings:
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
 
 
+_FIELDS = {f.name: f for f in fields(Settings)}
+TRAINING = frozenset(Settings.by_stage()["train"])
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Settings from defaults, then from a TOML file if one is given.
 
     Raises:
-        ConfigError: the file is missing, not TOML, or names an unknown or mistyped setting.
+        ConfigError: the file is missing, not TOML, or names an unknown, misplaced or
+            mistyped setting.
+    """
+    if path is None:
+        return Settings()
+    return replace(Settings(), **settings_file_values(path))
+
+
+def settings_file_values(path: Path) -> dict[str, Any]:
+    """The settings a TOML file sets, typed, from its stage tables and its flat keys.
+
+    Raises:
+        ConfigError: as `load_settings`.
     """
     settings = Settings()
-    if path is None:
-        return settings
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -265,17 +370,35 @@ def load_settings(path: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
     data = data.get("briefing_nlp", data)
-    known = {f.name: f for f in fields(Settings)}
-    values: dict[str, Any] = {}
+    flat: list[tuple[str, Any]] = []
     for key, value in data.items():
-        if key not in known:
-            raise ConfigError(f"{path}: unknown setting {key!r}; known: {', '.join(known)}")
+        if key in STAGES and isinstance(value, dict):
+            for name, inner in value.items():
+                if name in _FIELDS and Settings.stage_of(name) != key:
+                    raise ConfigError(
+                        f"{path}: setting {name!r} belongs to [briefing_nlp."
+                        f"{Settings.stage_of(name)}], not [briefing_nlp.{key}]; move it there"
+                    )
+                flat.append((name, inner))
+        else:
+            flat.append((key, value))
+    values: dict[str, Any] = {}
+    for key, value in flat:
+        if key not in _FIELDS:
+            raise ConfigError(
+                f"{path}: unknown setting {key!r}; the settings are listed by stage in the "
+                "README (Settings)"
+            )
+        if key in values:
+            raise ConfigError(f"{path}: setting {key!r} is set twice; keep one")
         default = getattr(settings, key)
         if isinstance(default, Path) or key.endswith(("_dir", "_path")):
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: setting {key!r} should be a path, got {value!r}")
             values[key] = Path(value)
         else:
             values[key] = _typed(path, key, default, value)
-    return replace(settings, **values)
+    return values
 
 
 def _typed(path: Path, key: str, default: object, value: object) -> object:

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from briefing_nlp import __version__
 from briefing_nlp.errors import BriefingError
-from briefing_nlp.settings import Settings, load_settings
+from briefing_nlp.settings import TRAINING, Settings, settings_file_values
 from briefing_nlp.taxonomy import load_taxonomy
 
 T = TypeVar("T")
@@ -48,6 +48,9 @@ ColumnOverrides = Annotated[
 
 class _State:
     settings: Settings | None = None
+    # The settings the --config file set, so run-time commands can say which of them
+    # only training reads.
+    from_file: frozenset[str] = frozenset()
 
 
 state = _State()
@@ -55,6 +58,19 @@ state = _State()
 
 def _settings() -> Settings:
     return state.settings or Settings()
+
+
+def _run_settings(command: str) -> Settings:
+    """The settings for a run-time command, warning once about settings of the file that
+    only training reads (the model drafts with the values it was trained with)."""
+    ignored = sorted(state.from_file & TRAINING)
+    if ignored:
+        typer.echo(
+            f"warning: {', '.join(ignored)} only apply when training; `{command}` uses the "
+            "values the model was trained with (run `briefing-nlp train` to use these)",
+            err=True,
+        )
+    return _settings()
 
 
 def run(call: Callable[[], T]) -> T:
@@ -88,7 +104,9 @@ def main(
     ] = False,
 ) -> None:
     """Draft 'Learning from Audits' briefings from auditor notes, fully offline."""
-    state.settings = run(lambda: load_settings(config).with_overrides(model_dir=model_dir))
+    values = run(lambda: settings_file_values(config)) if config is not None else {}
+    state.from_file = frozenset(values)
+    state.settings = run(lambda: Settings(**values).with_overrides(model_dir=model_dir))
     # Validate the taxonomy up front so a broken edit is reported before any work starts.
     run(lambda: load_taxonomy(state.settings.taxonomy_path if state.settings else None))
 

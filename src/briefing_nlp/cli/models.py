@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from briefing_nlp.cli.common import StdoutOrFile, _settings, app, err, run
+from briefing_nlp.cli.common import StdoutOrFile, _run_settings, _settings, app, err, run
 
 
 class ClassifyFormat(StrEnum):
@@ -40,7 +40,7 @@ def classify(
     from briefing_nlp.classify import classify_statements
     from briefing_nlp.statements_io import read_statements, write_atomic
 
-    settings = _settings()
+    settings = _run_settings("classify")
     items = run(lambda: read_statements(file))
     results = run(
         lambda: classify_statements([i.text for i in items], settings.model_dir, evidence, settings)

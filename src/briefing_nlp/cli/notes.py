@@ -14,7 +14,7 @@ from briefing_nlp.cli.common import (
     ColumnOverrides,
     StdoutOrFile,
     _columns,
-    _settings,
+    _run_settings,
     _warn_unredacted,
     app,
     err,
@@ -88,7 +88,7 @@ def draft(
     from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
 
     columns = _columns(column or [], notes)
-    settings = _settings()
+    settings = _run_settings("draft")
     if no_redact:
         _warn_unredacted()
         settings = settings.with_overrides(redact=False)
@@ -213,7 +213,7 @@ def redact(
     from briefing_nlp.redact import redactor_for
     from briefing_nlp.statements_io import write_atomic
 
-    settings = _settings()
+    settings = _run_settings("redact")
     text = run(
         lambda: extract_text(
             file,
@@ -222,7 +222,7 @@ def redact(
             ExpansionLimits.from_settings(settings),
         )
     )
-    result = run(lambda: redactor_for(_settings()).redact([text]))[0]
+    result = run(lambda: redactor_for(settings).redact([text]))[0]
     if format is RedactFormat.json:
         content = (
             json.dumps(

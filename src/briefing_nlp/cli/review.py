@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from briefing_nlp.cli.common import _settings, _warn_unredacted, app, run
+from briefing_nlp.cli.common import _run_settings, _settings, _warn_unredacted, app, run
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -42,7 +42,7 @@ def serve(
 
     from briefing_nlp.web.app import create_app
 
-    settings = _settings()
+    settings = _run_settings("serve")
     if no_redact:
         _warn_unredacted()
         settings = settings.with_overrides(redact=False)
