@@ -28,7 +28,10 @@ STAGES = {
     "classify": "how statements are labelled at run time",
     "group": "which statements become one finding",
     "compose": "what goes in the briefing and how it is worded",
-    "train": "how models are trained and on what (read by `train` and `evaluate`; a model keeps its values)",
+    "train": (
+        "how models are trained and on what (read by `train` and `evaluate`; a model "
+        "keeps its values)"
+    ),
 }
 
 
