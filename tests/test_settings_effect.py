@@ -384,3 +384,18 @@ def test_run_time_commands_warn_about_training_settings(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--config", str(config), "classify", str(statements)])
     assert result.exit_code == 0, result.output
     assert "theme_c only apply when training" in result.stderr
+
+
+def test_the_readme_lists_each_setting_under_its_stage() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    settings = readme[readme.index("## Settings") : readme.index("## Errors")]
+    stages = list(STAGES)
+    for number, stage in enumerate(stages):
+        start = settings.index(f"**{stage}** — {STAGES[stage]}")
+        end = (
+            settings.index(f"**{stages[number + 1]}** — ")
+            if number + 1 < len(stages)
+            else len(settings)
+        )
+        for name in Settings.by_stage()[stage]:
+            assert f"`{name}`" in settings[start:end], f"{name} is not under {stage}"
