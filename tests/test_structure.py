@@ -120,3 +120,22 @@ def _load_time_imports(body: list):  # type: ignore[no-untyped-def,type-arg]
         elif isinstance(node, ast.Try):
             for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
                 yield from _load_time_imports(block)
+
+
+def test_the_readme_maps_every_module_in_one_line() -> None:
+    """"How it is built" names each module of the package once, and no module that is gone."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    package = root / "src" / "briefing_nlp"
+    modules = {
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if p.name != "__main__.py" and p.parent.name != "__pycache__"
+    } - {"__init__.py"}
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How it is built") :]
+    mapped = re.findall(r"^\| `([\w/]+\.py)` \|", section, flags=re.MULTILINE)
+    assert len(mapped) == len(set(mapped)), "a module is mapped twice"
+    assert sorted(mapped) == sorted(modules)
