@@ -209,3 +209,13 @@ def test_a_row_comes_from_its_report_else_its_file(tmp_path: Path) -> None:
     rows = load_corpus(tmp_path, TAXONOMY).rows
     assert rows[0].origin == "80426"
     assert rows[1].origin.endswith("a.jsonl")
+
+
+def test_a_line_nested_too_deeply_is_reported_not_raised(tmp_path: Path) -> None:
+    """The corpus reads JSONL through the same reader as `classify` input, which turns
+    thousands of nested brackets into a line's problem instead of a RecursionError."""
+    path = tmp_path / "deep.jsonl"
+    good = {"text": "Chronology out of date.", "section": "worry", "themes": ["chronology"]}
+    path.write_text(json.dumps(good) + "\n" + "[" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"deep.jsonl:2: json: JSON nested too deeply"):
+        load_corpus(path, load_taxonomy())

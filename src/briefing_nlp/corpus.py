@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_nlp.errors import CorpusError
+from briefing_nlp.statements_io import jsonl_values
 from briefing_nlp.taxonomy import SECTIONS, Taxonomy
 
 SUFFIXES = (".jsonl", ".csv")
@@ -173,18 +173,13 @@ Parsed = tuple[int, dict[str, object], str | None]
 
 def _read_jsonl(text: str) -> list[Parsed]:
     out: list[Parsed] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append((number, {}, f"json: not valid JSON ({exc.msg}); one object per line"))
-            continue
-        if not isinstance(record, dict):
+    for number, record, problem in jsonl_values(text):
+        if problem:
+            out.append((number, {}, f"json: {problem}"))
+        elif not isinstance(record, dict):
             out.append((number, {}, 'json: expected an object like {"text": ..., ...}'))
-            continue
-        out.append((number, record, None))
+        else:
+            out.append((number, record, None))
     return out
 
 

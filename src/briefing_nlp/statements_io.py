@@ -7,8 +7,10 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefing_nlp.errors import InputError
 
@@ -22,6 +24,29 @@ class StatementInput:
 
     id: object
     text: str
+
+
+def jsonl_values(text: str) -> Iterator[tuple[int, Any, str | None]]:
+    """Each non-blank line of JSONL as (line number, its value, None), or (line number,
+    None, what is wrong) for a line that is not JSON. `classify` input and the corpus
+    both read JSONL through this, and each says what shape its lines must have."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not valid JSON ({exc.msg}); one object per line"
+            continue
+        except (RecursionError, ValueError):
+            # Thousands of nested brackets, or a number of thousands of digits.
+            yield (
+                number,
+                None,
+                "JSON nested too deeply or a number too long to read; one flat object per line",
+            )
+            continue
+        yield number, record, None
 
 
 def read_statements(path: Path) -> list[StatementInput]:
@@ -44,22 +69,10 @@ def read_statements(path: Path) -> list[StatementInput]:
             f"{path}: not UTF-8 (bad byte at position {exc.start}); re-save it as UTF-8"
         ) from None
     items: list[StatementInput] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{number}: not valid JSON ({exc.msg}); one object per line, "
-                'like {"id": 1, "text": "chronology out of date"}'
-            ) from None
-        except (RecursionError, ValueError):
-            # Thousands of nested brackets, or a number of thousands of digits.
-            raise InputError(
-                f"{path}:{number}: JSON nested too deeply or a number too long to read; "
-                'one flat object per line, like {"id": 1, "text": "chronology out of date"}'
-            ) from None
+    example = '{"id": 1, "text": "chronology out of date"}'
+    for number, record, problem in jsonl_values(text):
+        if problem:
+            raise InputError(f"{path}:{number}: {problem}, like {example}")
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise InputError(f'{path}:{number}: text: expected an object with a "text" string')
         if LONE_SURROGATE_RE.search(record["text"]):
