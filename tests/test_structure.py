@@ -123,7 +123,7 @@ def _load_time_imports(body: list):  # type: ignore[no-untyped-def,type-arg]
 
 
 def test_the_readme_maps_every_module_in_one_line() -> None:
-    """"How it is built" names each module of the package once, and no module that is gone."""
+    """ "How it is built" names each module of the package once, and no module that is gone."""
     import re
     from pathlib import Path
 
