@@ -139,3 +139,18 @@ def test_the_readme_maps_every_module_in_one_line() -> None:
     mapped = re.findall(r"^\| `([\w/]+\.py)` \|", section, flags=re.MULTILINE)
     assert len(mapped) == len(set(mapped)), "a module is mapped twice"
     assert sorted(mapped) == sorted(modules)
+
+
+def test_one_placeholder_pattern_for_every_stage() -> None:
+    from briefing_nlp import confidence, features, group, wording
+    from briefing_nlp.redact import Placeholders
+
+    assert features.PLACEHOLDER_RE is group.PLACEHOLDER_RE is confidence.PLACEHOLDER_RE
+    assert features.PLACEHOLDER_RE is wording.PLACEHOLDER_RE
+    placeholders = Placeholders()
+    written = [placeholders.label("PERSON", f"Name {n}") for n in range(1, 1201)]
+    written += [placeholders.label(kind, "x") for kind in ("DATE", "ID", "POSTCODE", "ORG")]
+    for label in written:
+        match = wording.PLACEHOLDER_RE.fullmatch(label)
+        assert match, label
+        assert match.group(1) == label[1:-1].split(" ")[0]

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # group imports this module; the types are only annotations here
+from briefing_nlp.wording import PLACEHOLDER_RE
+
+if TYPE_CHECKING:
     from briefing_nlp.datatypes import Member
 
-PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # Wording that continues another clause ("but not updated since", "which meant ...").
 CONNECTIVE_START_RE = re.compile(

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from briefing_nlp.errors import ModelError
+from briefing_nlp.wording import PLACEHOLDER_RE
 
 # Negation cues open a scope that runs to the next clause boundary or SCOPE_MAX tokens.
 NEGATION_CUES = frozenset(
@@ -140,7 +141,6 @@ def _expand(match: re.Match[str]) -> str:
     return SHORTHAND[match.lastindex - 1][1]  # type: ignore[operator]
 
 
-PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_ ]*?)(?:\s+[A-Z0-9]{1,3})?\]")
 PLACEHOLDER_KINDS = {
     "DATE": "phdate",
     "ID": "phid",

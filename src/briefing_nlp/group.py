@@ -30,9 +30,8 @@ from briefing_nlp.datatypes import Classification, Finding, Member, Statement
 from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.settings import Settings
-from briefing_nlp.wording import PERSON_RE, VERDICT_RE
+from briefing_nlp.wording import PERSON_RE, PLACEHOLDER_RE, VERDICT_RE
 
-PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 MIN_FINDING_WORDS = 2
 COMPONENT_CHUNK = 2000

@@ -49,6 +49,10 @@ SAME_ROLE_PAIR_RE = re.compile(r"\b(the [a-z]+|mum|dad)(?:, \1)* (?:and|&) \1\b"
 FAMILY_NAMES = frozenset("mum dad nan nana gran granny grandma grandad".split())
 PERSON_AGE_RE = re.compile(r"(\[PERSON \d+\](?:['’]s)?)\s*(?:\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\b,?)")
 PERSON_POSSESSIVE_RE = re.compile(r"\[PERSON \d+\]['’]s")
+# Any placeholder redaction writes ("[PERSON 3]", "[DATE]", "[ORG 12]"), its kind in
+# group 1; also an auditor's own shorthand such as "[NAME A]". The one definition every
+# stage uses (features, grouping, confidence).
+PLACEHOLDER_RE = re.compile(r"\[([A-Z][A-Z_ ]*?)(?:\s+(?:\d+|[A-Z0-9]{1,3}))?\]")
 PERSON_RE = re.compile(r"\[PERSON \d+\]")
 ORG_RE = re.compile(r"\[ORG \d+\]")
 # A note's closing pat on the back ("HV did antenatal visit jointly with SW, good"): the
