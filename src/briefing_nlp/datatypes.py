@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS
+
 
 @dataclass(frozen=True)
 class Comment:
@@ -124,6 +126,9 @@ class Source:
     end: int
     primary: bool = True  # False: a multi-theme statement that also supports this bullet
 
+    def to_json(self) -> dict[str, Any]:
+        return {"record": self.record, "text": self.text}
+
 
 @dataclass(frozen=True)
 class Bullet:
@@ -143,6 +148,21 @@ class Bullet:
     impact: str = ""
     impact_suggested: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        """A bullet in the `draft --format json` contract (the review API adds its review
+        state: status, edits, sources' ids and labels)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "themes": list(self.themes),
+            "support": list(self.support),
+            "sources": [s.to_json() for s in self.sources],
+            "confidence": self.confidence,
+            "suggested": self.suggested,
+            "impact": self.impact,
+            "impact_suggested": self.impact_suggested,
+        }
+
 
 @dataclass(frozen=True)
 class Briefing:
@@ -159,6 +179,26 @@ class Briefing:
     # reviewer (the review app's "seen in one record" lists, the evidence appendix, JSON)
     # rather than crowding the briefing. A reviewer can add any of them back.
     one_record: dict[str, tuple[Bullet, ...]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `draft --format json` contract (DESIGN.md), plus grades, unplaced
+        statements and the findings of one record."""
+        return {
+            "title": self.title,
+            "date": self.date,
+            "context": self.context,
+            "records": [{"ordinal": o, "label": label} for o, label in self.records],
+            "sections": {
+                section: [b.to_json() for b in self.sections.get(section, ())]
+                for section in BRIEFING_SECTIONS
+            },
+            "grades": {grade: list(records) for grade, records in self.grades.items()},
+            "unplaced": [s.to_json() for s in self.unplaced],
+            "one_record": {
+                section: [b.to_json() for b in bullets]
+                for section, bullets in self.one_record.items()
+            },
+        }
 
     @property
     def all_bullets(self) -> tuple[Bullet, ...]:

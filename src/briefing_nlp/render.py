@@ -31,37 +31,8 @@ HEADINGS = {
 
 
 def briefing_to_json(briefing: Briefing) -> dict[str, Any]:
-    """The `draft --format json` contract (DESIGN.md), plus grades and unplaced statements."""
-    return {
-        "title": briefing.title,
-        "date": briefing.date,
-        "context": briefing.context,
-        "records": [{"ordinal": o, "label": label} for o, label in briefing.records],
-        "sections": {
-            section: [_bullet_json(b) for b in briefing.sections.get(section, ())]
-            for section in BRIEFING_SECTIONS
-        },
-        "grades": {grade: list(records) for grade, records in briefing.grades.items()},
-        "unplaced": [{"record": s.record, "text": s.text} for s in briefing.unplaced],
-        "one_record": {
-            section: [_bullet_json(b) for b in bullets]
-            for section, bullets in briefing.one_record.items()
-        },
-    }
-
-
-def _bullet_json(bullet: Bullet) -> dict[str, Any]:
-    return {
-        "id": bullet.id,
-        "text": bullet.text,
-        "themes": list(bullet.themes),
-        "support": list(bullet.support),
-        "sources": [{"record": s.record, "text": s.text} for s in bullet.sources],
-        "confidence": bullet.confidence,
-        "suggested": bullet.suggested,
-        "impact": bullet.impact,
-        "impact_suggested": bullet.impact_suggested,
-    }
+    """The `draft --format json` contract (DESIGN.md): `Briefing.to_json`."""
+    return briefing.to_json()
 
 
 def render_briefing(
