@@ -296,3 +296,27 @@ def test_version_2_database_opens_with_true_counts(tmp_path: Path) -> None:
     state = apply_edit(store, 1, {"kind": "undo"}, THEMES)
     assert _bullet(state, 1)["text"] == "In most records (11 of 14), chronology out of date."
     store.close()
+
+
+@pytest.mark.parametrize("pack", ["care-leavers", "cla-permanence", "front-door", "neglect-cp"])
+def test_a_bullet_carries_its_wording_so_the_store_never_parses_it_back(
+    pack: str, classifier: Any
+) -> None:
+    """Drafting says what each bullet says without its count phrase; it is what the
+    store used to cut out of the text, and the count phrase put back around it gives
+    the drafted text."""
+    from briefing_nlp.draft import draft_briefing
+
+    root = Path(__file__).resolve().parents[1]
+    briefing = draft_briefing([root / "examples" / pack / "notes.txt"], classifier=classifier)
+    scale = parse_scale("all=1.0, almost all=0.9, most=0.75, many=0.5, some=0.2, a few=0")
+    for bullet in briefing.all_bullets:
+        assert bullet.wording
+        if bullet.suggested:
+            assert bullet.wording == bullet.text
+            continue
+        assert bullet.wording == split_count_phrase(bullet.text)[0]
+        total = len(briefing.records)
+        assert render_text(bullet.section, bullet.wording, bullet.support, total, scale) == (
+            bullet.text
+        )

@@ -19,6 +19,7 @@ from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 from briefing_nlp.wording import (
     bullet_text,
+    bullet_wording,
     capitalise,
     finding_wording,
     parse_scale,
@@ -125,6 +126,7 @@ def compose_briefing(
                 prevalence=word,
                 impact=impact,
                 impact_suggested=impact_suggested,
+                wording=bullet_wording(finding.section, finding.representative, count, roles),
             )
         )
     if settings.suggest_actions:
@@ -168,6 +170,7 @@ def _suggested_actions(
                 confidence=worry.confidence,
                 suggested=True,
                 prevalence=worry.prevalence,
+                wording=theme.action,
             )
         )
     return suggested

@@ -147,6 +147,9 @@ class Bullet:
     # time for the assessment"), else the theme's template, marked suggested.
     impact: str = ""
     impact_suggested: bool = False
+    # What the bullet says without its count phrase (a suggested action: its text), which
+    # the review store keeps and puts the count phrase around; "" when not known.
+    wording: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A bullet in the `draft --format json` contract (the review API adds its review

@@ -191,7 +191,8 @@ class Store:
                         {
                             "section": section,
                             "position": float(position),
-                            "wording": (
+                            "wording": bullet.wording
+                            or (
                                 bullet.text
                                 if bullet.suggested
                                 else split_count_phrase(bullet.text)[0]

@@ -233,11 +233,23 @@ def bullet_text(
     roles: dict[str, str] | None = None,
 ) -> str:
     """Briefing wording for a finding: prevalence first for findings, count after actions."""
+    said = bullet_wording(section, wording, count, roles)
+    if section == "action":
+        return f"{said.rstrip('.')} (agreed in {count} of {total} records)."
+    where = "record" if word == "one" else "records"
+    return f"In {word} {where} ({count} of {total}), {said}"
+
+
+def bullet_wording(
+    section: str, wording: str, count: int, roles: dict[str, str] | None = None
+) -> str:
+    """What a bullet says, without its count phrase: the part a reviewer edits, which the
+    count phrase is put around (`counts.render_text`) whenever the support changes."""
     clause = sentence(finding_wording(wording, count, roles))
     if section == "action":
-        return f"{capitalise(clause).rstrip('.')} (agreed in {count} of {total} records)."
-    where = "record" if word == "one" else "records"
-    return f"In {word} {where} ({count} of {total}), {decapitalise(clause)}"
+        body = capitalise(clause).rstrip(".")
+        return body if body.endswith(("!", "?")) else f"{body}."
+    return decapitalise(clause)
 
 
 def sentence(text: str) -> str:
