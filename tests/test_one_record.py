@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -160,4 +161,30 @@ def test_schema_5_database_opens_with_nothing_set_aside(tmp_path: Path) -> None:
     assert store.draft(1)["sections"]["worry"][0]["aside"] is False
     before, after = store._db.execute("SELECT before, after FROM edits").fetchone()
     assert json.loads(before)["1"]["aside"] == 0 and json.loads(after)["1"]["aside"] == 0
+    store.close()
+
+
+def test_schema_6_database_opens_with_records_that_kept_no_text(tmp_path: Path) -> None:
+    """Records stored before version 7 kept no text: the record reads as empty and its
+    sources' places as unknown (-1), so the review app says the text was not kept."""
+    path = tmp_path / "review.sqlite3"
+    snap = {"1": {"id": 1, "section": "worry", "wording": "No plan", "sources": []}}
+    old_review_database(
+        path,
+        6,
+        wording="No plan.",
+        support=[1],
+        confidence=0.5,
+        edited=False,
+        before=snap,
+        after=snap,
+    )
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "INSERT INTO sources (bullet_id, record, text, is_primary) VALUES (1, 1, 'No plan', 1)"
+        )
+    store = Store(path, Settings().prevalence_scale)
+    assert store.record(1, 1) == {"ordinal": 1, "label": "Audit 1", "text": ""}
+    source = store.draft(1)["sections"]["worry"][0]["sources"][0]
+    assert (source["start"], source["end"]) == (-1, -1)
     store.close()

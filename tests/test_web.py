@@ -554,3 +554,29 @@ def test_undo_replays_each_reviewers_own_edits(tmp_path: Path) -> None:
     assert _wording(state, second) == "Plan reviewed late."  # never reverted under him
     state = edit(bob, draft, kind="undo")
     assert _wording(state, second) == "Plan not reviewed."
+
+
+def test_each_source_points_into_its_whole_record(tmp_path: Path) -> None:
+    """The review app shows the whole (redacted) record beside a bullet, with the
+    statement highlighted: the record's text is stored and each source knows its place."""
+    app = client(tmp_path / "review.sqlite3")
+    draft = make_draft(app, NOTES + "\nAudit 99\n- Seen Kacper Nowak at home; chronology late.\n")
+    state = app.get(f"/api/drafts/{draft}").json()
+    records: dict[int, str] = {}
+    sources = [s for bullets in state["sections"].values() for b in bullets for s in b["sources"]]
+    assert sources
+    for source in sources:
+        if source["record"] not in records:
+            response = app.get(f"/api/drafts/{draft}/records/{source['record']}")
+            assert response.status_code == 200
+            record = response.json()
+            assert record["label"] == source["label"]
+            records[source["record"]] = record["text"]
+        text = records[source["record"]]
+        assert text[source["start"] : source["end"]] == source["text"]
+    # The stored records are the redacted ones.
+    for ordinal in range(1, len(state["records"]) + 1):
+        stored = app.get(f"/api/drafts/{draft}/records/{ordinal}").json()["text"]
+        assert stored and "Kacper" not in stored
+    assert app.get(f"/api/drafts/{draft}/records/999").status_code == 404
+    assert app.get(f"/api/drafts/{draft + 1}/records/1").status_code == 404

@@ -142,6 +142,7 @@ def compose_briefing(
             Source(s.record, labels[s.record], s.text, s.start, s.end) for s in unplaced
         ),
         one_record={s: tuple(b) for s, b in aside.items() if b},
+        record_texts={r.ordinal: r.source for r in audit.records},
     )
 
 

@@ -182,6 +182,9 @@ class Briefing:
     # reviewer (the review app's "seen in one record" lists, the evidence appendix, JSON)
     # rather than crowding the briefing. A reviewer can add any of them back.
     one_record: dict[str, tuple[Bullet, ...]] = field(default_factory=dict)
+    # Each record's (redacted) text, which sources' start/end index: the review app
+    # shows the whole record beside a bullet. Not part of the JSON contract.
+    record_texts: dict[int, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The `draft --format json` contract (DESIGN.md), plus grades, unplaced

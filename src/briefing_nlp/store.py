@@ -179,8 +179,11 @@ class Store:
             ).lastrowid
             assert draft_id is not None
             db.executemany(
-                "INSERT INTO records (draft_id, ordinal, label) VALUES (?,?,?)",
-                [(draft_id, o, label) for o, label in briefing.records],
+                "INSERT INTO records (draft_id, ordinal, label, source) VALUES (?,?,?,?)",
+                [
+                    (draft_id, o, label, briefing.record_texts.get(o, ""))
+                    for o, label in briefing.records
+                ],
             )
             for section in BRIEFING_SECTIONS:
                 drafted = briefing.sections.get(section, ())
@@ -209,9 +212,12 @@ class Store:
                         },
                     )
                     db.executemany(
-                        "INSERT INTO sources (bullet_id, record, text, is_primary) "
-                        "VALUES (?,?,?,?)",
-                        [(bullet_id, s.record, s.text, int(s.primary)) for s in bullet.sources],
+                        "INSERT INTO sources (bullet_id, record, text, is_primary, span_start, "
+                        "span_end) VALUES (?,?,?,?,?,?)",
+                        [
+                            (bullet_id, s.record, s.text, int(s.primary), s.start, s.end)
+                            for s in bullet.sources
+                        ],
                     )
             db.executemany(
                 "INSERT INTO unplaced (draft_id, record, text) VALUES (?,?,?)",
@@ -239,6 +245,22 @@ class Store:
         with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return summary
+
+    def record(self, draft_id: int, ordinal: int) -> dict[str, Any]:
+        """One record of a draft: its label and its (redacted) text ('' for drafts stored
+        before records kept their text).
+
+        Raises:
+            NotFoundError: no such draft, or no such record in it.
+        """
+        with self.reading():
+            row = self._db.execute(
+                "SELECT ordinal, label, source FROM records WHERE draft_id = ? AND ordinal = ?",
+                (draft_id, ordinal),
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"record {ordinal} of draft {draft_id} not found")
+        return {"ordinal": row["ordinal"], "label": row["label"], "text": row["source"]}
 
     def list_drafts(self) -> list[DraftSummary]:
         with self._lock:
@@ -312,6 +334,9 @@ class Store:
                 "label": labels.get(s["record"], ""),
                 "text": s["text"],
                 "primary": bool(s["is_primary"]),
+                # Where the statement sits in its record's text (-1: not known).
+                "start": s["span_start"],
+                "end": s["span_end"],
             }
             for s in self._db.execute(
                 "SELECT * FROM sources WHERE bullet_id = ? ORDER BY record, id", (bullet["id"],)

@@ -130,6 +130,13 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     ALTER TABLE edits ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
     """,
     _one_record,
+    # 7: each record's (redacted) text and where each source sits in it, so the review
+    # app can show the whole record beside a bullet. Drafts stored before keep ''/-1.
+    """
+    ALTER TABLE records ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN span_start INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE sources ADD COLUMN span_end INTEGER NOT NULL DEFAULT -1;
+    """,
 )
 
 

@@ -329,6 +329,14 @@ def create_app(
         except BriefingError as exc:
             return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
 
+    @app.get("/api/drafts/{draft_id}/records/{ordinal}")
+    def draft_record(draft_id: DraftId, ordinal: int) -> JSONResponse:
+        """A whole (redacted) record, shown beside the bullet a source of it supports."""
+        try:
+            return JSONResponse(store.record(draft_id, ordinal))
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
+
     @app.post("/api/drafts/{draft_id}/edits", openapi_extra={"requestBody": EDIT_BODY})
     async def edit(draft_id: DraftId, request: Request) -> JSONResponse:
         try:
