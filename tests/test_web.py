@@ -202,8 +202,19 @@ def test_cross_origin_writes_are_refused(tmp_path: Path) -> None:
 def test_start_page_lists_earlier_drafts(tmp_path: Path) -> None:
     app = client(tmp_path / "db.sqlite3")
     make_draft(app)
-    assert "Neglect" in app.get("/").text
+    page = app.get("/").text
+    assert "Neglect" in page
     assert app.get("/drafts/999").status_code == 404
+    # When it was drafted reads as people write it, not as an ISO timestamp.
+    assert re.search(r"drafted \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d", page)
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", page)
+
+
+def test_readable_time_in_this_computers_time() -> None:
+    assert web_app.readable_time("not a time") == "not a time"
+    assert re.fullmatch(
+        r"\d{1,2} [A-Z][a-z]+ 2026, \d\d:\d\d", web_app.readable_time("2026-12-06T18:40:00+00:00")
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -141,6 +142,7 @@ def create_app(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    pages.filters["when"] = readable_time
     app = FastAPI(title="briefing-nlp review", docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store = store
@@ -390,6 +392,19 @@ def create_app(
         )
 
     return app
+
+
+def readable_time(stamp: str) -> str:
+    """A stored UTC timestamp as people read it, in this computer's time: "6 December
+    2026, 18:40"; the stamp itself if it is not one."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone()
+    return f"{local.day} {local:%B %Y}, {local:%H:%M}"
 
 
 def status_of(error: BriefingError) -> int:
