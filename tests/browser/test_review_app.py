@@ -67,8 +67,16 @@ def test_paste_review_edit_persist_and_export(page: Any, live: LiveServer, tmp_p
     # The README's screenshot is refreshed on request only, so a test run leaves the
     # working tree clean: UPDATE_SCREENSHOT=1 make test.
     shot = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") else tmp_path / "review-page.png"
+    # As a reviewer sees it on a laptop: the second bullet open, its first record beside it.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    expect(page.locator("#record-text mark")).to_be_visible()
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 1200, "height": 900})
     # A missing part of a bullet (no impact outside the worries) is left out, not
     # written as "null".
     assert "null" not in page.locator("body").inner_text()

@@ -650,6 +650,8 @@
     if (e.key === "Escape" && e.target.id === "search") { e.target.blur(); focusSelected(); return; }
     if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
     if (!document.getElementById("quick-pick").hidden) return;
+    // An open Actions menu has its own keys (arrows, Enter, Esc).
+    if (e.target.closest(".menu") && e.key !== "?") return;
     const bullet = allBullets().find((b) => b.id === selected);
     if (e.key === "j" || e.key === "ArrowDown") step(1);
     else if (e.key === "k" || e.key === "ArrowUp") step(-1);
