@@ -41,6 +41,7 @@ def test_cli_export_counts_unreviewed_bullets(tmp_path: Path) -> None:
     result = runner.invoke(app, ["review", "export", str(draft), "-o", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert f"{total - 2} of {total} bullets were never reviewed" in result.stdout
+    assert f"2 of {total} reviewed;" in result.stdout  # the review page's progress line
     bullets = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "List Bullet"]
     assert len(bullets) == total - 1  # the rejected one is left out
     listing = runner.invoke(app, ["review", "list", "--db", str(db)])

@@ -174,6 +174,12 @@ def test_bad_uploads_get_a_message_and_store_nothing(
     response = app.post("/drafts", files={"file": (name, content)}, headers=SAME_ORIGIN)
     assert response.status_code == status
     assert message in response.text
+    # The reviewer sees the file's name, never where the server kept the upload.
+    import tempfile
+
+    assert (
+        tempfile.gettempdir() not in response.text and "briefing-nlp-uploads" not in response.text
+    )
     assert app.app.state.store.list_drafts() == []  # type: ignore[attr-defined]
 
 

@@ -37,13 +37,15 @@ class Export:
 
     @property
     def message(self) -> str:
-        """One line for the person exporting: what they are about to send on unread."""
+        """One line for the person exporting: how far the review got, as the review page's
+        progress line says it, and what they are about to send on unread."""
+        progress = f"{self.bullets - self.unreviewed} of {self.bullets} reviewed"
         if not self.unreviewed:
-            return f"all {self.bullets} bullets were reviewed"
+            return f"{progress}: all {self.bullets} bullets were reviewed"
         verb = "was" if self.unreviewed == 1 else "were"
         return (
-            f"{self.unreviewed} of {self.bullets} bullets {verb} never reviewed (neither "
-            "accepted nor rejected) and are exported as drafted"
+            f"{progress}; {self.unreviewed} of {self.bullets} bullets {verb} never reviewed "
+            "(neither accepted nor rejected) and are exported as drafted"
         )
 
 
