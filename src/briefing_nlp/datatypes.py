@@ -206,6 +206,21 @@ class Briefing:
             },
         }
 
+    def findings(self, section: str) -> tuple[Bullet, ...]:
+        """A section's findings: its bullets and those seen in one record, never a
+        suggested action."""
+        return tuple(
+            b
+            for b in (*self.sections.get(section, ()), *self.one_record.get(section, ()))
+            if not b.suggested and b.support
+        )
+
+    def theme_records(self, theme: str, sections: tuple[str, ...]) -> set[int]:
+        """The records with at least one finding of these sections on the theme."""
+        return {
+            r for s in sections for b in self.findings(s) if theme in b.themes for r in b.support
+        }
+
     @property
     def all_bullets(self) -> tuple[Bullet, ...]:
         """The briefing's bullets, then the findings of one record listed apart."""

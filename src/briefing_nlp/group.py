@@ -73,11 +73,7 @@ def group_findings(
     """
     findings: list[Finding] = []
     unplaced: list[Statement] = []
-    theme_names = sorted({t for c in classifications for t in c.theme_scores})
-    themes = np.array([_scores(c.theme_scores, theme_names) for c in classifications])
-    # Notes of punctuation alone ("((((") leave no statements: keep the array 2-D.
-    themes = themes.reshape(len(classifications), len(theme_names))
-    themes = themes / np.maximum(np.linalg.norm(themes, axis=1, keepdims=True), 1e-9)
+    themes = _theme_rows(classifications)
     by_section: dict[str, list[int]] = {}
     for index, classification in enumerate(classifications):
         if classification.section == "neutral":
@@ -95,34 +91,10 @@ def group_findings(
         for section, indices in by_section.items()
         for block in _blocks(indices, classifications, vectors, settings)
     ]
-    wording = _wording(vectors, settings.vector_share)
-    # Each distinct wording's subject is read once (repeated stock lines are common).
-    subject = functools.cache(functools.partial(subject_of, size=settings.subject_words))
-    codes = vectors[3] if len(vectors) > 3 and vectors[3].shape[1] else None
-    if not settings.code_weight:
-        codes = None  # codes weighed at 0: grouped as by a model without them
-    # Mixing in the codes' agreement lowers every pair that the code model reads as
-    # different findings, so the cut is lower too; without codes, the uncoded cut.
-    threshold = (
-        settings.similarity_threshold
-        if codes is not None
-        else settings.uncoded_similarity_threshold
-    )
+    measure = _Measure(classifications, vectors, settings, themes)
     for section, indices in blocks:
-        similarity = _similarity(wording, themes, indices, settings.text_weight)
-        if codes is not None:
-            # Finding codes (briefing_nlp.codes): paraphrases sharing few words meet when
-            # the code model reads them as one recurring finding.
-            rows = codes[indices]
-            agreement = np.clip((rows @ rows.T).toarray(), 0.0, 1.0)
-            similarity = (1 - settings.code_weight) * similarity + settings.code_weight * agreement
-        if settings.subject_weight:
-            subjects = _subject_overlap([subject(classifications[i].text) for i in indices])
-            similarity = (
-                1 - settings.subject_weight
-            ) * similarity + settings.subject_weight * subjects
-        similarity = _with_grades(similarity, indices, classifications)
-        labels = _cluster(similarity, threshold)
+        similarity = measure.among(indices)
+        labels = _cluster(similarity, measure.threshold)
         clusters: dict[int, list[int]] = {}
         for position, label in enumerate(labels):
             clusters.setdefault(int(label), []).append(position)
@@ -143,6 +115,73 @@ def group_findings(
             findings.append(_finding(section, members, similarity, positions))
     findings.sort(key=lambda f: (-len(f.support), -f.confidence, f.representative))
     return findings, unplaced
+
+
+def pairwise_similarity(
+    classifications: Sequence[Classification],
+    vectors: tuple[sparse.csr_matrix, ...],
+    settings: Settings,
+) -> tuple[np.ndarray, float]:
+    """How alike each pair of statements is, as grouping measures it (wording, themes,
+    finding codes, subject and grades), and the cut at which grouping merges them: for
+    matching findings across audits (`compare`) by the same rule that made them."""
+    measure = _Measure(classifications, vectors, settings, _theme_rows(classifications))
+    return measure.among(list(range(len(classifications)))), measure.threshold
+
+
+def _theme_rows(classifications: Sequence[Classification]) -> np.ndarray:
+    """Each statement's theme scores as a unit row (the same theme order for all)."""
+    theme_names = sorted({t for c in classifications for t in c.theme_scores})
+    themes = np.array([_scores(c.theme_scores, theme_names) for c in classifications])
+    # Notes of punctuation alone ("((((") leave no statements: keep the array 2-D.
+    themes = themes.reshape(len(classifications), len(theme_names))
+    return themes / np.maximum(np.linalg.norm(themes, axis=1, keepdims=True), 1e-9)
+
+
+class _Measure:
+    """Statement similarity for grouping, with what it needs worked out once per batch."""
+
+    def __init__(
+        self,
+        classifications: Sequence[Classification],
+        vectors: tuple[sparse.csr_matrix, ...],
+        settings: Settings,
+        themes: np.ndarray,
+    ) -> None:
+        self.classifications = classifications
+        self.settings = settings
+        self.themes = themes
+        self.wording = _wording(vectors, settings.vector_share)
+        # Each distinct wording's subject is read once (repeated stock lines are common).
+        self.subject = functools.cache(functools.partial(subject_of, size=settings.subject_words))
+        codes = vectors[3] if len(vectors) > 3 and vectors[3].shape[1] else None
+        if not settings.code_weight:
+            codes = None  # codes weighed at 0: grouped as by a model without them
+        self.codes = codes
+        # Mixing in the codes' agreement lowers every pair that the code model reads as
+        # different findings, so the cut is lower too; without codes, the uncoded cut.
+        self.threshold = (
+            settings.similarity_threshold
+            if codes is not None
+            else settings.uncoded_similarity_threshold
+        )
+
+    def among(self, indices: list[int]) -> np.ndarray:
+        """The similarity of every pair of the statements at `indices`."""
+        settings, classifications = self.settings, self.classifications
+        similarity = _similarity(self.wording, self.themes, indices, settings.text_weight)
+        if self.codes is not None:
+            # Finding codes (briefing_nlp.codes): paraphrases sharing few words meet when
+            # the code model reads them as one recurring finding.
+            rows = self.codes[indices]
+            agreement = np.clip((rows @ rows.T).toarray(), 0.0, 1.0)
+            similarity = (1 - settings.code_weight) * similarity + settings.code_weight * agreement
+        if settings.subject_weight:
+            subjects = _subject_overlap([self.subject(classifications[i].text) for i in indices])
+            similarity = (
+                1 - settings.subject_weight
+            ) * similarity + settings.subject_weight * subjects
+        return _with_grades(similarity, indices, classifications)
 
 
 def _blocks(

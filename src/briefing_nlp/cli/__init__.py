@@ -1,14 +1,14 @@
 """The `briefing-nlp` command: one module per command group, thin shells over the library.
 
 `common` holds the Typer app, its global options and the helpers every command shares;
-`models` (classify, train, train-vectors, evaluate), `notes` (draft, redact) and `review`
-(serve, review, feedback) register their commands on it when imported, here, in the
-order `--help` lists them. No command module imports another.
+`models` (classify, train, train-vectors, evaluate), `notes` (draft, redact), `review`
+(serve, review, feedback) and `cycles` (compare, programme) register their commands on it
+when imported, here, in the order `--help` lists them. No command module imports another.
 """
 
 from __future__ import annotations
 
-from briefing_nlp.cli import models, notes, review  # noqa: F401  (registers the commands)
+from briefing_nlp.cli import cycles, models, notes, review  # noqa: F401  (registers the commands)
 from briefing_nlp.cli.common import app
 
 __all__ = ["app"]
