@@ -114,9 +114,7 @@ def test_the_json_contract(comparison: Any) -> None:
             f"{len(old['support'])} of 14 → {len(new['support'])} of 12"
         )
         assert old["share"] == round(len(old["support"]) / 14, 3)
-        assert (
-            not re.search(r"\[PERSON|Kacper|Tyler", finding["wording"]) or "[" in finding["wording"]
-        )
+        assert not re.search(r"Kacper|Tyler|Amara", finding["wording"])
     for theme in data["themes"]:
         assert set(theme) == {"theme", "name", "worries", "strengths"}
         assert theme["worries"]["status"] in (*STATUSES, "none")
