@@ -20,6 +20,7 @@ from briefing_nlp.errors import BriefingError, InputError
 from briefing_nlp.render import render_briefing
 from briefing_nlp.settings import Settings
 from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
+from briefing_nlp.taxonomy import load_taxonomy
 
 SUFFIXES = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}
 SUMMARY = "summary.json"
@@ -42,6 +43,7 @@ class _Job:
     evidence: bool
     template_dir: Path | None
     columns: dict[str, str]
+    charts: bool = True
 
 
 _WORKER: dict[str, object] = {}
@@ -72,7 +74,12 @@ def _run(job: _Job) -> tuple[str, str]:
             [job.source], columns=job.columns, settings=settings, classifier=classifier
         )
         content = render_briefing(
-            briefing, job.fmt, evidence=job.evidence, template_dir=job.template_dir
+            briefing,
+            job.fmt,
+            evidence=job.evidence,
+            template_dir=job.template_dir,
+            charts=job.charts,
+            taxonomy=load_taxonomy(settings.taxonomy_path),
         )
         write_bytes_atomic(job.target, content if isinstance(content, bytes) else content.encode())
     except BriefingError as exc:
@@ -114,6 +121,7 @@ def draft_each(
     columns: dict[str, str] | None = None,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    charts: bool = True,
 ) -> BatchSummary:
     """Draft every notes file into `out_dir`, one briefing each.
 
@@ -142,7 +150,7 @@ def draft_each(
                 )
             )
             continue
-        jobs.append(_Job(file, target, fmt, evidence, template_dir, columns or {}))
+        jobs.append(_Job(file, target, fmt, evidence, template_dir, columns or {}, charts))
     drafted: list[Path] = []
     for done, (name, problem) in enumerate(_results(jobs, settings, workers), start=1):
         if problem:

@@ -16,7 +16,7 @@ import jinja2
 
 from briefing_nlp.datatypes import Briefing, Bullet
 from briefing_nlp.errors import TemplateError
-from briefing_nlp.taxonomy import BRIEFING_SECTIONS
+from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 
 FORMATS = ("md", "html", "docx", "json")
 BRIEFING_TITLE = "Learning from Audits – 6 Step Briefing"
@@ -41,23 +41,27 @@ def render_briefing(
     *,
     evidence: bool = False,
     template_dir: Path | None = None,
+    charts: bool = True,
+    taxonomy: Taxonomy | None = None,
 ) -> str | bytes:
-    """The briefing in `fmt` (md, html, json: str; docx: bytes).
+    """The briefing in `fmt` (md, html, json: str; docx: bytes). HTML and Word carry a
+    chart of strengths against worries by theme unless `charts` is False.
 
     Raises:
         TemplateError: the template folder or a template in it is unusable.
     """
     if fmt == "json":
         return json.dumps(briefing_to_json(briefing), indent=2, ensure_ascii=False) + "\n"
+    chart = _chart(briefing, taxonomy) if charts and fmt in ("html", "docx") else None
     if fmt == "docx":
-        return render_docx(briefing, evidence=evidence)
+        return render_docx(briefing, evidence=evidence, chart=chart)
     if fmt not in ("md", "html"):
         raise TemplateError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     name = f"briefing.{fmt}.j2"
     environment = _environment(template_dir, fmt)
     try:
         template = environment.get_template(name)
-        return template.render(**_context(briefing, evidence))
+        return template.render(**_context(briefing, evidence), chart=chart)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{exc.filename or name}:{exc.lineno}: template syntax error ({exc.message}); "
@@ -65,6 +69,25 @@ def render_briefing(
         ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{name}: {exc.message}; check the names the template uses") from None
+
+
+CHART_HEADING = "Strengths and worries by theme"
+
+
+def _chart(briefing: Briefing, taxonomy: Taxonomy | None) -> dict[str, Any] | None:
+    """The audit's chart as SVG (HTML), PNG (Word) and words (caption), or None."""
+    from briefing_nlp.charts import briefing_chart, chart_png, chart_svg
+    from briefing_nlp.taxonomy import load_taxonomy
+
+    chart = briefing_chart(briefing, taxonomy or load_taxonomy())
+    if chart is None:
+        return None
+    return {
+        "heading": CHART_HEADING,
+        "svg": chart_svg(chart),
+        "png": chart_png(chart),
+        "description": chart.description,
+    }
 
 
 def records_audited(count: int) -> str:
@@ -130,9 +153,13 @@ def one_record_line(bullet: Bullet) -> str:
     return f'{kind} in {source.label}: "{source.text}"' if source else f"{kind}: {bullet.text}"
 
 
-def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
-    """A Word document laid out like the seed briefing: headings and bullet lists."""
+def render_docx(
+    briefing: Briefing, evidence: bool = False, chart: dict[str, Any] | None = None
+) -> bytes:
+    """A Word document laid out like the seed briefing: headings and bullet lists, then
+    the chart of strengths and worries by theme if one is given."""
     import docx
+    from docx.shared import Cm
 
     document = docx.Document()
     document.add_heading(BRIEFING_TITLE, level=0)
@@ -157,6 +184,10 @@ def render_docx(briefing: Briefing, evidence: bool = False) -> bytes:
                 paragraph.add_run(_xml_safe(f" Impact: {bullet.impact}"))
                 if bullet.impact_suggested:
                     paragraph.add_run(" (suggested impact)").italic = True
+    if chart is not None:
+        document.add_heading(chart["heading"], level=1)
+        document.add_picture(io.BytesIO(chart["png"]), width=Cm(16))
+        document.add_paragraph(_xml_safe(chart["description"]), style="Caption")
     if evidence:
         document.add_heading("Appendix: evidence for each bullet", level=1)
         for section in BRIEFING_SECTIONS:

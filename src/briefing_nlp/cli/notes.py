@@ -80,6 +80,12 @@ def draft(
     workers: Annotated[
         int, typer.Option(help="With --each: worker processes (each loads the models once).")
     ] = 1,
+    no_charts: Annotated[
+        bool,
+        typer.Option(
+            "--no-charts", help="Leave the strengths-and-worries chart out of HTML and Word."
+        ),
+    ] = False,
 ) -> None:
     """Draft a six-step 'Learning from Audits' briefing from auditors' notes."""
     from briefing_nlp.batch import draft_each
@@ -116,6 +122,7 @@ def draft(
                     template_dir=template_dir,
                     columns=columns,
                     workers=workers,
+                    charts=not no_charts,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
             )
@@ -166,8 +173,17 @@ def draft(
             "--evidence lists them (the review app too, where you can add them back)",
             err=True,
         )
+    from briefing_nlp.taxonomy import load_taxonomy
+
     content = run(
-        lambda: render_briefing(briefing, fmt, evidence=evidence, template_dir=template_dir)
+        lambda: render_briefing(
+            briefing,
+            fmt,
+            evidence=evidence,
+            template_dir=template_dir,
+            charts=not no_charts,
+            taxonomy=load_taxonomy(settings.taxonomy_path),
+        )
     )
     if output is None:
         assert isinstance(content, str)
