@@ -212,7 +212,7 @@ def test_start_page_lists_earlier_drafts(tmp_path: Path) -> None:
     assert "Neglect" in page
     assert app.get("/drafts/999").status_code == 404
     # When it was drafted reads as people write it, not as an ISO timestamp.
-    assert re.search(r"drafted \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d", page)
+    assert re.search(r"<td>\d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d</td>", page)
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", page)
 
 
@@ -597,3 +597,44 @@ def test_each_source_points_into_its_whole_record(tmp_path: Path) -> None:
         assert stored and "Kacper" not in stored
     assert app.get(f"/api/drafts/{draft}/records/999").status_code == 404
     assert app.get(f"/api/drafts/{draft + 1}/records/1").status_code == 404
+
+
+REAUDIT = (PROJECT_ROOT / "examples" / "cycles" / "neglect-cp-reaudit" / "notes.txt").read_text(
+    encoding="utf-8"
+)
+
+
+def test_audits_compared_and_read_together_in_the_app(tmp_path: Path) -> None:
+    app = client(tmp_path / "review.sqlite3")
+    old, new = make_draft(app), make_draft(app, REAUDIT)
+    start = app.get("/").text
+    # The start page lists every audit: topic, date, records, bullets, review progress.
+    assert start.count('<tr class="audit"') == 2
+    assert "<td>14</td>" in start and "<td>12</td>" in start and "not reviewed" in start
+    assert 'action="/compare"' in start and 'action="/programme"' in start
+
+    page = app.get(f"/compare?old={old}&new={new}")
+    assert page.status_code == 200
+    assert "Audit cycles compared" in page.text and "improved" in page.text
+    assert page.text.count('<svg role="img"') == 2
+    # The app forbids inline style: the charts carry their looks as attributes.
+    svg = page.text[page.text.index("<svg") :]
+    assert "style=" not in svg.split("</figure>", 1)[0]
+    data = app.get(f"/compare/export.json?old={old}&new={new}").json()
+    assert data["old"]["records"] == 14 and data["new"]["records"] == 12
+    word = app.get(f"/compare/export.docx?old={old}&new={new}")
+    assert word.status_code == 200 and "attachment" in word.headers["content-disposition"]
+    assert app.get(f"/compare?old={old}").status_code == 400
+    assert app.get(f"/compare?old={old}&new={old}").status_code == 400
+    assert app.get(f"/compare?old={old}&new=999").status_code == 404
+    assert app.get(f"/compare/export.pdf?old={old}&new={new}").status_code == 404
+
+    page = app.get(f"/programme?audit={old}&audit={new}")
+    assert page.status_code == 200 and "Themes that recur as worries" in page.text
+    assert "Family engagement" in page.text
+    assert app.get(f"/programme?audit={old}").status_code == 400
+    data = app.get(f"/programme/export.json?audit={old}&audit={new}").json()
+    assert len(data["audits"]) == 2
+    # Nothing of the notes' personal data reaches either page.
+    for name in ("Tyler", "Amara", "Kacper", "BD3 9XJ"):
+        assert name not in page.text

@@ -26,11 +26,11 @@ def _environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
-    env.filters["across"] = _across
+    env.filters["across"] = across
     return env
 
 
-def _across(theme: ThemeAcross, kind: str, programme: Programme) -> str:
+def across(theme: ThemeAcross, kind: str, programme: Programme) -> str:
     """ "1. Neglect audit 5 of 14; 3. Front door 9 of 20"."""
     counts = theme.worries if kind == "worries" else theme.strengths
     return "; ".join(
@@ -40,12 +40,12 @@ def _across(theme: ThemeAcross, kind: str, programme: Programme) -> str:
     )
 
 
-def _counts(comparison: Comparison) -> str:
+def counts_line(comparison: Comparison) -> str:
     counts = {s: sum(f.status == s for f in comparison.findings) for s in STATUSES}
     return ", ".join(f"{counts[s]} {s}" for s in STATUSES) + "."
 
 
-def _sections(comparison: Comparison) -> list[tuple[str, list[Any]]]:
+def compared_sections(comparison: Comparison) -> list[tuple[str, list[Any]]]:
     return [
         (section, [f for f in comparison.findings if f.section == section])
         for section in COMPARED
@@ -64,8 +64,8 @@ def render_comparison(comparison: Comparison, fmt: str, charts: bool = True) -> 
     values = {
         "c": comparison,
         "rule": STATUS_RULE,
-        "counts": _counts(comparison),
-        "sections": _sections(comparison),
+        "counts": counts_line(comparison),
+        "sections": compared_sections(comparison),
         "headings": HEADINGS,
         "charts": drawn,
         "min_change": MIN_SHARE_CHANGE,
@@ -112,12 +112,12 @@ def _comparison_docx(comparison: Comparison, charts: list[dict[str, Any]]) -> by
             f"{label}: {side.title or '(untitled audit)'}{when}, {side.records} records",
             style="List Bullet",
         )
-    document.add_paragraph(_counts(comparison))
+    document.add_paragraph(counts_line(comparison))
     document.add_paragraph(f"How a status is decided. {STATUS_RULE}")
     for chart in charts:
         document.add_picture(io.BytesIO(chart["png"]), width=Cm(16))
         document.add_paragraph(chart["description"], style="Caption")
-    for section, findings in _sections(comparison):
+    for section, findings in compared_sections(comparison):
         document.add_heading(HEADINGS[section], level=1)
         table = document.add_table(rows=1, cols=3)
         table.style = "Table Grid"
@@ -170,7 +170,7 @@ def _programme_docx(programme: Programme) -> bytes:
             audits = theme.worry_audits if kind == "worry" else theme.strength_audits
             document.add_paragraph(
                 f"{theme.name}: a {kind} in {audits} of {len(programme.audits)} audits "
-                f"({_across(theme, heading, programme)})",
+                f"({across(theme, heading, programme)})",
                 style="List Bullet",
             )
         if not recurring:

@@ -63,6 +63,13 @@ class DraftSummary:
     date: str
     created_at: str
     bullets: int
+    records: int = 0
+    reviewed: int = 0  # bullets accepted or rejected
+
+    @property
+    def progress(self) -> str:
+        """ "12 of 30 reviewed", as the review page's progress line says it."""
+        return f"{self.reviewed} of {self.bullets} reviewed"
 
 
 class Store:
@@ -263,14 +270,25 @@ class Store:
         return {"ordinal": row["ordinal"], "label": row["label"], "text": row["source"]}
 
     def list_drafts(self) -> list[DraftSummary]:
+        # A bullet in the briefing: not deleted, and not a one-record finding set aside.
+        briefed = (
+            "b.draft_id = d.id AND b.deleted = 0 "
+            "AND (b.aside = 0 OR json_array_length(b.support) > 1)"
+        )
         with self._lock:
             rows = self._db.execute(
                 "SELECT d.id, d.title, d.date, d.created_at, "
-                "(SELECT COUNT(*) FROM bullets b WHERE b.draft_id = d.id AND b.deleted = 0 "
-                "AND (b.aside = 0 OR json_array_length(b.support) > 1)) AS n "
-                "FROM drafts d ORDER BY d.id DESC"
+                f"(SELECT COUNT(*) FROM bullets b WHERE {briefed}) AS n, "
+                "(SELECT COUNT(*) FROM records r WHERE r.draft_id = d.id) AS records, "
+                f"(SELECT COUNT(*) FROM bullets b WHERE {briefed} AND b.status != 'pending') "
+                "AS reviewed FROM drafts d ORDER BY d.id DESC"
             ).fetchall()
-        return [DraftSummary(r["id"], r["title"], r["date"], r["created_at"], r["n"]) for r in rows]
+        return [
+            DraftSummary(
+                r["id"], r["title"], r["date"], r["created_at"], r["n"], r["records"], r["reviewed"]
+            )
+            for r in rows
+        ]
 
     def draft(self, draft_id: int) -> dict[str, Any]:
         """The draft's current state, as the review page and exports need it.

@@ -180,7 +180,7 @@ def test_bad_upload_gets_a_message(page: Any, live: LiveServer, tmp_path: Path) 
     page.set_input_files("input[type=file]", str(bad))
     page.click("#draft-button")
     assert "unsupported file type .pdf" in page.locator("#error").inner_text()
-    assert page.locator(".drafts li").count() == 0
+    assert page.locator("table.audits tr.audit").count() == 0
 
 
 def test_two_tabs_last_write_wins_and_the_other_is_told_to_reload(
@@ -379,7 +379,7 @@ def test_delete_asks_first_then_removes_the_draft(page: Any, live: LiveServer) -
     assert "/drafts/" in page.url  # cancelled: still here
     page.click("#delete-draft")
     page.wait_for_url(live.url + "/")
-    assert page.locator(".drafts li").count() == 0
+    assert page.locator("table.audits tr.audit").count() == 0
     with sqlite3.connect(live.db) as db:
         assert db.execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM bullets").fetchone()[0] == 0

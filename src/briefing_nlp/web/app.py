@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,11 +27,22 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
+from briefing_nlp.charts import change_charts, chart_svg
 from briefing_nlp.classify import StatementClassifier
+from briefing_nlp.compare import STATUS_RULE, Comparison, compare_briefings
 from briefing_nlp.confidence import LOOK_FIRST_BELOW
+from briefing_nlp.cycles_render import (
+    across,
+    compared_sections,
+    counts_line,
+    render_comparison,
+    render_programme,
+)
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.errors import BriefingError, InputError, NotFoundError, StorageError
 from briefing_nlp.ingest import SUPPORTED
+from briefing_nlp.programme import RECURS_IN, Programme, programme_of
+from briefing_nlp.programme import RULE as PROGRAMME_RULE
 from briefing_nlp.redact import Redactor, redactor_for
 from briefing_nlp.render import HEADINGS
 from briefing_nlp.review import HANDLERS, apply_edit
@@ -39,7 +50,7 @@ from briefing_nlp.review_export import export_draft
 from briefing_nlp.review_history import history
 from briefing_nlp.review_redact import Typed, header_changes, typed_notice
 from briefing_nlp.settings import Settings
-from briefing_nlp.store import Store, database_problem, default_db_path
+from briefing_nlp.store import Store, database_problem, default_db_path, to_briefing
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, load_taxonomy
 from briefing_nlp.web.bodies import parse_edit
 from briefing_nlp.web.guard import Guard, Limits, allowed_hosts
@@ -58,6 +69,9 @@ EXPORTS = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
+CYCLE_EXPORTS = {**EXPORTS, "json": "application/json"}
+# A mark beside each status word, so colour is never the only cue.
+STATUS_MARKS = {"new": "+", "persisting": "=", "improved": "↑", "worse": "↓", "resolved": "✓"}
 DEFAULT_UPLOAD_LIMIT_MB = 20
 # Drafting is CPU-bound and runs in worker threads; more at once than this only makes
 # every one of them slower (two cores shared), so the next one is told to try again.
@@ -143,6 +157,7 @@ def create_app(
         undefined=jinja2.StrictUndefined,
     )
     pages.filters["when"] = readable_time
+    pages.filters["across"] = across
     app = FastAPI(title="briefing-nlp review", docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.store = store
@@ -371,6 +386,114 @@ def create_app(
         except BriefingError as exc:
             return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
         return JSONResponse({"deleted": summary.id, "title": summary.title})
+
+    # --- audits read together: two cycles compared, a year at a glance ---------------
+
+    def comparison_of(old: int, new: int) -> Comparison:
+        earlier, later = (to_briefing(store.draft(number)) for number in (old, new))
+        taxonomy = load_taxonomy(settings.taxonomy_path)
+        return compare_briefings(earlier, later, classifier(), settings, taxonomy)
+
+    def programme_for(numbers: list[int]) -> Programme:
+        briefings = [to_briefing(store.draft(number)) for number in numbers]
+        return programme_of(briefings, load_taxonomy(settings.taxonomy_path))
+
+    def two_audits(old: int | None, new: int | None) -> str:
+        """What is wrong with a choice of audits to compare ('' when nothing)."""
+        if old is None or new is None:
+            return "choose an earlier and a later audit to compare"
+        if old == new:
+            return "choose two different audits to compare"
+        return ""
+
+    @app.get("/compare", response_class=HTMLResponse)
+    async def compare_page(old: int | None = None, new: int | None = None) -> HTMLResponse:
+        problem = two_audits(old, new)
+        if problem:
+            return page("error.html", 400, message=problem)
+        assert old is not None and new is not None
+        try:
+            comparison = await run_in_threadpool(comparison_of, old, new)
+        except BriefingError as exc:
+            return page("error.html", status_of(exc), message=str(exc))
+        charts = await run_in_threadpool(
+            lambda: [
+                {"svg": chart_svg(chart), "description": chart.description}
+                for chart in change_charts(comparison)
+            ]
+        )
+        return page(
+            "compare.html",
+            c=comparison,
+            old_id=old,
+            new_id=new,
+            counts=counts_line(comparison),
+            rule=STATUS_RULE,
+            sections=compared_sections(comparison),
+            charts=charts,
+            marks=STATUS_MARKS,
+        )
+
+    @app.get("/compare/export.{fmt}", response_model=None)
+    async def compare_export(fmt: str, old: int | None = None, new: int | None = None) -> Response:
+        problem = two_audits(old, new) or (
+            "" if fmt in CYCLE_EXPORTS else f"unknown format {fmt!r}; use docx, html, md or json"
+        )
+        if problem:
+            return JSONResponse({"error": problem}, 400 if fmt in CYCLE_EXPORTS else 404)
+        assert old is not None and new is not None
+        try:
+            content = await run_in_threadpool(
+                lambda: render_comparison(comparison_of(old, new), fmt)
+            )
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
+        name = f"comparison-{old}-{new}.{fmt}"
+        return Response(
+            content,
+            media_type=CYCLE_EXPORTS[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @app.get("/programme", response_class=HTMLResponse)
+    async def programme_page(audit: Annotated[list[int], Query()] = []) -> HTMLResponse:  # noqa: B006
+        numbers = sorted(set(audit))  # oldest first, as the year went
+        if len(numbers) < 2:
+            return page("error.html", 400, message="choose two or more audits to read together")
+        try:
+            result = await run_in_threadpool(programme_for, numbers)
+        except BriefingError as exc:
+            return page("error.html", status_of(exc), message=str(exc))
+        return page(
+            "programme.html",
+            p=result,
+            ids=numbers,
+            rule=PROGRAMME_RULE,
+            recurs_in=RECURS_IN,
+            query="&".join(f"audit={n}" for n in numbers),
+            recurring_worries=[t for t in result.themes if "worry" in t.recurs_as],
+            recurring_strengths=[t for t in result.themes if "strength" in t.recurs_as],
+        )
+
+    @app.get("/programme/export.{fmt}", response_model=None)
+    async def programme_export(
+        fmt: str,
+        audit: Annotated[list[int], Query()] = [],  # noqa: B006
+    ) -> Response:
+        numbers = list(dict.fromkeys(audit))
+        if fmt not in CYCLE_EXPORTS or fmt == "html":
+            return JSONResponse({"error": f"unknown format {fmt!r}; use docx, md or json"}, 404)
+        if len(numbers) < 2:
+            return JSONResponse({"error": "choose two or more audits to read together"}, 400)
+        try:
+            content = await run_in_threadpool(lambda: render_programme(programme_for(numbers), fmt))
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
+        return Response(
+            content,
+            media_type=CYCLE_EXPORTS[fmt],
+            headers={"Content-Disposition": f'attachment; filename="programme.{fmt}"'},
+        )
 
     @app.get("/drafts/{draft_id}/export.{fmt}", response_model=None)
     def export(draft_id: DraftId, fmt: str) -> Response:
