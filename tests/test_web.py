@@ -638,3 +638,21 @@ def test_audits_compared_and_read_together_in_the_app(tmp_path: Path) -> None:
     # Nothing of the notes' personal data reaches either page.
     for name in ("Tyler", "Amara", "Kacper", "BD3 9XJ"):
         assert name not in page.text
+
+
+def test_a_drafts_chart_follows_its_edits(tmp_path: Path) -> None:
+    from urllib.parse import unquote
+
+    app = client(tmp_path / "review.sqlite3")
+    draft = make_draft(app)
+    response = app.get(f"/drafts/{draft}/chart.svg")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
+    assert response.text.startswith('<svg role="img"') and "style=" not in response.text
+    words = unquote(response.headers["x-chart-description"])
+    assert words.startswith("Strengths and worries by theme (records). ")
+    state = app.get(f"/api/drafts/{draft}").json()
+    worry = next(b for b in state["sections"]["worry"] if "chronology" in b["themes"])
+    edit(app, draft, kind="themes", bullet=worry["id"], themes=["genogram"])
+    after = unquote(app.get(f"/drafts/{draft}/chart.svg").headers["x-chart-description"])
+    assert after != words
+    assert app.get("/drafts/999/chart.svg").status_code == 404

@@ -71,3 +71,14 @@ def test_list_compare_and_programme_pages(page: Any, live: LiveServer, tmp_path:
     assert any(t.startswith("Family engagement: a worry in 2 of 2 audits") for t in recurring)
     assert _axe_problems(page) == []
     _shot(page, "programme-page.png", tmp_path)
+
+
+def test_the_review_page_shows_the_drafts_chart(page: Any, live: LiveServer) -> None:
+    paste_and_draft(page, live)
+    page.click("#chart-box summary")
+    image = page.locator("#chart")
+    expect(image).to_be_visible()
+    assert image.get_attribute("alt").startswith("Strengths and worries by theme")
+    assert image.evaluate("node => node.naturalWidth") > 100  # the image loaded and drew
+    assert page.inner_text("#chart-description").startswith("Strengths and worries")
+    assert _axe_problems(page) == []

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 import jinja2
 from fastapi import FastAPI, Query, Request
@@ -27,7 +28,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
-from briefing_nlp.charts import change_charts, chart_svg
+from briefing_nlp.charts import briefing_chart, change_charts, chart_svg
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.compare import STATUS_RULE, Comparison, compare_briefings
 from briefing_nlp.confidence import LOOK_FIRST_BELOW
@@ -493,6 +494,27 @@ def create_app(
             content,
             media_type=CYCLE_EXPORTS[fmt],
             headers={"Content-Disposition": f'attachment; filename="programme.{fmt}"'},
+        )
+
+    @app.get("/drafts/{draft_id}/chart.svg", response_model=None)
+    async def draft_chart(draft_id: DraftId) -> Response:
+        """The draft's strengths against worries by theme, as it stands now (an image, so
+        the page shows it without inserting markup)."""
+        try:
+            chart = await run_in_threadpool(
+                lambda: briefing_chart(
+                    to_briefing(store.draft(draft_id)), load_taxonomy(settings.taxonomy_path)
+                )
+            )
+        except BriefingError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
+        if chart is None:
+            return JSONResponse({"error": "no bullet has a theme yet; nothing to chart"}, 404)
+        svg = await run_in_threadpool(chart_svg, chart)
+        return Response(
+            svg,
+            media_type="image/svg+xml",
+            headers={"X-Chart-Description": quote(chart.description)},
         )
 
     @app.get("/drafts/{draft_id}/export.{fmt}", response_model=None)

@@ -689,6 +689,24 @@
     if (first) choose(first.id);
   });
   document.getElementById("close-record").addEventListener("click", closeRecord);
+  // The chart is drawn by the server from the draft as it stands when opened.
+  document.getElementById("chart-box").addEventListener("toggle", async (e) => {
+    if (!e.target.open) return;
+    const url = `/drafts/${state.id}/chart.svg?revision=${state.revision}`;
+    const response = await fetch(url);
+    const image = document.getElementById("chart");
+    const words = document.getElementById("chart-description");
+    if (!response.ok) {
+      image.hidden = true;
+      words.textContent = (await response.json()).error || "No chart for this draft";
+      return;
+    }
+    const description = decodeURIComponent(response.headers.get("X-Chart-Description") || "");
+    image.alt = description;
+    image.src = url;
+    image.hidden = false;
+    words.textContent = description;
+  });
   // Clicks outside an open menu close it.
   document.addEventListener("click", (e) => {
     if (openMenu !== null && !e.target.closest(".menu, .menu-button")) { openMenu = null; render(); }
