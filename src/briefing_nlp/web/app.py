@@ -80,6 +80,12 @@ DEFAULT_MAX_DRAFTS = 2
 FORM_OVERHEAD_BYTES = 64 * 1024
 MAX_NOTICES = 100  # the form fields and multipart boundaries around the notes
 DraftId = Annotated[int, PathParam(ge=1, le=2**62, description="A stored draft's number.")]
+# Numbers SQLite can hold: a larger one is refused as a bad request, never a crash.
+RecordNumber = Annotated[int, PathParam(ge=1, le=2**62, description="A record's number.")]
+ChosenDraft = Annotated[int | None, Query(ge=1, le=2**62, description="A stored draft's number.")]
+ChosenDrafts = Annotated[
+    list[Annotated[int, Query(ge=1, le=2**62)]], Query(description="Stored drafts' numbers.")
+]
 # The request bodies are read by hand (forms with uploads, edits of several kinds), so
 # they are described here for the OpenAPI schema that API fuzzing (schemathesis) uses.
 EDIT_BODY = {
@@ -348,7 +354,7 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
 
     @app.get("/api/drafts/{draft_id}/records/{ordinal}")
-    def draft_record(draft_id: DraftId, ordinal: int) -> JSONResponse:
+    def draft_record(draft_id: DraftId, ordinal: RecordNumber) -> JSONResponse:
         """A whole (redacted) record, shown beside the bullet a source of it supports."""
         try:
             return JSONResponse(store.record(draft_id, ordinal))
@@ -408,7 +414,7 @@ def create_app(
         return ""
 
     @app.get("/compare", response_class=HTMLResponse)
-    async def compare_page(old: int | None = None, new: int | None = None) -> HTMLResponse:
+    async def compare_page(old: ChosenDraft = None, new: ChosenDraft = None) -> HTMLResponse:
         problem = two_audits(old, new)
         if problem:
             return page("error.html", 400, message=problem)
@@ -436,7 +442,9 @@ def create_app(
         )
 
     @app.get("/compare/export.{fmt}", response_model=None)
-    async def compare_export(fmt: str, old: int | None = None, new: int | None = None) -> Response:
+    async def compare_export(
+        fmt: str, old: ChosenDraft = None, new: ChosenDraft = None
+    ) -> Response:
         problem = two_audits(old, new) or (
             "" if fmt in CYCLE_EXPORTS else f"unknown format {fmt!r}; use docx, html, md or json"
         )
@@ -457,7 +465,7 @@ def create_app(
         )
 
     @app.get("/programme", response_class=HTMLResponse)
-    async def programme_page(audit: Annotated[list[int], Query()] = []) -> HTMLResponse:  # noqa: B006
+    async def programme_page(audit: ChosenDrafts = []) -> HTMLResponse:  # noqa: B006
         numbers = sorted(set(audit))  # oldest first, as the year went
         if len(numbers) < 2:
             return page("error.html", 400, message="choose two or more audits to read together")
