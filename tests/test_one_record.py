@@ -142,19 +142,24 @@ def test_a_second_record_puts_a_listed_finding_in_the_briefing(store: Store, bri
     assert not merged["aside"] and len(merged["support"]) > 1
 
 
-def test_schema_5_database_opens_with_nothing_set_aside(tmp_path: Path) -> None:
-    path = tmp_path / "review.sqlite3"
+def _one_bullet_database(path: Path, version: int, confidence: float) -> None:
+    """A database left at `version` holding one unedited worry, "No plan.", of record 1."""
     snap = {"1": {"id": 1, "section": "worry", "wording": "No plan", "sources": []}}
     old_review_database(
         path,
-        5,
+        version,
         wording="No plan.",
         support=[1],
-        confidence=0.05,
+        confidence=confidence,
         edited=False,
         before=snap,
         after=snap,
     )
+
+
+def test_schema_5_database_opens_with_nothing_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "review.sqlite3"
+    _one_bullet_database(path, 5, confidence=0.05)
     store = Store(path, Settings().prevalence_scale)
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     # A bullet drafted before the list existed stays in the briefing, however unsure.
@@ -168,17 +173,7 @@ def test_schema_6_database_opens_with_records_that_kept_no_text(tmp_path: Path) 
     """Records stored before version 7 kept no text: the record reads as empty and its
     sources' places as unknown (-1), so the review app says the text was not kept."""
     path = tmp_path / "review.sqlite3"
-    snap = {"1": {"id": 1, "section": "worry", "wording": "No plan", "sources": []}}
-    old_review_database(
-        path,
-        6,
-        wording="No plan.",
-        support=[1],
-        confidence=0.5,
-        edited=False,
-        before=snap,
-        after=snap,
-    )
+    _one_bullet_database(path, 6, confidence=0.5)
     with sqlite3.connect(path) as old:
         old.execute(
             "INSERT INTO sources (bullet_id, record, text, is_primary) VALUES (1, 1, 'No plan', 1)"

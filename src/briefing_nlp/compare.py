@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from briefing_nlp.datatypes import Briefing, Bullet, Classification
+from briefing_nlp.datatypes import AuditHeading, Briefing, Bullet, Classification
 from briefing_nlp.errors import InputError
 from briefing_nlp.group import pairwise_similarity
 from briefing_nlp.settings import Settings
@@ -43,18 +43,6 @@ STATUS_RULE = (
     "practice whose share rose, by a change that counts (a strength no longer seen is "
     "worse). worse: the opposite. persisting: seen in both without a change that counts."
 )
-
-
-@dataclass(frozen=True)
-class Side:
-    """One audit of a comparison."""
-
-    title: str
-    date: str
-    records: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "date": self.date, "records": self.records}
 
 
 @dataclass(frozen=True)
@@ -136,8 +124,8 @@ class ThemeChange:
 class Comparison:
     """Two audit cycles compared finding by finding and theme by theme."""
 
-    old: Side
-    new: Side
+    old: AuditHeading
+    new: AuditHeading
     findings: tuple[ComparedFinding, ...]
     themes: tuple[ThemeChange, ...]
 
@@ -228,8 +216,8 @@ def compare_briefings(
         )
     )
     return Comparison(
-        old=Side(old.title, old.date, old_total),
-        new=Side(new.title, new.date, new_total),
+        old=AuditHeading(old.title, old.date, old_total),
+        new=AuditHeading(new.title, new.date, new_total),
         findings=tuple(findings),
         themes=tuple(_themes(old, new, taxonomy)),
     )

@@ -116,6 +116,18 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class AuditHeading:
+    """An audit as a report across audits names it: title, date and records audited."""
+
+    title: str
+    date: str
+    records: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "date": self.date, "records": self.records}
+
+
+@dataclass(frozen=True)
 class Source:
     """A statement behind a bullet, traceable to its record."""
 

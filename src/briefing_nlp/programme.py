@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from briefing_nlp.datatypes import Briefing
+from briefing_nlp.datatypes import AuditHeading, Briefing
 from briefing_nlp.errors import InputError
 from briefing_nlp.taxonomy import Taxonomy
 
@@ -22,18 +22,6 @@ RULE = (
     f"{RECURS_IN} of the audits. Its prevalence in an audit is the share of that audit's "
     "records with at least one such bullet on the theme."
 )
-
-
-@dataclass(frozen=True)
-class AuditSummary:
-    """One audit of the programme."""
-
-    title: str
-    date: str
-    records: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "date": self.date, "records": self.records}
 
 
 @dataclass(frozen=True)
@@ -67,7 +55,7 @@ class ThemeAcross:
 class Programme:
     """Several audits read together, theme by theme."""
 
-    audits: tuple[AuditSummary, ...]
+    audits: tuple[AuditHeading, ...]
     themes: tuple[ThemeAcross, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -122,7 +110,7 @@ def programme_of(briefings: Sequence[Briefing], taxonomy: Taxonomy) -> Programme
         )
         if any(worries) or any(strengths):
             themes.append(ThemeAcross(theme.slug, theme.name, worries, strengths))
-    audits = tuple(AuditSummary(b.title, b.date, len(b.records)) for b in briefings)
+    audits = tuple(AuditHeading(b.title, b.date, len(b.records)) for b in briefings)
 
     def mean_share(counts: tuple[int, ...]) -> float:
         return sum(c / a.records for c, a in zip(counts, audits, strict=True)) / len(audits)

@@ -18,6 +18,10 @@ class CycleFormat(StrEnum):
     json = "json"
 
 
+FormatOption = Annotated[
+    CycleFormat | None,
+    typer.Option("--format", help="md, html, docx or json (default: from -o, else md)."),
+]
 AuditDb = Annotated[
     Path | None,
     typer.Option(help="Review database for stored drafts (default: the per-user data file)."),
@@ -55,10 +59,7 @@ def compare(
         str, typer.Argument(help="The later audit: a notes file or a stored draft's number.")
     ],
     output: StdoutOrFile = None,
-    fmt: Annotated[
-        CycleFormat | None,
-        typer.Option("--format", help="md, html, docx or json (default: from -o, else md)."),
-    ] = None,
+    fmt: FormatOption = None,
     db: AuditDb = None,
     no_charts: Annotated[
         bool, typer.Option("--no-charts", help="Leave the charts out of HTML and Word.")
@@ -96,10 +97,7 @@ def programme(
         typer.Argument(help="Two or more audits: notes files or stored drafts' numbers."),
     ],
     output: StdoutOrFile = None,
-    fmt: Annotated[
-        CycleFormat | None,
-        typer.Option("--format", help="md, html, docx or json (default: from -o, else md)."),
-    ] = None,
+    fmt: FormatOption = None,
     db: AuditDb = None,
 ) -> None:
     """A year at a glance: the themes that recur as worries or strengths across audits,
