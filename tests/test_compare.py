@@ -85,6 +85,7 @@ def test_the_gold_comparison_follows_the_stated_rule() -> None:
     assert {f["status"] for f in GOLD["findings"]} == set(STATUSES)
 
 
+@pytest.mark.slow
 def test_status_accuracy_on_reviewed_audits(classifier: Any) -> None:
     """The two audits as a QA lead left them (their gold bullets): findings matched by
     grouping's similarity, statuses by the rule."""
@@ -95,12 +96,14 @@ def test_status_accuracy_on_reviewed_audits(classifier: Any) -> None:
     assert result["accuracy"] >= 0.85, result["rows"]
 
 
+@pytest.mark.slow
 def test_status_accuracy_on_the_drafts_as_drafted(comparison: Any) -> None:
     """Straight from the notes, drafting's own errors (merged or split findings) cost some
     statuses; the floor is what this reaches, less a margin (benchmarks/RESULTS.md)."""
     assert score_comparison(comparison, GOLD)["accuracy"] >= 0.70
 
 
+@pytest.mark.slow
 def test_the_json_contract(comparison: Any) -> None:
     data = json.loads(render_comparison(comparison, "json"))
     assert set(data) == {"old", "new", "rule", "min_share_change", "counts", "findings", "themes"}
@@ -120,12 +123,14 @@ def test_the_json_contract(comparison: Any) -> None:
         assert theme["worries"]["status"] in (*STATUSES, "none")
 
 
+@pytest.mark.slow
 def test_no_personal_data_in_a_comparison(comparison: Any) -> None:
     text = render_comparison(comparison, "md")
     for name in ("Tyler", "Kerry", "Amara", "Kacper", "Fern Close", "BD3 9XJ", "02/02/2017"):
         assert name not in text
 
 
+@pytest.mark.slow
 def test_html_has_charts_readable_without_colour_unless_left_out(comparison: Any) -> None:
     html = render_comparison(comparison, "html")
     assert html.count('<svg role="img"') == 2  # worries, then strengths
@@ -137,6 +142,7 @@ def test_html_has_charts_readable_without_colour_unless_left_out(comparison: Any
     assert "<svg" not in render_comparison(comparison, "html", charts=False)
 
 
+@pytest.mark.slow
 def test_word_has_the_change_charts_as_pictures(comparison: Any) -> None:
     document = docx.Document(io.BytesIO(render_comparison(comparison, "docx")))  # type: ignore[arg-type]
     assert len(document.inline_shapes) == 2
@@ -145,6 +151,7 @@ def test_word_has_the_change_charts_as_pictures(comparison: Any) -> None:
     assert len(bare.inline_shapes) == 0
 
 
+@pytest.mark.slow
 def test_compare_command_reads_notes_files_and_stored_drafts(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(OLD), str(NEW), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -172,6 +179,7 @@ def test_compare_command_reads_notes_files_and_stored_drafts(tmp_path: Path) -> 
     assert word.exit_code == 2 and "-o" in word.output
 
 
+@pytest.mark.slow
 def test_programme_finds_the_themes_that_recur(drafted: tuple[Any, Any], classifier: Any) -> None:
     third = draft_briefing(
         [PROJECT_ROOT / "examples" / "front-door" / "notes.txt"], classifier=classifier
@@ -195,6 +203,7 @@ def test_programme_finds_the_themes_that_recur(drafted: tuple[Any, Any], classif
         programme_of([third], load_taxonomy())
 
 
+@pytest.mark.slow
 def test_programme_command(tmp_path: Path) -> None:
     out = tmp_path / "year.md"
     result = runner.invoke(app, ["programme", str(OLD), str(NEW), "-o", str(out)])

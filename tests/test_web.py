@@ -604,6 +604,7 @@ REAUDIT = (PROJECT_ROOT / "examples" / "cycles" / "neglect-cp-reaudit" / "notes.
 )
 
 
+@pytest.mark.slow
 def test_audits_compared_and_read_together_in_the_app(tmp_path: Path) -> None:
     app = client(tmp_path / "review.sqlite3")
     old, new = make_draft(app), make_draft(app, REAUDIT)
@@ -640,6 +641,7 @@ def test_audits_compared_and_read_together_in_the_app(tmp_path: Path) -> None:
         assert name not in page.text
 
 
+@pytest.mark.slow
 def test_a_drafts_chart_follows_its_edits(tmp_path: Path) -> None:
     from urllib.parse import unquote
 
