@@ -658,3 +658,20 @@ def test_a_drafts_chart_follows_its_edits(tmp_path: Path) -> None:
     after = unquote(app.get(f"/drafts/{draft}/chart.svg").headers["x-chart-description"])
     assert after != words
     assert app.get("/drafts/999/chart.svg").status_code == 404
+
+
+@pytest.mark.slow
+def test_a_comparison_follows_edits_of_either_draft(tmp_path: Path) -> None:
+    """Comparisons are kept while neither draft changes (a reload is immediate) and
+    worked out again after an edit of either."""
+    app = client(tmp_path / "review.sqlite3")
+    old, new = make_draft(app), make_draft(app, REAUDIT)
+    url = f"/compare/export.json?old={old}&new={new}"
+    before = app.get(url).json()
+    assert app.get(url).json() == before
+    state = app.get(f"/api/drafts/{new}").json()
+    worry = state["sections"]["worry"][0]
+    edit(app, new, kind="move", bullet=worry["id"], section="strength")
+    after = app.get(url).json()
+    # The moved worry no longer meets its March match: that one is now resolved.
+    assert after["counts"]["resolved"] == before["counts"]["resolved"] + 1

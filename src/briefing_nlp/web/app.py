@@ -71,6 +71,7 @@ EXPORTS = {
     "html": "text/html; charset=utf-8",
 }
 CYCLE_EXPORTS = {**EXPORTS, "json": "application/json"}
+MAX_COMPARISONS = 16
 # A mark beside each status word, so colour is never the only cue.
 STATUS_MARKS = {"new": "+", "persisting": "=", "improved": "↑", "worse": "↓", "resolved": "✓"}
 DEFAULT_UPLOAD_LIMIT_MB = 20
@@ -396,10 +397,37 @@ def create_app(
 
     # --- audits read together: two cycles compared, a year at a glance ---------------
 
+    # Comparisons worked out, by the two drafts and their revisions: reloading the page
+    # or downloading it after reading it does not compare again; any edit of either
+    # draft changes its revision, so nothing stale is served.
+    compared: dict[tuple[int, int, int, int], dict[str, Any]] = {}
+
+    def worked_out(old: int, new: int) -> dict[str, Any]:
+        key = (old, new, store.revision(old), store.revision(new))
+        if key not in compared:
+            earlier, later = (to_briefing(store.draft(number)) for number in (old, new))
+            taxonomy = load_taxonomy(settings.taxonomy_path)
+            while len(compared) >= MAX_COMPARISONS:
+                compared.pop(next(iter(compared)))
+            compared[key] = {
+                "comparison": compare_briefings(earlier, later, classifier(), settings, taxonomy),
+                "charts": None,
+            }
+        return compared[key]
+
     def comparison_of(old: int, new: int) -> Comparison:
-        earlier, later = (to_briefing(store.draft(number)) for number in (old, new))
-        taxonomy = load_taxonomy(settings.taxonomy_path)
-        return compare_briefings(earlier, later, classifier(), settings, taxonomy)
+        comparison: Comparison = worked_out(old, new)["comparison"]
+        return comparison
+
+    def charts_of(old: int, new: int) -> list[dict[str, str]]:
+        entry = worked_out(old, new)
+        if entry["charts"] is None:
+            entry["charts"] = [
+                {"svg": chart_svg(chart), "description": chart.description}
+                for chart in change_charts(entry["comparison"])
+            ]
+        charts: list[dict[str, str]] = entry["charts"]
+        return charts
 
     def programme_for(numbers: list[int]) -> Programme:
         briefings = [to_briefing(store.draft(number)) for number in numbers]
@@ -423,12 +451,7 @@ def create_app(
             comparison = await run_in_threadpool(comparison_of, old, new)
         except BriefingError as exc:
             return page("error.html", status_of(exc), message=str(exc))
-        charts = await run_in_threadpool(
-            lambda: [
-                {"svg": chart_svg(chart), "description": chart.description}
-                for chart in change_charts(comparison)
-            ]
-        )
+        charts = await run_in_threadpool(charts_of, old, new)
         return page(
             "compare.html",
             c=comparison,
