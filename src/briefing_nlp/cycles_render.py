@@ -58,7 +58,7 @@ def render_comparison(comparison: Comparison, fmt: str, charts: bool = True) -> 
     unless `charts` is False."""
     if fmt == "json":
         return json.dumps(comparison.to_json(), indent=2, ensure_ascii=False) + "\n"
-    drawn = _change_charts(comparison) if charts and fmt in ("html", "docx") else []
+    drawn = _change_charts(comparison, fmt) if charts and fmt in ("html", "docx") else []
     if fmt == "docx":
         return _comparison_docx(comparison, drawn)
     values = {
@@ -91,11 +91,16 @@ def render_programme(programme: Programme, fmt: str) -> str | bytes:
     return _environment(fmt == "html").get_template(template).render(**values)
 
 
-def _change_charts(comparison: Comparison) -> list[dict[str, Any]]:
+def _change_charts(comparison: Comparison, fmt: str) -> list[dict[str, Any]]:
+    """The change charts, drawn only as the format needs them (SVG for HTML, PNG for Word)."""
     from briefing_nlp.charts import change_charts, chart_png, chart_svg
 
     return [
-        {"svg": chart_svg(c), "png": chart_png(c), "description": c.description}
+        {
+            "svg": chart_svg(c) if fmt == "html" else "",
+            "png": chart_png(c) if fmt == "docx" else b"",
+            "description": c.description,
+        }
         for c in change_charts(comparison)
     ]
 

@@ -52,7 +52,7 @@ def render_briefing(
     """
     if fmt == "json":
         return json.dumps(briefing_to_json(briefing), indent=2, ensure_ascii=False) + "\n"
-    chart = _chart(briefing, taxonomy) if charts and fmt in ("html", "docx") else None
+    chart = _chart(briefing, taxonomy, fmt) if charts and fmt in ("html", "docx") else None
     if fmt == "docx":
         return render_docx(briefing, evidence=evidence, chart=chart)
     if fmt not in ("md", "html"):
@@ -74,8 +74,9 @@ def render_briefing(
 CHART_HEADING = "Strengths and worries by theme"
 
 
-def _chart(briefing: Briefing, taxonomy: Taxonomy | None) -> dict[str, Any] | None:
-    """The audit's chart as SVG (HTML), PNG (Word) and words (caption), or None."""
+def _chart(briefing: Briefing, taxonomy: Taxonomy | None, fmt: str) -> dict[str, Any] | None:
+    """The audit's chart as SVG (for HTML) or PNG (for Word), with its words (caption),
+    or None when no bullet has a theme. Only the picture the format needs is drawn."""
     from briefing_nlp.charts import briefing_chart, chart_png, chart_svg
     from briefing_nlp.taxonomy import load_taxonomy
 
@@ -84,8 +85,8 @@ def _chart(briefing: Briefing, taxonomy: Taxonomy | None) -> dict[str, Any] | No
         return None
     return {
         "heading": CHART_HEADING,
-        "svg": chart_svg(chart),
-        "png": chart_png(chart),
+        "svg": chart_svg(chart) if fmt == "html" else "",
+        "png": chart_png(chart) if fmt == "docx" else b"",
         "description": chart.description,
     }
 
