@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -45,6 +46,9 @@ def _seed() -> None:
         store.add_draft(draft_briefing([NOTES]))
 
 
+# Thousands of generated requests, the first of which drafts an audit: slow, run by
+# `make test` and CI.
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=60,

@@ -63,6 +63,7 @@ def _leaks(text: str, pii: list[dict[str, str]]) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # drafts every example audit in every format
 @pytest.mark.parametrize("pack", EXAMPLES, ids=lambda p: p.name)
 def test_no_personal_data_in_any_draft_output(pack: Path, classifier: StatementClassifier) -> None:
     gold = load_pack(pack).gold["pii"]
