@@ -209,3 +209,13 @@ def test_programme_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["programme", str(OLD), str(NEW), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "# A year at a glance" in out.read_text(encoding="utf-8")
+
+
+def test_the_same_chart_is_the_same_svg_every_time(drafted: tuple[Any, Any]) -> None:
+    """An export of the same draft is the same file: matplotlib salts its ids at random
+    unless told otherwise."""
+    from briefing_nlp.charts import briefing_chart, chart_svg
+
+    chart = briefing_chart(drafted[0], load_taxonomy())
+    assert chart is not None
+    assert chart_svg(chart) == chart_svg(chart)

@@ -8,6 +8,7 @@ in fill and hatching, not hue alone, and every bar carries its count ("5 of 14")
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -164,11 +165,16 @@ def chart_svg(chart: Chart) -> str:
     and no XML prologue or fixed ids that would clash with a second chart on a page."""
     buffer = io.StringIO()
     figure = _figure(chart)
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    import matplotlib
+
+    # A fixed salt makes matplotlib's ids the same on every run, so an export of the same
+    # draft is the same file (it salts them randomly otherwise).
+    with matplotlib.rc_context({"svg.hashsalt": "briefing-nlp"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     # matplotlib numbers its clip paths and patterns from 0 in every file: prefix them.
-    prefix = f"c{abs(hash(chart.title)) % 10**8}"
+    prefix = "c" + hashlib.sha1(chart.description.encode("utf-8")).hexdigest()[:8]
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
     svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}\1"', svg)
