@@ -87,3 +87,25 @@ def test_every_review_command_is_in_the_readme() -> None:
         assert f"briefing-nlp {command}" in readme
         help_text = runner.invoke(app, [*command.split(), "--help"]).output
         assert f"Example: briefing-nlp {command}" in help_text
+
+
+def test_an_export_names_the_charts_themes_from_the_users_taxonomy(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from briefing_nlp.review_export import export_draft
+    from briefing_nlp.taxonomy import load_taxonomy
+
+    db = tmp_path / "review.sqlite3"
+    draft, _ = _reviewed_database(db)
+    shipped = load_taxonomy()
+    renamed = replace(
+        shipped,
+        themes=tuple(replace(t, name=f"Our {t.name.lower()}") for t in shipped.themes),
+    )
+    store = Store(db, Settings().prevalence_scale)
+    html = export_draft(store, draft, "html", taxonomy=renamed).content
+    default = export_draft(store, draft, "html").content
+    store.close()
+    assert isinstance(html, str) and isinstance(default, str)
+    assert "Our identity and diversity: strengths" in html
+    assert "Identity and diversity: strengths" in default and "Our " not in default

@@ -33,9 +33,9 @@ def load_briefings(
                 briefings.append(draft_briefing([path], settings=settings, classifier=classifier))
             elif name.isdigit():
                 if store is None:
-                    from briefing_nlp.review_export import _existing
+                    from briefing_nlp.review_export import existing_store
 
-                    store = _existing(db, settings.prevalence_scale)
+                    store = existing_store(db, settings.prevalence_scale)
                 from briefing_nlp.store import to_briefing
 
                 briefings.append(to_briefing(store.draft(int(name))))

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from briefing_nlp.counts import split_count_phrase
 from briefing_nlp.datatypes import AuditHeading, Briefing, Bullet, Classification
 from briefing_nlp.errors import InputError
 from briefing_nlp.group import pairwise_similarity
@@ -304,8 +305,6 @@ def _compared(
 
 def _plain(bullet: Bullet) -> str:
     """What a bullet says, without its count phrase (which the comparison replaces)."""
-    from briefing_nlp.counts import split_count_phrase
-
     words = bullet.wording or split_count_phrase(bullet.text)[0] or bullet.text
     return words[:1].upper() + words[1:]
 

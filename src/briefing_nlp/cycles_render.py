@@ -10,11 +10,9 @@ from typing import Any
 
 import jinja2
 
-from briefing_nlp.compare import COMPARED, MIN_SHARE_CHANGE, STATUS_RULE, STATUSES, Comparison
+from briefing_nlp.compare import COMPARED, STATUS_RULE, STATUSES, Comparison
 from briefing_nlp.programme import RECURS_IN, RULE, Programme, ThemeAcross
 from briefing_nlp.render import HEADINGS
-
-FORMATS = ("md", "html", "docx", "json")
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
@@ -68,7 +66,6 @@ def render_comparison(comparison: Comparison, fmt: str, charts: bool = True) -> 
         "sections": compared_sections(comparison),
         "headings": HEADINGS,
         "charts": drawn,
-        "min_change": MIN_SHARE_CHANGE,
     }
     template = "compare.html.j2" if fmt == "html" else "compare.md.j2"
     return _environment(fmt == "html").get_template(template).render(**values)

@@ -14,11 +14,17 @@ from briefing_nlp.errors import InputError
 from briefing_nlp.render import render_briefing
 from briefing_nlp.statements_io import write_atomic, write_bytes_atomic
 from briefing_nlp.store import Store, default_db_path, to_briefing
+from briefing_nlp.taxonomy import Taxonomy
 
 EXPORT_FORMATS = ("docx", "md", "html", "json")
 
 
-def _existing(db_path: Path | None, prevalence_scale: str) -> Store:
+def existing_store(db_path: Path | None, prevalence_scale: str) -> Store:
+    """The review database at `db_path` (default: the per-user file), which must exist.
+
+    Raises:
+        InputError: there is no database there.
+    """
     path = Path(db_path or default_db_path())
     if not path.is_file():
         raise InputError(
@@ -56,7 +62,13 @@ def unreviewed(state: dict[str, Any]) -> tuple[int, int]:
     return sum(b["status"] == "pending" for b in bullets), len(bullets)
 
 
-def export_draft(store: Store, draft_id: int, fmt: str, evidence: bool = False) -> Export:
+def export_draft(
+    store: Store,
+    draft_id: int,
+    fmt: str,
+    evidence: bool = False,
+    taxonomy: Taxonomy | None = None,
+) -> Export:
     """The draft as reviewed so far, in `fmt` (docx, md, html, json); rejected bullets
     left out.
 
@@ -66,12 +78,17 @@ def export_draft(store: Store, draft_id: int, fmt: str, evidence: bool = False) 
     """
     state = store.draft(draft_id)
     pending, total = unreviewed(state)
-    content = render_briefing(to_briefing(state), fmt, evidence=evidence)
+    # The user's taxonomy names the chart's themes, as it named the draft's.
+    content = render_briefing(to_briefing(state), fmt, evidence=evidence, taxonomy=taxonomy)
     return Export(content=content, bullets=total, unreviewed=pending)
 
 
 def export_stored_draft(
-    db_path: Path | None, draft_id: int, output: Path, prevalence_scale: str
+    db_path: Path | None,
+    draft_id: int,
+    output: Path,
+    prevalence_scale: str,
+    taxonomy: Taxonomy | None = None,
 ) -> Export:
     """Write a stored draft, as reviewed so far, to `output` (the suffix sets the format).
 
@@ -84,9 +101,11 @@ def export_stored_draft(
             f"{output}: unknown export format {output.suffix or '(none)'}; "
             f"use {', '.join('.' + f for f in EXPORT_FORMATS)}"
         )
-    store = _existing(db_path, prevalence_scale)
+    store = existing_store(db_path, prevalence_scale)
     try:
-        exported = export_draft(store, draft_id, fmt, evidence=fmt in ("md", "html"))
+        exported = export_draft(
+            store, draft_id, fmt, evidence=fmt in ("md", "html"), taxonomy=taxonomy
+        )
     finally:
         store.close()
     if isinstance(exported.content, bytes):
@@ -102,7 +121,7 @@ def stored_drafts(db_path: Path | None, prevalence_scale: str) -> list[str]:
     Raises:
         InputError: there is no review database at `db_path`.
     """
-    store = _existing(db_path, prevalence_scale)
+    store = existing_store(db_path, prevalence_scale)
     try:
         return [
             f"{d.id}\t{d.created_at}\t{d.bullets} bullets\t{d.title or '(untitled)'}"
@@ -118,7 +137,7 @@ def delete_stored_draft(db_path: Path | None, draft_id: int, prevalence_scale: s
     Raises:
         InputError: there is no review database at `db_path`, or no such draft.
     """
-    store = _existing(db_path, prevalence_scale)
+    store = existing_store(db_path, prevalence_scale)
     try:
         return store.delete_draft(draft_id).title
     finally:

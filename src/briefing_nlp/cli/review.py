@@ -119,8 +119,18 @@ def review_export(
     """Export a draft as reviewed so far (rejected bullets left out) and say how many
     bullets nobody reviewed."""
     from briefing_nlp.review_export import export_stored_draft
+    from briefing_nlp.taxonomy import load_taxonomy
 
-    exported = run(lambda: export_stored_draft(db, draft, output, _settings().prevalence_scale))
+    settings = _settings()
+    exported = run(
+        lambda: export_stored_draft(
+            db,
+            draft,
+            output,
+            settings.prevalence_scale,
+            load_taxonomy(settings.taxonomy_path),
+        )
+    )
     typer.echo(f"wrote {output}; {exported.message}")
 
 

@@ -553,7 +553,13 @@ def create_app(
         if fmt not in EXPORTS:
             return JSONResponse({"error": f"unknown format {fmt!r}; use docx, md or html"}, 404)
         try:
-            exported = export_draft(store, draft_id, fmt, evidence=(fmt != "docx"))
+            exported = export_draft(
+                store,
+                draft_id,
+                fmt,
+                evidence=(fmt != "docx"),
+                taxonomy=load_taxonomy(settings.taxonomy_path),
+            )
         except BriefingError as exc:
             return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
         name = f"briefing-{draft_id}.{fmt}"
