@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -402,18 +403,23 @@ def create_app(
     # draft changes its revision, so nothing stale is served.
     compared: dict[tuple[int, int, int, int], dict[str, Any]] = {}
 
+    comparing = threading.Lock()  # requests run in worker threads
+
     def worked_out(old: int, new: int) -> dict[str, Any]:
         key = (old, new, store.revision(old), store.revision(new))
-        if key not in compared:
-            earlier, later = (to_briefing(store.draft(number)) for number in (old, new))
-            taxonomy = load_taxonomy(settings.taxonomy_path)
+        with comparing:
+            if key in compared:
+                return compared[key]
+        earlier, later = (to_briefing(store.draft(number)) for number in (old, new))
+        taxonomy = load_taxonomy(settings.taxonomy_path)
+        entry = {
+            "comparison": compare_briefings(earlier, later, classifier(), settings, taxonomy),
+            "charts": None,
+        }
+        with comparing:
             while len(compared) >= MAX_COMPARISONS:
                 compared.pop(next(iter(compared)))
-            compared[key] = {
-                "comparison": compare_briefings(earlier, later, classifier(), settings, taxonomy),
-                "charts": None,
-            }
-        return compared[key]
+            return compared.setdefault(key, entry)
 
     def comparison_of(old: int, new: int) -> Comparison:
         comparison: Comparison = worked_out(old, new)["comparison"]
