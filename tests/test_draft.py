@@ -132,3 +132,41 @@ def test_bullet_text_carries_exact_counts(drafts: dict[str, Briefing]) -> None:
                 count = re.search(r"\((?:agreed in )?(\d+) of (\d+)", bullet.text)
                 assert count, bullet.text
                 assert (int(count.group(1)), int(count.group(2))) == (len(bullet.support), total)
+
+
+@pytest.mark.parametrize(
+    ("line", "action", "kept"),
+    [
+        # Parts that judge nothing on a line of requests are requests too.
+        (
+            "carers assmt; get EHCP from school; direct work with him, consider Talking Mats",
+            ["carers assmt", "direct work with him"],
+            [],
+        ),
+        # A part that reports or judges something keeps its section.
+        (
+            "dentist and optician both done; book the eye test; chase the dentist",
+            [],
+            ["dentist and optician both done"],
+        ),
+        (
+            "good relationship with mum; TM to review the plan; SW to update chronology",
+            [],
+            ["good relationship with mum"],
+        ),
+    ],
+)
+def test_a_part_that_judges_nothing_on_a_line_of_actions_is_an_action(
+    classifier: StatementClassifier, line: str, action: list[str], kept: list[str]
+) -> None:
+    briefing = draft_briefing([f"Audit 1 - CIN\n- {line}\n"], classifier=classifier)
+    texts = {
+        section: {s.text for b in bullets for s in b.sources}
+        | {s.text for b in briefing.one_record.get(section, ()) for s in b.sources}
+        for section, bullets in briefing.sections.items()
+    }
+    actions = texts.get("action", set())
+    for part in action:
+        assert part in actions
+    for part in kept:
+        assert part not in actions

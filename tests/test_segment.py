@@ -155,6 +155,61 @@ def test_a_subjectless_request_borrows_the_subject_of_the_finding_before(
     assert request.worded == worded
 
 
+def test_a_lone_request_after_a_finding_is_an_action_about_it(
+    classifier: StatementClassifier,
+) -> None:
+    """ "Carers assessment for mum out of date (2017) - update.": a worry, and a request
+    to put it right that reads with the finding's subject."""
+    audit = load_audit(["Audit 1\nCarers assessment for mum out of date (2017) - update.\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert [s.text for s in statements] == [
+        "Carers assessment for mum out of date (2017)",
+        "update.",
+    ]
+    assert statements[1].worded == "Update carers assessment for mum"
+    # Read with its subject it is an action about the carer's assessment.
+    result = classifier.classify([statements[1].worded])[0]
+    assert result.section == "action"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "SW used Talking Mats with him via his eye gaze and his views are really clear. "
+            "Lovely example, share at team meeting",
+            [
+                "SW used Talking Mats with him via his eye gaze and his views are really clear. "
+                "Lovely example, share at team meeting"
+            ],
+        ),
+        (
+            "Really good use of SOS - safety plan written with her. "
+            "Shared w/ SOS lead as good practice",
+            [
+                "Really good use of SOS - safety plan written with her. Shared w/ SOS lead as good practice"
+            ],
+        ),
+        # A marker on a line of its own stays where the auditor put it.
+        ("Chronology up to date.\n- Lovely example", ["Chronology up to date.", "Lovely example"]),
+        # A second finding is not a marker.
+        (
+            "Chronology up to date. Good work on the genogram too, with both sides of the family.",
+            [
+                "Chronology up to date.",
+                "Good work on the genogram too, with both sides of the family.",
+            ],
+        ),
+    ],
+)
+def test_a_good_practice_marker_joins_the_finding_it_singles_out(
+    classifier: StatementClassifier, line: str, expected: list[str]
+) -> None:
+    audit = load_audit([f"Audit 1\n- {line}\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert [s.text for s in statements] == expected
+
+
 def test_a_request_on_a_line_of_its_own_borrows_nothing(classifier: StatementClassifier) -> None:
     audit = load_audit(["Audit 1\n- No hospital discharge plan\n- needs agreeing with maternity\n"])
     statements = split_statements(audit, classifier.nlp, _Memo(classifier))

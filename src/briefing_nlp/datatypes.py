@@ -63,6 +63,13 @@ class Statement:
         """The statement as a bullet would word it: with its borrowed subject, if any."""
         if not self.subject:
             return self.text
+        if (
+            " " not in self.text.strip()
+        ):  # a lone imperative comes first: "Update carers assessment"
+            verb = self.text.strip().rstrip(".!")
+            return (
+                f"{verb[0].upper()}{verb[1:].lower()} {self.subject[0].lower()}{self.subject[1:]}"
+            )
         return f"{self.subject[0].upper()}{self.subject[1:]} {self.text[0].lower()}{self.text[1:]}"
 
 

@@ -6,6 +6,7 @@ classifier is loaded once per process.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -133,7 +134,9 @@ def draft_briefing(
     memo = _Memo(classifier)
     statements = split_statements(audit, classifier.nlp, memo)
     clock.lap("segment (with its trial classifications)")
-    classifications, vectors = memo.with_vectors([s.text for s in statements])
+    # A request split off a finding is read with the subject it borrows: "hospital
+    # discharge plan needs agreeing with maternity", not "needs agreeing with maternity".
+    classifications, vectors = memo.with_vectors([s.worded for s in statements])
     classifications = _in_context(audit, statements, classifications)
     clock.lap("classify (statements not already classified as trial parts)")
     findings, unplaced = group_findings(
@@ -145,11 +148,30 @@ def draft_briefing(
     return briefing
 
 
+# A part that judges or reports something: a negation, a past participle ("completed",
+# "missed"), a state verb or an evaluative word. A part with none of these, on a line of
+# actions, is one more thing asked for ("carers assmt; get EHCP from school; direct work
+# with Tyrese"), not a strength.
+JUDGED_RE = re.compile(
+    r"\b(?:is|are|was|were|been|has|have|had|not|no|nothing|none|never|nil|"
+    r"[a-z]{2,}(?:ed|n't)|done|seen|made|given|held|kept|shown|written|taken|met|in place|"
+    r"on file|attends?|good|well|clear|clearly|strong|poor|weak|lacking|late|overdue|"
+    r"missing|absent|evident|timely|thorough|excellent|great|lovely|fab|brilliant|"
+    r"positive|up to date|out of date|o/d|very|really|regular|regularly|consistent|"
+    r"inconsistent|limited|variable|patchy|robust|settled|engaged|working)\b",
+    re.I,
+)
+# The section a bare request is mistaken for (a neutral line is a fact about the case:
+# "[PERSON 12], 17, baby [PERSON 13] 9 months").
+UNJUDGED_SECTIONS = frozenset({"strength"})
+
+
 def _in_context(
     audit: Audit, statements: Sequence[Statement], classifications: list[Classification]
 ) -> list[Classification]:
     """Statements listed under an action heading are actions ("Needs: chronology updated,
-    genogram completed" asks for both); a recorded grade keeps its own section."""
+    genogram completed" asks for both), and so is a part that judges nothing on a line
+    whose other parts are mostly actions; a recorded grade keeps its own section."""
     sources = {r.ordinal: r.source for r in audit.records}
     out = []
     for statement, result in zip(statements, classifications, strict=True):
@@ -160,6 +182,24 @@ def _in_context(
         ):
             result = replace(result, section="action")
         out.append(result)
+    lines: dict[tuple[int, int], list[int]] = {}
+    for index, statement in enumerate(statements):
+        source = sources[statement.record]
+        lines.setdefault((statement.record, source.rfind("\n", 0, statement.start)), []).append(
+            index
+        )
+    for members in lines.values():
+        actions = sum(out[i].section == "action" for i in members)
+        if actions == 0 or actions * 2 < len(members):
+            continue
+        for i in members:
+            if (
+                out[i].section in UNJUDGED_SECTIONS
+                and not statements[i].header
+                and not grade_of(out[i].text)
+                and not JUDGED_RE.search(out[i].text)
+            ):
+                out[i] = replace(out[i], section="action")
     return out
 
 

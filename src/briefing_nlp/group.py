@@ -68,8 +68,9 @@ def group_findings(
 ) -> tuple[list[Finding], list[Statement]]:
     """Findings for every non-neutral statement, and the statements left unplaced.
 
-    A non-neutral fragment of fewer than two words ("update.") cannot be matched to a
-    finding on its own and is returned as unplaced for a reviewer.
+    A non-neutral fragment of fewer than two words ("done.") cannot be matched to a
+    finding on its own (a lone request that borrowed its finding's subject, "update." after
+    "carers assessment out of date", is read with it) and is returned as unplaced for a reviewer.
     """
     findings: list[Finding] = []
     unplaced: list[Statement] = []
@@ -80,7 +81,7 @@ def group_findings(
             continue
         # Placeholders are not words: "Address [ADDRESS], [POSTCODE]" is contact detail.
         # A person is, though: "assess [PERSON 17]" asks for something about someone.
-        text = PERSON_RE.sub(" person ", statements[index].text)
+        text = PERSON_RE.sub(" person ", statements[index].worded)
         words = WORD_RE.findall(PLACEHOLDER_RE.sub(" ", text))
         if len(words) < MIN_FINDING_WORDS:
             unplaced.append(statements[index])

@@ -104,6 +104,13 @@ LABELLED_DETAILS = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}:\s*(?:\[[A-Z][A-Z _]*\d
 FEEDBACK_RE = re.compile(r"\b(?:feedback|fe[de]+ ?back|discussed with)\b", re.I)
 # Comma and "and" lists split only between parts this long with a confident subject.
 MIN_LIST_WORDS = 3
+# A lone imperative after a finding asks for the finding to be put right: "Carers
+# assessment for mum out of date (2017) - update." is a worry and an action.
+LONE_REQUEST = re.compile(
+    r"^(?:update|chase|review|complete|refer|re-?refer|escalate|amend|arrange|progress|"
+    r"upload|redo|revisit|action|follow up|address|rectify|correct)[.!]*$",
+    re.I,
+)
 MIN_LIST_THEME_SCORE = 0.5
 TRIM = " \t,;:-–—&+"
 
@@ -190,7 +197,49 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         for record, header, chunks in sentences
         for s, e in chunks
     ]
-    return _with_subjects(statements, sources)
+    return _with_subjects(_with_markers(statements, sources), sources)
+
+
+# A sentence that only singles out the one before it as good practice: "Lovely example,
+# share at team meeting", "Shared w/ SOS lead as good practice", "Will share with the
+# practice lead as a GP example".
+_SHARE = (
+    r"(?:will\s+|to\s+|to\s+be\s+|auditor\s+(?:will\s+)?)?(?:share|shared|sharing|"
+    r"pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b(?:good\s+practice|GP|example|team|lead|"
+    r"learning|service|practice|colleagues|briefing|forum|panel|meeting)\b"
+)
+PRACTICE_MARKER = re.compile(
+    r"^(?:(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
+    r"outstanding|exemplary|super)\s+(?:example|practice)\s*(?:[.!]*$|[,;:\-–—]\s*"
+    + _SHARE
+    + r")|"
+    + _SHARE
+    + r")",
+    re.I,
+)
+MAX_MARKER_WORDS = 14
+
+
+def _with_markers(statements: list[Statement], sources: dict[int, str]) -> list[Statement]:
+    """Join a good-practice marker to the finding it singles out, when both sit on one
+    line: the marker alone is a good-practice bullet about nothing, and the finding a
+    strength where the auditor meant an example to share."""
+    out: list[Statement] = []
+    for current in statements:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.record == current.record
+            and not before.header
+            and "\n" not in sources[current.record][before.end : current.start]
+            and PRACTICE_MARKER.match(current.text)
+            and len(current.text.split()) <= MAX_MARKER_WORDS
+        ):
+            text = sources[current.record][before.start : current.end]
+            out[-1] = replace(before, text=text, end=current.end)
+            continue
+        out.append(current)
+    return out
 
 
 # A request with no subject of its own ("needs agreeing with maternity", "to be seen"),
@@ -217,7 +266,7 @@ def _with_subjects(statements: list[Statement], sources: dict[int, str]) -> list
         before, current = out[i - 1], out[i]
         if (
             before.record != current.record
-            or not SUBJECTLESS.match(current.text)
+            or not (SUBJECTLESS.match(current.text) or LONE_REQUEST.match(current.text))
             or grade_of(current.text)  # "Requires improvement" is a grade, not a request
             or not TIES.match(sources[current.record][before.end : current.start])
         ):
@@ -411,6 +460,12 @@ def _is_boundary(
             # her passport and easy read materials": read as an action only out of
             # context; with no request in it, it is detail of the finding before.
             return False
+    if (
+        kind in ("semicolon", "dash", "comma")
+        and LONE_REQUEST.match(right)
+        and a.section != "action"
+    ):
+        return True
     if LABELLED_DETAILS.match(left) and len(WORD_RE.findall(right)) >= 2:
         # "Auditor: [PERSON 21] [DATE] - audited side-by-side with SW": the right part
         # cannot lean on a label and redacted particulars; it is the finding.
