@@ -187,7 +187,8 @@ def test_a_lone_request_after_a_finding_is_an_action_about_it(
             "Really good use of SOS - safety plan written with her. "
             "Shared w/ SOS lead as good practice",
             [
-                "Really good use of SOS - safety plan written with her. Shared w/ SOS lead as good practice"
+                "Really good use of SOS - safety plan written with her. "
+                "Shared w/ SOS lead as good practice"
             ],
         ),
         # A marker on a line of its own stays where the auditor put it.
