@@ -94,6 +94,12 @@ CASES = [
         "no health assessment since March - carer chasing GP",
         ["no health assessment since March - carer chasing GP"],
     ),
+    # A number is a word in a list's part; a placeholder's number is not.
+    ("Referral 27 wks, no pre-birth plan yet", ["Referral 27 wks", "no pre-birth plan yet"]),
+    (
+        "[PERSON 1]'s history and the previous care proceedings are well analysed",
+        ["[PERSON 1]'s history and the previous care proceedings are well analysed"],
+    ),
     # An elliptical ending borrows the verb of the part before.
     (
         "core group minutes: school attend, GP and health don't",

@@ -71,6 +71,15 @@ LEANS_BACK = re.compile(
     re.I,
 )
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
+LIST_WORD_RE = re.compile(r"[A-Za-z]{2,}|\d+")
+PLACEHOLDER_PART = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
+
+
+def _list_words(text: str) -> int:
+    """Words and numbers, not counting a placeholder's number ("[PERSON 1]'s history")."""
+    return len(LIST_WORD_RE.findall(PLACEHOLDER_PART.sub(" ", text)))
+
+
 # "his heritage and faith are well reflected": a left part that is only a noun phrase
 # ("his ...", "the ...", no verb) and a right part with a plural verb mean the "and"
 # joined a compound subject. ("good MA input and visits are regular" has a finding on
@@ -478,8 +487,11 @@ def _is_boundary(
         or ELLIPTICAL_END.search(right)
     ):
         return False
+    # A number counts in a list's parts: "Referral 27 wks, no pre-birth plan yet".
+    list_words = min(_list_words(left), _list_words(right))
     if kind in ("comma", "conjunction") and (
-        words < MIN_LIST_WORDS or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
+        list_words < MIN_LIST_WORDS
+        or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
     ):
         return False
     neutral = "neutral" in (a.section, b.section)
