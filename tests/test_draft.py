@@ -170,3 +170,29 @@ def test_a_part_that_judges_nothing_on_a_line_of_actions_is_an_action(
         assert part in actions
     for part in kept:
         assert part not in actions
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("core groups held 10-12 weeks apart, should be 4 weekly", "worry"),
+        ("ICPC on day 22 - should have been day 15", "worry"),
+        # A request stays a request.
+        ("genogram out of date - should be updated before the RCPC", None),
+    ],
+)
+def test_a_finding_with_the_standard_it_misses_is_a_worry(
+    classifier: StatementClassifier, line: str, section: str | None
+) -> None:
+    briefing = draft_briefing([f"Audit 1 - CP\n- {line}\n"], classifier=classifier)
+    sections = {
+        name
+        for part in (briefing.sections, briefing.one_record)
+        for name, bullets in part.items()
+        for b in bullets
+        if any(line.startswith(s.text) or s.text.startswith(line[:20]) for s in b.sources)
+    }
+    if section is not None:
+        assert sections == {section}
+    else:
+        assert "action" in sections

@@ -70,3 +70,18 @@ def test_importing_the_redaction_package_loads_no_spacy() -> None:
     code = "import sys, briefing_nlp.redact.patterns; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_name_before_an_age_must_be_capitalised() -> None:
+    """The cue words ("mum", "father") ignore case; the name does not: "ICPC on day 22"
+    is a meeting and the day it was held, not "on day" aged 22."""
+    from briefing_nlp.redact.name_cues import find_name_cues
+
+    def cued(text: str) -> list[str]:
+        return [e.text for e in find_name_cues(text, lambda word: False)]
+
+    assert cued("- ICPC on day 22 - should have been day 15") == []
+    assert cued("- strat on day 3, ICPC on day 20") == []
+    assert cued("- Holly Turner 20, first baby") == ["Holly Turner"]
+    assert cued("father Callum Reid (23)") == ["Callum Reid"]
+    assert cued("MUM Jo Bloggs 30") == ["Jo Bloggs"]

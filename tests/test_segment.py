@@ -100,6 +100,21 @@ CASES = [
         "[PERSON 1]'s history and the previous care proceedings are well analysed",
         ["[PERSON 1]'s history and the previous care proceedings are well analysed"],
     ),
+    # "and" between two objects of one preposition, or two participles after "to be".
+    (
+        "Excellent direct work on grooming and county lines using the toolkit",
+        ["Excellent direct work on grooming and county lines using the toolkit"],
+    ),
+    (
+        "consent to be sought and recorded going forward",
+        ["consent to be sought and recorded going forward"],
+    ),
+    # ... but not when the right part says something of its own, or after a set phrase.
+    (
+        "no interpreter - HV used dad to translate on the home visit and MASH didn't pick this up",
+        ["no interpreter - HV used dad to translate on the home visit", "MASH didn't pick this up"],
+    ),
+    ("No supervision on record and no use of SOS", ["No supervision on record", "no use of SOS"]),
     # An elliptical ending borrows the verb of the part before.
     (
         "core group minutes: school attend, GP and health don't",

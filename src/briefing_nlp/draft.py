@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -137,7 +137,7 @@ def draft_briefing(
     # A request split off a finding is read with the subject it borrows: "hospital
     # discharge plan needs agreeing with maternity", not "needs agreeing with maternity".
     classifications, vectors = memo.with_vectors([s.worded for s in statements])
-    classifications = _in_context(audit, statements, classifications)
+    classifications = _in_context(audit, statements, classifications, memo)
     clock.lap("classify (statements not already classified as trial parts)")
     findings, unplaced = group_findings(
         statements, classifications, classifier.wording_vectors(vectors), settings
@@ -161,17 +161,28 @@ JUDGED_RE = re.compile(
     r"inconsistent|limited|variable|patchy|robust|settled|engaged|working)\b",
     re.I,
 )
+# A standard after a finding: "..., should be 4 weekly", "... - should have been day 15".
+NORM_TAIL = re.compile(
+    r"\s*[,;:(–—-]\s*(?:it\s+|they\s+|this\s+)?(?:should|must|ought to)\s+(?:be|have been)\b"
+    r"(?!\s+(?:done|completed|updated|seen|held|made|recorded|reviewed|shared|sent|"
+    r"agreed|offered|booked|arranged|considered|referred|assessed|invited)\b).*$",
+    re.I,
+)
 # The section a bare request is mistaken for (a neutral line is a fact about the case:
 # "[PERSON 12], 17, baby [PERSON 13] 9 months").
 UNJUDGED_SECTIONS = frozenset({"strength"})
 
 
 def _in_context(
-    audit: Audit, statements: Sequence[Statement], classifications: list[Classification]
+    audit: Audit,
+    statements: Sequence[Statement],
+    classifications: list[Classification],
+    classify: Callable[[Sequence[str]], list[Classification]],
 ) -> list[Classification]:
     """Statements listed under an action heading are actions ("Needs: chronology updated,
     genogram completed" asks for both), and so is a part that judges nothing on a line
-    whose other parts are mostly actions; a recorded grade keeps its own section."""
+    whose other parts are mostly actions; a finding with the standard it falls short of
+    is a worry; a recorded grade keeps its own section."""
     sources = {r.ordinal: r.source for r in audit.records}
     out = []
     for statement, result in zip(statements, classifications, strict=True):
@@ -181,6 +192,12 @@ def _in_context(
             and under_action_heading(sources[statement.record], statement.start)
         ):
             result = replace(result, section="action")
+        elif result.section == "action" and (norm := NORM_TAIL.search(result.text)):
+            # "core groups held 10-12 weeks apart, should be 4 weekly": the "should"
+            # states the standard the finding falls short of, not a request.
+            head = result.text[: norm.start()].strip()
+            if head and classify([head])[0].section == "worry":
+                result = replace(result, section="worry")
         out.append(result)
     lines: dict[tuple[int, int], list[int]] = {}
     for index, statement in enumerate(statements):

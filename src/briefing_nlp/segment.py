@@ -87,6 +87,26 @@ def _list_words(text: str) -> int:
 COMPOUND_SUBJECT = re.compile(r"\b(?:are|were|have|both)\b", re.I)
 NOUN_PHRASE = re.compile(r"^(?:his|her|their|its|the|a|an|both|\S+'s)\s", re.I)
 VERB_LIKE = re.compile(r"\b(?:is|are|was|were|has|have|had|been|not|no|[a-z]+ed|[a-z]+ing)\b", re.I)
+# A left part that ends a word or three after a preposition: "direct work on grooming |
+# and county lines", "worries about drugs | and exploitation".
+OBJECT_OF_PREPOSITION = re.compile(
+    r"\b(?:on(?! (?:file|record|time|track|the system|it)\b)|about|around|of(?! date\b)|re|"
+    r"regarding|including|covering|between|from)"
+    r"(?:\s+(?!(?:is|are|was|were|has|have|had|not|no)\b)[\w'-]+){1,3}$",
+    re.I,
+)
+# ... unless the right part says something of its own within its first words ("... on the
+# home visit | and MASH didn't pick this up", "EHCP on file | and outcomes mirrored"), or
+# the left ends in a set phrase ("no supervision on record | and no use of SOS").
+CLAUSE_OPENING = re.compile(
+    r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|did|do|does|not|no|nil|none|will|can|"
+    r"could|should|must|\w+n't|\w+ed)\b",
+    re.I,
+)
+SHARED_AUXILIARY = re.compile(
+    r"\b(?:to be|be|been|being|is|are|was|were)\s+\w+(?:ed|en|wn|ght)$", re.I
+)
+PARTICIPLE = re.compile(r"^\w+(?:ed|en|wn|ght)\b", re.I)
 # A part whose object is "it"/"them" points at the part before: "chrono has gaps, April
 # missing episodes not on it" is one finding about the chronology.
 REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|them)\b", re.I)
@@ -432,6 +452,14 @@ def _is_boundary(
         grade_of(right) and FEEDBACK_RE.search(left)
     ):
         return False  # "Graded good - feedback given to SW" is one finding
+    if kind == "conjunction" and (
+        (OBJECT_OF_PREPOSITION.search(left) and not CLAUSE_OPENING.match(right))
+        or (SHARED_AUXILIARY.search(left) and PARTICIPLE.match(right))
+    ):
+        # "direct work on grooming and county lines using the toolkit": the "and" joins
+        # two objects of "on"; "consent to be sought and recorded": two participles share
+        # "to be". Neither side is a finding without the other.
+        return False
     if (
         kind == "conjunction"
         and COMPOUND_SUBJECT.search(right)

@@ -44,12 +44,14 @@ AFTER_RE = re.compile(
 # baby", "father Callum Reid (23)"): notes introduce a person this way, and a name made
 # of English words ("Holly", "Turner") can slip past the model.
 NAME_AGE_RE = re.compile(
-    r"(?:^[ \t]*(?:[-*•·]|\d{1,2}[.)])?[ \t]*|\b(?:mum|mother|dad|father|partner|boyfriend|"
+    # Only the cue words ignore case: a name is capitalised, word by word ("ICPC on day
+    # 22" is no name and an age).
+    r"(?:^[ \t]*(?:[-*•·]|\d{1,2}[.)])?[ \t]*|\b(?i:mum|mother|dad|father|partner|boyfriend|"
     r"girlfriend|baby|son|daughter|sister|brother|nan|gran|aunt|uncle|carer)[ \t]+)"
     r"([A-Z][a-z'’-]+(?:[ ][A-Z][a-z'’-]+){0,2})"
-    r"(?=[ \t]*(?:,[ \t]*|[ \t]\(?|\()[ \t]*\d{1,2}[ \t]*(?:\)|yrs?\b|years?\b|yo\b|y/o\b|"
+    r"(?=[ \t]*(?:,[ \t]*|[ \t]\(?|\()[ \t]*\d{1,2}[ \t]*(?i:\)|yrs?\b|years?\b|yo\b|y/o\b|"
     r"m\b|mths?\b|months?\b)?[ \t]*(?:[,;:)\-–—]|$))",
-    re.MULTILINE | re.IGNORECASE,
+    re.MULTILINE,
 )
 # Lower-case words with English endings are misspelt or rare words, not names.
 ENGLISH_ENDING_RE = re.compile(r"(?:ing|ed|ly|ment|able|ible|tion|sion|ness|ised|ized|ful|less)$")
