@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.evaluate import evaluate_models
 from briefing_nlp.settings import Settings
@@ -153,3 +155,25 @@ def test_run_time_settings_override_the_saved_ones(classifier: StatementClassifi
     ]
     assert fell_back, "no statement here needed the fallback; pick vaguer ones"
     assert all(not c.themes for c in strict.classify(fell_back))
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # The guidelines' cues decide between a strength and good practice.
+        (
+            "[PERSON 21] seen on his own using the Fathers assessment tool - really good practice",
+            "good_practice",
+        ),
+        ("visits regular - good practice", "good_practice"),
+        ("Lovely direct work, shared with the team as a GP example", "good_practice"),
+        # No cue: the model decides.
+        ("visits regular and purposeful", "strength"),
+        # A cue only settles a strength: it cannot make a worry into good practice.
+        ("Chronology out of date and not to the exemplary standard of the team", "worry"),
+    ],
+)
+def test_words_that_single_out_good_practice_decide_against_a_strength(
+    classifier: StatementClassifier, text: str, section: str
+) -> None:
+    assert classifier.classify([text])[0].section == section

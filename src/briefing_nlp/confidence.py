@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from briefing_nlp.grades import singles_out
 from briefing_nlp.wording import PLACEHOLDER_RE
 
 if TYPE_CHECKING:
@@ -89,8 +90,11 @@ def finding_signals(
         scores = member.classification.section_scores
         own = scores.get(section, 0.0)
         runner_up = max((v for k, v in scores.items() if k != section), default=0.0)
-        margins.append(own - runner_up)
-        doubtful += own - runner_up < CLOSE_MARGIN
+        lead = own - runner_up
+        if section == "good_practice" and singles_out(member.classification.text):
+            lead = 1.0  # the auditor's own words single it out: no hesitation to weigh
+        margins.append(lead)
+        doubtful += lead < CLOSE_MARGIN
     size = len(similarity)
     cohesion = 0.0
     if size > 1:

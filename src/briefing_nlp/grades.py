@@ -1,4 +1,7 @@
-"""Recognise audit grades in notes ("Graded good", "Grade: RI", "Requires improvement")."""
+"""The auditor's own verdict words: audit grades in notes ("Graded good", "Grade: RI",
+"Requires improvement") and the cues that single practice out to share ("really good
+practice - share at team meeting"). Each decides a statement's section whatever else it
+says."""
 
 from __future__ import annotations
 
@@ -22,3 +25,28 @@ def grade_of(text: str) -> str:
         return ""
     grade = " ".join(match.group(1).lower().split())
     return NAMES.get(grade, grade)
+
+
+# The labelling guidelines' cues for practice singled out to share (corpora/GUIDELINES.md):
+# "really good practice", "share as a GP example", "exemplary", "use as an example in
+# training". The model weighs them against the rest of the statement and can still call
+# such a statement a strength when it holds a placeholder or a long description ("[PERSON
+# 21] seen on his own using the fathers' tool - really good practice": strength 0.53);
+# the auditor's own words decide. In the training corpus 452 of 457 rows with a cue are
+# good practice (the others are statements about sharing practice in general, which the
+# model does not call strengths).
+GOOD_PRACTICE_CUE = re.compile(
+    r"\b(?:really good practice|(?:very|excellent|great|lovely|fab|brilliant) (?:example of )?"
+    r"(?:good )?practice|good practice (?:example|to share)|(?:share[ds]?|sharing|fed back|"
+    r"highlighted|nominated|used|put forward|passed)\b[^.;]{0,40}\bas (?:an? )?(?:GP|good "
+    r"practice|example|exemplar|model)|GP example|exemplary|exemplar\b|model of (?:good )?"
+    r"practice|to be (?:used|shared) (?:as|in)|use (?:it )?as an example|[-–—] good practice\b|"
+    r"\bgood practice\W*$)",
+    re.I,
+)
+
+
+def singles_out(text: str) -> bool:
+    """Whether an auditor's words single a finding out as good practice to share (a
+    recorded grade, "graded outstanding", is a grade, not such a cue)."""
+    return bool(GOOD_PRACTICE_CUE.search(text)) and not grade_of(text)
