@@ -97,12 +97,12 @@ def primary_placements(briefing: object) -> list[tuple[int, int]]:
 def assert_each_finding_placed_once(briefing: object, audit: object, classifier: object) -> None:
     """Each non-neutral statement of `audit` is one bullet's own source, or reported
     unplaced; neutral ones are in no bullet. Labels come the way draft makes them."""
-    from briefing_nlp.draft import _Memo
+    from briefing_nlp.draft import _in_context, _Memo
     from briefing_nlp.segment import split_statements
 
     memo = _Memo(classifier)  # type: ignore[arg-type]
     statements = split_statements(audit, classifier.nlp, memo)  # type: ignore[arg-type, attr-defined]
-    labels = memo([s.text for s in statements])
+    labels = _in_context(audit, statements, memo([s.worded for s in statements]), memo)  # type: ignore[arg-type]
     placed = primary_placements(briefing)
     unplaced = {(s.record, s.start) for s in briefing.unplaced}  # type: ignore[attr-defined]
     for statement, label in zip(statements, labels, strict=True):

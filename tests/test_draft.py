@@ -196,3 +196,27 @@ def test_a_finding_with_the_standard_it_misses_is_a_worry(
         assert sections == {section}
     else:
         assert "action" in sections
+
+
+def test_headings_in_the_notes_decide_bare_and_hoped_for_items(
+    classifier: StatementClassifier,
+) -> None:
+    notes = (
+        "Audit 1 - CP\n"
+        "What went well: visits in timescale; child seen alone\n"
+        "Even better if: chronology updated; plan SMARTer\n"
+        "Actions: chronology to be updated by SW\n"
+    )
+    briefing = draft_briefing([notes], classifier=classifier)
+    section_of = {
+        s.text: name
+        for part in (briefing.sections, briefing.one_record)
+        for name, bullets in part.items()
+        for b in bullets
+        for s in b.sources
+    }
+    assert section_of["chronology updated"] == "worry"
+    assert section_of["plan SMARTer"] == "worry"
+    assert section_of["visits in timescale"] == "strength"
+    # The heading's words are practice vocabulary, not a name.
+    assert "[PERSON" not in " ".join(section_of)

@@ -7,7 +7,7 @@ import pytest
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import _Memo
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.segment import split_statements, under_action_heading
+from briefing_nlp.segment import heading_section, split_statements, under_action_heading
 
 CASES = [
     (
@@ -303,7 +303,44 @@ def test_a_sentence_without_any_separator_is_left_whole(
         ("- chronology updated, genogram completed", "genogram completed", False),
         ("- Needs of the child well understood", "well understood", False),
         ("Actions: chase school\n- genogram completed", "genogram completed", False),
+        # The nearest heading decides: strengths listed after the actions are not actions.
+        (
+            "Actions:\n- update genogram\nStrengths:\n- chronology up to date",
+            "chronology up to date",
+            False,
+        ),
     ],
 )
 def test_action_heading_makes_its_list_actions(source: str, statement: str, expected: bool) -> None:
     assert under_action_heading(source, source.index(statement)) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "statement", "expected"),
+    [
+        ("Strengths:\n- chronology up to date\n- voice clear", "voice clear", "strength"),
+        ("What went well: visits in timescale; child seen alone", "child seen alone", "strength"),
+        ("Even better if: chronology updated; plan SMARTer", "plan SMARTer", "worry"),
+        ("Areas for development:\n- genogram\n- visits late x2", "visits late x2", "worry"),
+        ("EBI - genogram to include dad", "genogram to include dad", "worry"),
+        (
+            "Good practice:\n- SOS mapping with the family",
+            "SOS mapping with the family",
+            "good_practice",
+        ),
+        ("Strengths:\n- voice clear\n\n- visits late", "visits late", None),
+        ("- Concerns about DA not explored with mum", "not explored with mum", None),
+    ],
+)
+def test_the_heading_a_statement_sits_under(
+    source: str, statement: str, expected: str | None
+) -> None:
+    assert heading_section(source, source.index(statement)) == expected
+
+
+def test_a_heading_label_is_not_part_of_the_finding(classifier: StatementClassifier) -> None:
+    audit = load_audit(
+        ["Audit 1\nWhat went well: visits in timescale; child seen alone\nActions: chase GP\n"]
+    )
+    texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
+    assert texts == ["visits in timescale", "child seen alone", "chase GP"]

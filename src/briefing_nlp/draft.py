@@ -22,7 +22,7 @@ from briefing_nlp.group import group_findings
 from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
-from briefing_nlp.segment import split_statements, under_action_heading
+from briefing_nlp.segment import heading_section, split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 
@@ -161,6 +161,16 @@ JUDGED_RE = re.compile(
     r"inconsistent|limited|variable|patchy|robust|settled|engaged|working)\b",
     re.I,
 )
+# Under a heading, the sections a statement is moved from (see segment.HEADINGS): a
+# statement under an action heading is an action whatever it says; under an improvement
+# heading a bare or hoped-for state is a worry; under a strengths heading a bare topic is a
+# strength; under a good-practice heading a strength is good practice.
+HEADED: dict[str, tuple[str, ...]] = {
+    "action": ("strength", "worry", "good_practice", "neutral"),
+    "worry": ("strength", "neutral"),
+    "strength": ("neutral",),
+    "good_practice": ("strength",),
+}
 # A standard after a finding: "..., should be 4 weekly", "... - should have been day 15".
 NORM_TAIL = re.compile(
     r"\s*[,;:(–—-]\s*(?:it\s+|they\s+|this\s+)?(?:should|must|ought to)\s+(?:be|have been)\b"
@@ -186,12 +196,13 @@ def _in_context(
     sources = {r.ordinal: r.source for r in audit.records}
     out = []
     for statement, result in zip(statements, classifications, strict=True):
-        if (
-            result.section != "action"
-            and not grade_of(result.text)
-            and under_action_heading(sources[statement.record], statement.start)
-        ):
-            result = replace(result, section="action")
+        heading = (
+            None
+            if grade_of(result.text)
+            else heading_section(sources[statement.record], statement.start)
+        )
+        if heading is not None and result.section in HEADED.get(heading, ()):
+            result = replace(result, section=heading)
         elif result.section == "action" and (norm := NORM_TAIL.search(result.text)):
             # "core groups held 10-12 weeks apart, should be 4 weekly": the "should"
             # states the standard the finding falls short of, not a request.

@@ -144,31 +144,74 @@ MIN_LIST_THEME_SCORE = 0.5
 TRIM = " \t,;:-–—&+"
 
 
-# A line that opens with an action heading ("Actions:", "Needs -", "Next steps:") lists
-# what was agreed, so every statement on it, and on the lines under a heading that stands
-# alone, is an action whatever its own wording: "genogram completed" after "Needs:" is
-# asked for, not done (the development audits write actions this way).
-ACTION_HEADING_RE = re.compile(
-    r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:agreed\s+)?(?:actions?|needs|next\s+steps?|to\s+do|todo|"
-    r"recommendations?|follow[- ]?ups?)(?:\s+agreed)?\s*(?::|[-–—]\s)",
+# A line that opens with a heading lists findings of one kind, on the heading's own line
+# ("Actions: ...") or on the lines under a heading that stands alone ("Strengths:"). An
+# action heading makes every statement under it an action whatever its own wording:
+# "genogram completed" after "Needs:" is asked for, not done (the development audits
+# write actions this way). Under an improvement heading a bare or hoped-for state is a
+# worry ("Even better if: chronology updated"); under a strengths heading a bare topic
+# is a strength; under a good-practice heading a strength is good practice.
+HEADINGS: tuple[tuple[str, str], ...] = (
+    (
+        "action",
+        r"(?:agreed\s+)?(?:actions?|needs|next\s+steps?|to\s+do|todo|recommendations?|"
+        r"follow[- ]?ups?)(?:\s+agreed)?",
+    ),
+    (
+        "worry",
+        r"areas?\s+(?:for|of|to)\s+(?:development|improvement|improve|develop)|"
+        r"development\s+(?:areas?|points?)|worries|worry|concerns?|weaknesses|gaps|"
+        r"what\s+needs\s+to\s+(?:improve|change|happen\s+to\s+improve)|what\s+could\s+be\s+better|"
+        r"even\s+better\s+if|ebi|improvements?(?:\s+needed)?|learning\s+points?",
+    ),
+    (
+        "strength",
+        r"strengths?|positives?|what(?:['’]s|\s+is|\s+was)?\s+(?:working|going)\s+well|"
+        r"what\s+went\s+well|www",
+    ),
+    ("good_practice", r"(?:examples?\s+of\s+)?good\s+practice|gp|exemplary\s+practice"),
+)
+HEADING_RE = re.compile(
+    r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:"
+    + "|".join(f"(?P<{name}>{body})" for name, body in HEADINGS)
+    + r")\s*(?::|[-–—]\s|$)",
     re.I,
+)
+# Kept for callers of the action heading alone.
+ACTION_HEADING_RE = re.compile(
+    r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:" + HEADINGS[0][1] + r")\s*(?::|[-–—]\s)", re.I
 )
 
 
-def under_action_heading(source: str, start: int) -> bool:
-    """Whether the statement at `start` of a record's source sits on an action heading's
-    line, or below a heading line with nothing after it (within the same paragraph)."""
+def heading_of(line: str) -> tuple[str, int] | None:
+    """The kind of heading a line opens with, and where its label ends, or None."""
+    match = HEADING_RE.match(line)
+    if match is None or match.lastgroup is None:
+        return None
+    return match.lastgroup, match.end()
+
+
+def heading_section(source: str, start: int) -> str | None:
+    """The section of the heading the statement at `start` of a record's source sits
+    under: on the heading's own line after its label, or below a heading line with
+    nothing after it (within the same paragraph); None if it sits under none."""
     line_start = source.rfind("\n", 0, start) + 1
     line_end = source.find("\n", start)
-    if ACTION_HEADING_RE.match(source[line_start : len(source) if line_end < 0 else line_end]):
-        return True
+    own = heading_of(source[line_start : len(source) if line_end < 0 else line_end])
+    if own is not None and start >= line_start + own[1] - 1:
+        return own[0]
     for line in reversed(source[:line_start].split("\n")[:-1]):
         if not line.strip():
-            return False  # a blank line ends the heading's list
-        heading = ACTION_HEADING_RE.match(line)
-        if heading:
-            return not line[heading.end() :].strip()
-    return False
+            return None  # a blank line ends the heading's list
+        heading = heading_of(line)
+        if heading is not None:
+            return heading[0] if not line[heading[1] :].strip() else None
+    return None
+
+
+def under_action_heading(source: str, start: int) -> bool:
+    """Whether the statement at `start` of a record's source sits under an action heading."""
+    return heading_section(source, start) == "action"
 
 
 def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[Statement]:
@@ -190,6 +233,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
             spans = _sentence_spans(next(docs))
         for sentence_start, sentence_end in spans:
             start, end = _trim(comment.text, sentence_start, sentence_end)
+            start = _after_heading(sources[record], comment.start, start, end)
             if start < end:
                 span = (comment.start + start, comment.start + end)
                 sentences.append((record, comment.header, [span]))
@@ -308,6 +352,21 @@ def _with_subjects(statements: list[Statement], sources: dict[int, str]) -> list
         if subject and len(subject.split()) <= MAX_SUBJECT_WORDS:
             out[i] = replace(current, subject=subject)
     return out
+
+
+def _after_heading(source: str, offset: int, start: int, end: int) -> int:
+    """A sentence's start moved past a heading label that opens its line ("What went
+    well: visits in timescale" is the finding "visits in timescale")."""
+    absolute = offset + start
+    line_start = source.rfind("\n", 0, absolute) + 1
+    line_end = source.find("\n", absolute)
+    heading = heading_of(source[line_start : len(source) if line_end < 0 else line_end])
+    if heading is None or line_start + heading[1] <= absolute:
+        return start
+    moved = min(line_start + heading[1] - offset, end)
+    while moved < end and source[offset + moved] in TRIM:
+        moved += 1
+    return moved
 
 
 def _one_sentence_test(nlp: Language) -> Callable[[str], bool]:
