@@ -220,3 +220,27 @@ def test_headings_in_the_notes_decide_bare_and_hoped_for_items(
     assert section_of["visits in timescale"] == "strength"
     # The heading's words are practice vocabulary, not a name.
     assert "[PERSON" not in " ".join(section_of)
+
+
+def test_a_spreadsheet_with_a_column_per_section_drafts_by_its_headings(
+    classifier: StatementClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "audit.csv"
+    path.write_text(
+        "Record,What went well,Even better if,Actions\n"
+        '1,"Chronology up to date; good direct work with him",Plan SMARTer,Update the plan\n'
+        "2,Voice of child clear,Chronology updated,Update chronology\n",
+        encoding="utf-8",
+    )
+    briefing = draft_briefing([path], classifier=classifier)
+    section_of = {
+        s.text: name
+        for part in (briefing.sections, briefing.one_record)
+        for name, bullets in part.items()
+        for b in bullets
+        for s in b.sources
+    }
+    assert section_of["Chronology up to date"] == "strength"
+    assert section_of["good direct work with him"] == "strength"
+    assert section_of["Chronology updated"] == "worry"
+    assert section_of["Update chronology"] == "action"

@@ -141,6 +141,36 @@ def test_csv_column_override_and_error_listing_columns(tmp_path: Path) -> None:
     assert audit.records[0].comments[0].text == "chronology out of date"
 
 
+def test_a_column_per_kind_of_finding_is_read_as_notes_under_headings(tmp_path: Path) -> None:
+    """Audit tools often export "Strengths" and "Areas for development" columns, not one
+    comment column: each cell becomes a line under its heading."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Record,Strengths,Areas for development,Actions agreed\n"
+        '1,"Chronology up to date\n- good direct work",'
+        '"Genogram; supervision not recorded",Update genogram\n'
+        '2,Voice of child clear,,"Update chronology"\n',
+        encoding="utf-8",
+    )
+    audit = load_audit([path])
+    assert [c.text for c in audit.records[0].comments] == [
+        "Strengths: Chronology up to date; good direct work",
+        "Areas for development: Genogram; supervision not recorded",
+        "Actions agreed: Update genogram",
+    ]
+    assert [c.text for c in audit.records[1].comments] == [
+        "Strengths: Voice of child clear",
+        "Actions agreed: Update chronology",
+    ]
+
+
+def test_a_table_with_neither_comment_nor_heading_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Record,Colour\n1,blue\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no comment column found"):
+        load_audit([path])
+
+
 def test_xlsx_export(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     book = openpyxl.Workbook()

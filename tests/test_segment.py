@@ -6,8 +6,9 @@ import pytest
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import _Memo
+from briefing_nlp.headings import heading_section, under_action_heading
 from briefing_nlp.ingest import load_audit
-from briefing_nlp.segment import heading_section, split_statements, under_action_heading
+from briefing_nlp.segment import split_statements
 
 CASES = [
     (
@@ -115,6 +116,12 @@ CASES = [
         ["no interpreter - HV used dad to translate on the home visit", "MASH didn't pick this up"],
     ),
     ("No supervision on record and no use of SOS", ["No supervision on record", "no use of SOS"]),
+    # After ";" a judgement with the practice it judges is a finding of its own.
+    (
+        "chronology up to date; good direct work with him",
+        ["chronology up to date", "good direct work with him"],
+    ),
+    ("chronology updated; good overall", ["chronology updated; good overall"]),
     # An elliptical ending borrows the verb of the part before.
     (
         "core group minutes: school attend, GP and health don't",

@@ -19,10 +19,11 @@ from briefing_nlp.compose import compose_briefing
 from briefing_nlp.datatypes import Audit, Briefing, Classification, Statement
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
+from briefing_nlp.headings import heading_section
 from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
-from briefing_nlp.segment import heading_section, split_statements
+from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
 from briefing_nlp.grades import grade_of
+from briefing_nlp.headings import heading_of
 from briefing_nlp.wording import VERDICT_RE
 
 Classifier = Callable[[Sequence[str]], list[Classification]]
@@ -71,6 +72,14 @@ LEANS_BACK = re.compile(
     re.I,
 )
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
+# After a semicolon, a judgement and the practice it judges is a finding of its own
+# ("chronology up to date; good direct work"), not a judgement of the part before
+# ("chronology updated; good").
+NEW_PRAISE = re.compile(
+    r"^(?:good|clear|strong|very good|really good)\s+(?!(?:to|for|with|in|at|and|but|overall|"
+    r"throughout|too|though|enough)\b)[a-z][\w-]*\s+[a-z][\w-]*",
+    re.I,
+)
 LIST_WORD_RE = re.compile(r"[A-Za-z]{2,}|\d+")
 PLACEHOLDER_PART = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 
@@ -142,76 +151,6 @@ LONE_REQUEST = re.compile(
 )
 MIN_LIST_THEME_SCORE = 0.5
 TRIM = " \t,;:-–—&+"
-
-
-# A line that opens with a heading lists findings of one kind, on the heading's own line
-# ("Actions: ...") or on the lines under a heading that stands alone ("Strengths:"). An
-# action heading makes every statement under it an action whatever its own wording:
-# "genogram completed" after "Needs:" is asked for, not done (the development audits
-# write actions this way). Under an improvement heading a bare or hoped-for state is a
-# worry ("Even better if: chronology updated"); under a strengths heading a bare topic
-# is a strength; under a good-practice heading a strength is good practice.
-HEADINGS: tuple[tuple[str, str], ...] = (
-    (
-        "action",
-        r"(?:agreed\s+)?(?:actions?|needs|next\s+steps?|to\s+do|todo|recommendations?|"
-        r"follow[- ]?ups?)(?:\s+agreed)?",
-    ),
-    (
-        "worry",
-        r"areas?\s+(?:for|of|to)\s+(?:development|improvement|improve|develop)|"
-        r"development\s+(?:areas?|points?)|worries|worry|concerns?|weaknesses|gaps|"
-        r"what\s+needs\s+to\s+(?:improve|change|happen\s+to\s+improve)|what\s+could\s+be\s+better|"
-        r"even\s+better\s+if|ebi|improvements?(?:\s+needed)?|learning\s+points?",
-    ),
-    (
-        "strength",
-        r"strengths?|positives?|what(?:['’]s|\s+is|\s+was)?\s+(?:working|going)\s+well|"
-        r"what\s+went\s+well|www",
-    ),
-    ("good_practice", r"(?:examples?\s+of\s+)?good\s+practice|gp|exemplary\s+practice"),
-)
-HEADING_RE = re.compile(
-    r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:"
-    + "|".join(f"(?P<{name}>{body})" for name, body in HEADINGS)
-    + r")\s*(?::|[-–—]\s|$)",
-    re.I,
-)
-# Kept for callers of the action heading alone.
-ACTION_HEADING_RE = re.compile(
-    r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:" + HEADINGS[0][1] + r")\s*(?::|[-–—]\s)", re.I
-)
-
-
-def heading_of(line: str) -> tuple[str, int] | None:
-    """The kind of heading a line opens with, and where its label ends, or None."""
-    match = HEADING_RE.match(line)
-    if match is None or match.lastgroup is None:
-        return None
-    return match.lastgroup, match.end()
-
-
-def heading_section(source: str, start: int) -> str | None:
-    """The section of the heading the statement at `start` of a record's source sits
-    under: on the heading's own line after its label, or below a heading line with
-    nothing after it (within the same paragraph); None if it sits under none."""
-    line_start = source.rfind("\n", 0, start) + 1
-    line_end = source.find("\n", start)
-    own = heading_of(source[line_start : len(source) if line_end < 0 else line_end])
-    if own is not None and start >= line_start + own[1] - 1:
-        return own[0]
-    for line in reversed(source[:line_start].split("\n")[:-1]):
-        if not line.strip():
-            return None  # a blank line ends the heading's list
-        heading = heading_of(line)
-        if heading is not None:
-            return heading[0] if not line[heading[1] :].strip() else None
-    return None
-
-
-def under_action_heading(source: str, start: int) -> bool:
-    """Whether the statement at `start` of a record's source sits under an action heading."""
-    return heading_section(source, start) == "action"
 
 
 def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[Statement]:
@@ -569,7 +508,7 @@ def _is_boundary(
     words = min(len(WORD_RE.findall(left)), len(WORD_RE.findall(right)))
     if (
         words < 2
-        or LEANS_BACK.match(right)
+        or (LEANS_BACK.match(right) and not (kind == "semicolon" and NEW_PRAISE.match(right)))
         or REFERS_BACK.search(right)
         or ELLIPTICAL_END.search(right)
     ):

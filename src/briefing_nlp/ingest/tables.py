@@ -2,7 +2,9 @@
 
 Exports have one row per comment or per record; columns are found by name (record/case
 id, comment/finding/notes, optional question, grade, auditor) and can be named
-explicitly with `--column role=Header`.
+explicitly with `--column role=Header`. An export with no comment column but a column per
+kind of finding ("Strengths", "Areas for development", "Actions") is read as notes under
+those headings.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from xml.parsers import expat
 
 from briefing_nlp.datatypes import AuditRecord, Comment
 from briefing_nlp.errors import InputError
+from briefing_nlp.headings import heading_of
 from briefing_nlp.ingest.limits import (
     DAMAGED,
     CellBudget,
@@ -110,13 +113,25 @@ def map_columns(headers: list[str], overrides: dict[str, str], name: str) -> dic
         exact = [keys.index(n) for n in names if n in keys and keys.index(n) not in taken]
         if exact:
             found[role] = exact[0]
-    if "comment" not in found:
+    if "comment" not in found and not heading_columns(headers, found):
         shown = _shown(headers)
         raise InputError(
             f"{name}: no comment column found; columns are: {shown}; "
             "name one with --column comment=HEADER"
         )
     return found
+
+
+def heading_columns(headers: list[str], found: dict[str, int]) -> list[int]:
+    """Columns whose header is a heading and nothing more ("Strengths", "Even better if",
+    "Actions agreed"), not already given a role: each holds findings of its kind."""
+    taken = set(found.values())
+    out = []
+    for index, header in enumerate(headers):
+        heading = heading_of(header.strip())
+        if index not in taken and heading is not None and not header.strip()[heading[1] :].strip():
+            out.append(index)
+    return out
 
 
 def _shown(headers: list[str], most: int = 12) -> str:
@@ -143,6 +158,7 @@ def read_table(
     xlsx = path.suffix.lower() == ".xlsx"
     sheets = _xlsx_sheets(path, limits) if xlsx else [("", _csv_rows(path, limits))]
     tables: list[tuple[dict[str, int], list[list[str]], int]] = []
+    labels: dict[str, str] = {}  # a heading column's role -> its header as written
     refused: InputError | None = None
     for sheet, rows in sheets:
         rows = [r for r in rows if any(cell.strip() for cell in r)]
@@ -150,9 +166,17 @@ def read_table(
             continue
         label = f"{path} (sheet {sheet!r})" if len(sheets) > 1 else str(path)
         try:
-            tables.append((map_columns(rows[0], overrides, label), rows[1:], len(rows[0])))
+            columns = map_columns(rows[0], overrides, label)
         except InputError as exc:
             refused = refused or exc
+            continue
+        if "comment" not in columns:
+            # One column per kind of finding: each cell is read as a line under its
+            # heading ("Strengths: ..."), which drafting reads as it reads notes.
+            headed = {f"heading {index}": index for index in heading_columns(rows[0], columns)}
+            labels.update({role: rows[0][index].strip() for role, index in headed.items()})
+            columns = columns | headed
+        tables.append((columns, rows[1:], len(rows[0])))
     if not tables:
         if refused is not None:
             raise refused
@@ -168,7 +192,7 @@ def read_table(
             groups.setdefault(key or f"row {number}", []).append(cells)
     with_record = any("record" in columns for columns, _, _ in tables)
     records = [
-        _table_record(ordinal, key, group, with_record)
+        _table_record(ordinal, key, group, with_record, labels)
         for ordinal, (key, group) in enumerate(groups.items(), start=1)
     ]
     if not any(r.comments for r in records):
@@ -177,7 +201,11 @@ def read_table(
 
 
 def _table_record(
-    ordinal: int, key: str, rows: list[dict[str, str]], with_record: bool
+    ordinal: int,
+    key: str,
+    rows: list[dict[str, str]],
+    with_record: bool,
+    labels: dict[str, str] | None = None,
 ) -> AuditRecord:
     parts: list[str] = []
     comments: list[Comment] = []
@@ -187,15 +215,10 @@ def _table_record(
         for role in ("grade", "auditor"):
             if row.get(role, "").strip():
                 meta.setdefault(role, normalise_text(row[role]).strip())
-        text = " ".join(normalise_text(row["comment"]).split())
-        if not text:
-            continue
-        question = " ".join(normalise_text(row.get("question", "")).split())
-        if question and len(text.split()) <= SHORT_ANSWER_WORDS:
-            text = f"{question} - {text}"  # "Yes" alone says nothing without its question
-        parts.append(text)
-        comments.append(Comment(text, position, position + len(text), question=question))
-        position += len(text) + 1
+        for text, question in _row_texts(row, labels or {}):
+            parts.append(text)
+            comments.append(Comment(text, position, position + len(text), question=question))
+            position += len(text) + 1
     label = key if not key.startswith("row ") else f"Record {ordinal}"
     if with_record and not key.startswith("row "):
         label = key if not key.isdigit() else f"Record {key}"
@@ -205,6 +228,26 @@ def _table_record(
         comments.append(Comment(grade, position, position + len(grade)))
         parts.append(grade)
     return AuditRecord(ordinal, label, "\n".join(parts), tuple(comments), meta)
+
+
+def _row_texts(row: dict[str, str], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """A row's comments and their questions: the comment cell, or one per heading column
+    as "<heading>: <cell>" (a cell's own lines kept apart with "; ")."""
+    if "comment" in row:
+        text = " ".join(normalise_text(row["comment"]).split())
+        if not text:
+            return []
+        question = " ".join(normalise_text(row.get("question", "")).split())
+        if question and len(text.split()) <= SHORT_ANSWER_WORDS:
+            text = f"{question} - {text}"  # "Yes" alone says nothing without its question
+        return [(text, question)]
+    out = []
+    for role, label in labels.items():
+        lines = [" ".join(line.split()) for line in normalise_text(row.get(role, "")).splitlines()]
+        cell = "; ".join(line.lstrip("-*•· ") for line in lines if line.strip("-*•· "))
+        if cell:
+            out.append((f"{label}: {cell}", ""))
+    return out
 
 
 def _csv_rows(path: Path, limits: ExpansionLimits) -> list[list[str]]:
