@@ -76,13 +76,15 @@ def test_corrections_become_corpus_rows(small: tuple[Path, Path, Settings]) -> N
 
 def test_a_better_model_replaces_the_old_one(small: tuple[Path, Path, Settings]) -> None:
     tmp_path, corpus, settings = small
-    # Feedback that matches the test split's conventions can only help on it.
-    feedback = write_rows(tmp_path / "fb.jsonl", read_rows(CORPUS_DIR / "train")[1::3][:300])
+    # Feedback that matches the test split's conventions, and enough of it (half as many
+    # rows again as the model learnt from) that the gain is not lost in the noise of a
+    # small test split: 300 rows moved theme micro-F1 by ±0.004 either way.
+    feedback = write_rows(tmp_path / "fb.jsonl", read_rows(CORPUS_DIR / "train")[1::3][:2500])
     before = json.loads((settings.model_dir / "meta.json").read_text())
     result = train_models(settings, corpus, feedback=feedback)
     assert not result.kept_old
     after = json.loads((settings.model_dir / "meta.json").read_text())
-    assert after["corpus"]["train"]["rows"] == before["corpus"]["train"]["rows"] + 300
+    assert after["corpus"]["train"]["rows"] == before["corpus"]["train"]["rows"] + 2500
 
 
 def test_a_worse_model_is_refused_with_reasons(small: tuple[Path, Path, Settings]) -> None:
