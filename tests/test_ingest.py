@@ -171,6 +171,38 @@ def test_a_table_with_neither_comment_nor_heading_columns_is_refused(tmp_path: P
         load_audit([path])
 
 
+def test_a_word_table_of_headings_keeps_each_cell_under_its_heading(tmp_path: Path) -> None:
+    """Read cell by cell, a table with a "Strengths | Areas for development | Actions"
+    header row would put every cell under the last heading (all actions)."""
+    path = tmp_path / "audit.docx"
+    document = docx.Document()
+    document.add_paragraph("Audit 1 - CIN")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["Strengths", "EBI", "Actions"], strict=True):
+        cell.text = text
+    for cell, text in zip(
+        table.rows[1].cells,
+        ["Chronology up to date", "Chronology; visits late", "Update genogram"],
+        strict=True,
+    ):
+        cell.text = text
+    document.add_paragraph("Audit 2 - CP")
+    rows = document.add_table(rows=2, cols=2)
+    rows.rows[0].cells[0].text, rows.rows[0].cells[1].text = "What went well", "voice clear"
+    rows.rows[1].cells[0].text, rows.rows[1].cells[1].text = "Even better if", "chronology updated"
+    document.save(path)
+    audit = load_audit([path])
+    assert [c.text for c in audit.records[0].comments][1:] == [
+        "Strengths: Chronology up to date",
+        "EBI: Chronology; visits late",
+        "Actions: Update genogram",
+    ]
+    assert [c.text for c in audit.records[1].comments][1:] == [
+        "What went well: voice clear",
+        "Even better if: chronology updated",
+    ]
+
+
 def test_xlsx_export(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     book = openpyxl.Workbook()

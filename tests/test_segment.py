@@ -337,6 +337,9 @@ def test_action_heading_makes_its_list_actions(source: str, statement: str, expe
         ),
         ("Strengths:\n- voice clear\n\n- visits late", "visits late", None),
         ("- Concerns about DA not explored with mum", "not explored with mum", None),
+        # A short label that is also a word of notes heads a list only with a colon.
+        ("GP\n- chronology up to date", "chronology up to date", None),
+        ("GP:\n- chronology up to date", "chronology up to date", "good_practice"),
     ],
 )
 def test_the_heading_a_statement_sits_under(

@@ -17,26 +17,28 @@ import re
 # "genogram completed" after "Needs:" is asked for, not done (the development audits
 # write actions this way). Under an improvement heading a bare or hoped-for state is a
 # worry ("Even better if: chronology updated"); under a strengths heading a bare topic
-# is a strength; under a good-practice heading a strength is good practice.
+# is a strength; under a good-practice heading a strength is good practice. A short
+# label that is also a word of notes ("GP", "needs", "gaps") is a heading only with a
+# colon or dash after it: a line "GP" alone is more likely the doctor.
 HEADINGS: tuple[tuple[str, str], ...] = (
     (
         "action",
-        r"(?:agreed\s+)?(?:actions?|needs|next\s+steps?|to\s+do|todo|recommendations?|"
+        r"(?:agreed\s+)?(?:actions?|needs(?!\s*$)|next\s+steps?|to\s+do|todo|recommendations?|"
         r"follow[- ]?ups?)(?:\s+agreed)?",
     ),
     (
         "worry",
         r"areas?\s+(?:for|of|to)\s+(?:development|improvement|improve|develop)|"
-        r"development\s+(?:areas?|points?)|worries|worry|concerns?|weaknesses|gaps|"
+        r"development\s+(?:areas?|points?)|worries|worry|concerns?|weaknesses|gaps(?!\s*$)|"
         r"what\s+needs\s+to\s+(?:improve|change|happen\s+to\s+improve)|what\s+could\s+be\s+better|"
-        r"even\s+better\s+if|ebi|improvements?(?:\s+needed)?|learning\s+points?",
+        r"even\s+better\s+if|ebi(?!\s*$)|improvements?(?:\s+needed)?|learning\s+points?",
     ),
     (
         "strength",
         r"strengths?|positives?|what(?:['’]s|\s+is|\s+was)?\s+(?:working|going)\s+well|"
-        r"what\s+went\s+well|www",
+        r"what\s+went\s+well|www(?!\s*$)",
     ),
-    ("good_practice", r"(?:examples?\s+of\s+)?good\s+practice|gp|exemplary\s+practice"),
+    ("good_practice", r"(?:examples?\s+of\s+)?good\s+practice|gp(?!\s*$)|exemplary\s+practice"),
 )
 HEADING_RE = re.compile(
     r"^\s*(?:[-*•·]|\d+[.)])?\s*(?:"
@@ -75,3 +77,14 @@ def heading_section(source: str, start: int) -> str | None:
 def under_action_heading(source: str, start: int) -> bool:
     """Whether the statement at `start` of a record's source sits under an action heading."""
     return heading_section(source, start) == "action"
+
+
+def names_a_heading(text: str) -> str | None:
+    """The kind of finding a table's column or row label names ("Strengths", "EBI",
+    "Actions agreed"), when the label is a heading and nothing more; else None. A label
+    stands for a heading, so the short ones count without a colon here."""
+    label = " ".join(text.split()).rstrip(":").strip()
+    heading = heading_of(label + ":")
+    if heading is None or (label + ":")[heading[1] :].strip():
+        return None
+    return heading[0]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from briefing_nlp.errors import InputError
+from briefing_nlp.headings import names_a_heading
 from briefing_nlp.ingest.limits import DAMAGED, ExpansionLimits, check_package, refuse_encrypted
 
 
@@ -40,15 +41,53 @@ def _docx_lines(document: object) -> Iterator[str]:
         if isinstance(block, Paragraph):
             yield from paragraph_text(block._element).split("\n")
         elif isinstance(block, Table):
-            for row in block.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat across the row
-                        continue
-                    seen.add(id(cell._tc))
-                    for paragraph in cell.paragraphs:
-                        yield from paragraph_text(paragraph._element).split("\n")
+            yield from _table_lines([_row_cells(row) for row in block.rows])
             yield ""
+
+
+def _row_cells(row: object) -> list[list[str]]:
+    """A table row's cells, each as its lines (merged cells, which repeat across the row,
+    once)."""
+    seen: set[int] = set()
+    cells = []
+    for cell in row.cells:  # type: ignore[attr-defined]
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        cells.append(
+            [line for p in cell.paragraphs for line in paragraph_text(p._element).split("\n")]
+        )
+    return cells
+
+
+def _is_heading(lines: list[str]) -> bool:
+    return names_a_heading(" ".join(lines)) is not None
+
+
+def _table_lines(rows: list[list[list[str]]]) -> Iterator[str]:
+    """A table's cells as lines of notes. A table whose first row names a kind of finding
+    in every column ("Strengths | Areas for development | Actions"), or whose rows open
+    with one ("Strengths | chronology up to date"), gives each cell as a line under its
+    heading ("Strengths: chronology up to date"): read cell by cell, the lines under the
+    last heading would all take its kind."""
+    if not rows:
+        return
+    header = rows[0]
+    if len(header) > 1 and all(_is_heading(cell) for cell in header):
+        for row in rows[1:]:
+            for label, cell in zip(header, row, strict=False):
+                items = [line.strip().lstrip("-*•· ") for line in cell if line.strip("-*•· ")]
+                if items:
+                    yield f"{' '.join(' '.join(label).split())}: {'; '.join(items)}"
+        return
+    for row in rows:
+        if len(row) == 2 and _is_heading(row[0]):
+            items = [line.strip().lstrip("-*•· ") for line in row[1] if line.strip("-*•· ")]
+            if items:
+                yield f"{' '.join(' '.join(row[0]).split())}: {'; '.join(items)}"
+            continue
+        for cell in row:
+            yield from cell
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from briefing_nlp.datatypes import AuditRecord, Comment
 from briefing_nlp.errors import InputError
-from briefing_nlp.headings import heading_of
+from briefing_nlp.headings import names_a_heading
 from briefing_nlp.ingest.limits import (
     DAMAGED,
     CellBudget,
@@ -126,12 +126,7 @@ def heading_columns(headers: list[str], found: dict[str, int]) -> list[int]:
     """Columns whose header is a heading and nothing more ("Strengths", "Even better if",
     "Actions agreed"), not already given a role: each holds findings of its kind."""
     taken = set(found.values())
-    out = []
-    for index, header in enumerate(headers):
-        heading = heading_of(header.strip())
-        if index not in taken and heading is not None and not header.strip()[heading[1] :].strip():
-            out.append(index)
-    return out
+    return [i for i, header in enumerate(headers) if i not in taken and names_a_heading(header)]
 
 
 def _shown(headers: list[str], most: int = 12) -> str:
