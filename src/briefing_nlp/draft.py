@@ -23,6 +23,7 @@ from briefing_nlp.headings import heading_section
 from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
+from briefing_nlp.redact.patterns import RELATIONS
 from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
@@ -172,6 +173,11 @@ HEADED: dict[str, tuple[str, ...]] = {
     "strength": ("neutral",),
     "good_practice": ("strength",),
 }
+# A statement that only names people: relations, roles and placeholders.
+NAMES_ONLY = re.compile(
+    rf"^\W*(?:(?:{RELATIONS}|and|&|[\[(]?(?:PERSON|ORG)[ _]?\d*[\])]?|\[[A-Z][A-Z _]*\d*\])[\s,;:.()'’s-]*)+$",
+    re.I,
+)
 # A standard after a finding: "..., should be 4 weekly", "... - should have been day 15".
 NORM_TAIL = re.compile(
     r"\s*[,;:(–—-]\s*(?:it\s+|they\s+|this\s+)?(?:should|must|ought to)\s+(?:be|have been)\b"
@@ -202,7 +208,10 @@ def _in_context(
             if grade_of(result.text)
             else heading_section(sources[statement.record], statement.start)
         )
-        if heading is not None and result.section in HEADED.get(heading, ()):
+        if result.section != "neutral" and NAMES_ONLY.match(result.text):
+            # "Partner [PERSON 2].": who is who in the case, not a finding.
+            result = replace(result, section="neutral", themes=())
+        elif heading is not None and result.section in HEADED.get(heading, ()):
             result = replace(result, section=heading)
         elif result.section == "action" and (norm := NORM_TAIL.search(result.text)):
             # "core groups held 10-12 weeks apart, should be 4 weekly": the "should"
