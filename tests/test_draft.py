@@ -249,7 +249,10 @@ def test_a_spreadsheet_with_a_column_per_section_drafts_by_its_headings(
 def test_a_statement_that_only_names_people_is_no_finding(classifier: StatementClassifier) -> None:
     """ "Partner Ryan Cole." on a record's first line says who is who; redacted to
     "Partner [PERSON 2]." it had read as an action ("partner with ...")."""
-    notes = "Audit 1 - CP\n- Sophie Walsh (24), EDD 14/02/21. Partner Ryan Cole.\n- chrono out of date\n"
+    notes = (
+        "Audit 1 - CP\n- Sophie Walsh (24), EDD 14/02/21. Partner Ryan Cole.\n"
+        "- chrono out of date\n"
+    )
     briefing = draft_briefing([notes], classifier=classifier)
     texts = [s.text for b in briefing.all_bullets for s in b.sources]
     assert not [t for t in texts if t.startswith("Partner")]

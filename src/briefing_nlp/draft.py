@@ -175,7 +175,8 @@ HEADED: dict[str, tuple[str, ...]] = {
 }
 # A statement that only names people: relations, roles and placeholders.
 NAMES_ONLY = re.compile(
-    rf"^\W*(?:(?:{RELATIONS}|and|&|[\[(]?(?:PERSON|ORG)[ _]?\d*[\])]?|\[[A-Z][A-Z _]*\d*\])[\s,;:.()'’s-]*)+$",
+    rf"^\W*(?:(?:{RELATIONS}|and|&|[\[(]?(?:PERSON|ORG)[ _]?\d*[\])]?|\[[A-Z][A-Z _]*\d*\])"
+    r"[\s,;:.()'’s-]*)+$",
     re.I,
 )
 # A standard after a finding: "..., should be 4 weekly", "... - should have been day 15".
