@@ -185,6 +185,19 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         ("Chronology, good", 3, "Chronology, good"),
         ("supervision recorded but not good", 3, "supervision recorded but not good"),
         ("midwife referral at 12 weeks - timely", 4, "midwife referral at 12 weeks - timely"),
+        # one auditor's plan for sharing one record's example is not the finding
+        (
+            "Talking Mats used with him and his views are clear. "
+            "Lovely example, share at team meeting",
+            2,
+            "Talking Mats used with him and his views are clear.",
+        ),
+        (
+            "Talking Mats used with him. Lovely example, share at team meeting",
+            1,
+            "Talking Mats used with him. Lovely example, share at team meeting",
+        ),
+        ("Chronology up to date. Genogram too.", 3, "Chronology up to date. Genogram too."),
     ],
 )
 def test_finding_wording_speaks_for_the_finding(wording: str, count: int, expected: str) -> None:

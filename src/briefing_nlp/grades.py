@@ -50,3 +50,22 @@ def singles_out(text: str) -> bool:
     """Whether an auditor's words single a finding out as good practice to share (a
     recorded grade, "graded outstanding", is a grade, not such a cue)."""
     return bool(GOOD_PRACTICE_CUE.search(text)) and not grade_of(text)
+
+
+# A sentence that only singles out the one before it as good practice: "Lovely example,
+# share at team meeting", "Shared w/ SOS lead as good practice", "Will share with the
+# practice lead as a GP example".
+_SHARE = (
+    r"(?:will\s+|to\s+|to\s+be\s+|auditor\s+(?:will\s+)?)?(?:share|shared|sharing|"
+    r"pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b(?:good\s+practice|GP|example|team|lead|"
+    r"learning|service|practice|colleagues|briefing|forum|panel|meeting)\b"
+)
+PRACTICE_MARKER = re.compile(
+    r"^(?:(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
+    r"outstanding|exemplary|super)\s+(?:example|practice)\s*(?:[.!]*$|[,;:\-–—]\s*"
+    + _SHARE
+    + r")|"
+    + _SHARE
+    + r")",
+    re.I,
+)

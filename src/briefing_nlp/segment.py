@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
-from briefing_nlp.grades import grade_of
+from briefing_nlp.grades import PRACTICE_MARKER, grade_of
 from briefing_nlp.headings import heading_of
 from briefing_nlp.wording import VERDICT_RE
 
@@ -212,23 +212,6 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
     return _with_subjects(_with_markers(statements, sources), sources)
 
 
-# A sentence that only singles out the one before it as good practice: "Lovely example,
-# share at team meeting", "Shared w/ SOS lead as good practice", "Will share with the
-# practice lead as a GP example".
-_SHARE = (
-    r"(?:will\s+|to\s+|to\s+be\s+|auditor\s+(?:will\s+)?)?(?:share|shared|sharing|"
-    r"pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b(?:good\s+practice|GP|example|team|lead|"
-    r"learning|service|practice|colleagues|briefing|forum|panel|meeting)\b"
-)
-PRACTICE_MARKER = re.compile(
-    r"^(?:(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
-    r"outstanding|exemplary|super)\s+(?:example|practice)\s*(?:[.!]*$|[,;:\-–—]\s*"
-    + _SHARE
-    + r")|"
-    + _SHARE
-    + r")",
-    re.I,
-)
 MAX_MARKER_WORDS = 14
 
 

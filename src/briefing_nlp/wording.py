@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from briefing_nlp.errors import ConfigError
+from briefing_nlp.grades import PRACTICE_MARKER
 from briefing_nlp.vocabulary import PROPER_WORDS
 
 KEEP_CASE_RE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]*[A-Z]|\[|I\b)")
@@ -62,6 +63,7 @@ TRAILING_PRAISE_RE = re.compile(
     re.I,
 )
 MIN_WORDS_LEFT = 3
+LAST_SENTENCE_RE = re.compile(r"[.!](?:\s+)([^.!]+[.!]?)\s*$")
 DETAIL_RE = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:on|dated|from|since|until|by|at|lives at|tel|phone|mob|mobile|dob|"
     r"d\.o\.b\.?|nhs(?: no\.?| number)?|ref|address|email|postcode)\s*:?\s*)?"
@@ -208,6 +210,11 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
         text = text[: praise.start()]
     if count < 2:
         return text
+    # "... views on respite are really clear. Lovely example, share at team meeting": the
+    # second sentence is one auditor's plan for one record's example.
+    last = LAST_SENTENCE_RE.search(text)
+    if last and PRACTICE_MARKER.match(last.group(1)):
+        text = text[: last.start() + 1]
     text = DETAIL_RE.sub("", text)
     text = ROLE_THEN_PERSON_RE.sub(lambda m: m.group(1), text)
     text = PERSON_THEN_ROLE_RE.sub(lambda m: f"the {m.group(1)}", text)
