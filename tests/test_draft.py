@@ -208,13 +208,7 @@ def test_headings_in_the_notes_decide_bare_and_hoped_for_items(
         "Actions: chronology to be updated by SW\n"
     )
     briefing = draft_briefing([notes], classifier=classifier)
-    section_of = {
-        s.text: name
-        for part in (briefing.sections, briefing.one_record)
-        for name, bullets in part.items()
-        for b in bullets
-        for s in b.sources
-    }
+    section_of = _section_of(briefing)
     assert section_of["chronology updated"] == "worry"
     assert section_of["plan SMARTer"] == "worry"
     assert section_of["visits in timescale"] == "strength"
@@ -233,13 +227,7 @@ def test_a_spreadsheet_with_a_column_per_section_drafts_by_its_headings(
         encoding="utf-8",
     )
     briefing = draft_briefing([path], classifier=classifier)
-    section_of = {
-        s.text: name
-        for part in (briefing.sections, briefing.one_record)
-        for name, bullets in part.items()
-        for b in bullets
-        for s in b.sources
-    }
+    section_of = _section_of(briefing)
     assert section_of["Chronology up to date"] == "strength"
     assert section_of["good direct work with him"] == "strength"
     assert section_of["Chronology updated"] == "worry"
@@ -257,3 +245,14 @@ def test_a_statement_that_only_names_people_is_no_finding(classifier: StatementC
     texts = [s.text for b in briefing.all_bullets for s in b.sources]
     assert not [t for t in texts if t.startswith("Partner")]
     assert "chrono out of date" in texts
+
+
+def _section_of(briefing: Briefing) -> dict[str, str]:
+    """Each source statement's section, in the briefing or its one-record lists."""
+    return {
+        s.text: name
+        for part in (briefing.sections, briefing.one_record)
+        for name, bullets in part.items()
+        for b in bullets
+        for s in b.sources
+    }

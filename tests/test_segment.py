@@ -6,7 +6,7 @@ import pytest
 
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import _Memo
-from briefing_nlp.headings import heading_section, under_action_heading
+from briefing_nlp.headings import heading_section
 from briefing_nlp.ingest import load_audit
 from briefing_nlp.segment import split_statements
 
@@ -319,7 +319,7 @@ def test_a_sentence_without_any_separator_is_left_whole(
     ],
 )
 def test_action_heading_makes_its_list_actions(source: str, statement: str, expected: bool) -> None:
-    assert under_action_heading(source, source.index(statement)) is expected
+    assert (heading_section(source, source.index(statement)) == "action") is expected
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from briefing_nlp.compose import compose_briefing
 from briefing_nlp.datatypes import Audit, Briefing, Classification, Statement
 from briefing_nlp.grades import grade_of
 from briefing_nlp.group import group_findings
-from briefing_nlp.headings import heading_section
+from briefing_nlp.headings import HeadingIndex
 from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
@@ -27,6 +27,7 @@ from briefing_nlp.redact.patterns import RELATIONS
 from briefing_nlp.segment import split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
+from briefing_nlp.wording import PLACEHOLDER_RE
 
 GRADE_SECTIONS = {
     "outstanding": "strength",
@@ -173,15 +174,20 @@ HEADED: dict[str, tuple[str, ...]] = {
     "strength": ("neutral",),
     "good_practice": ("strength",),
 }
-# A statement that only names people: relations, roles and placeholders.
-NAMES_ONLY = re.compile(
-    rf"^\W*(?:(?:{RELATIONS}|and|&|[\[(]?(?:PERSON|ORG)[ _]?\d*[\])]?|\[[A-Z][A-Z _]*\d*\])"
-    r"[\s,;:.()'’s-]*)+$",
-    re.I,
-)
+# Who is who in a case, not a finding: relations, roles and placeholders only ("Partner
+# [PERSON 2].", "Mum [PERSON 3] and dad [PERSON 4]").
+RELATION_WORDS_RE = re.compile(rf"\b{RELATIONS}\b|\band\b|&", re.I)
+
+
+def names_only(text: str) -> bool:
+    """Whether a statement only names people (linear: no nested repetition to backtrack)."""
+    rest = RELATION_WORDS_RE.sub(" ", PLACEHOLDER_RE.sub(" ", text))
+    return rest != text and not re.search(r"[A-Za-z0-9]", rest.replace("'s", ""))
+
+
 # A standard after a finding: "..., should be 4 weekly", "... - should have been day 15".
 NORM_TAIL = re.compile(
-    r"\s*[,;:(–—-]\s*(?:it\s+|they\s+|this\s+)?(?:should|must|ought to)\s+(?:be|have been)\b"
+    r"[,;:(–—-]\s*(?:it\s+|they\s+|this\s+)?(?:should|must|ought to)\s+(?:be|have been)\b"
     r"(?!\s+(?:done|completed|updated|seen|held|made|recorded|reviewed|shared|sent|"
     r"agreed|offered|booked|arranged|considered|referred|assessed|invited)\b).*$",
     re.I,
@@ -202,14 +208,13 @@ def _in_context(
     whose other parts are mostly actions; a finding with the standard it falls short of
     is a worry; a recorded grade keeps its own section."""
     sources = {r.ordinal: r.source for r in audit.records}
+    headings = {ordinal: HeadingIndex(source) for ordinal, source in sources.items()}
     out = []
     for statement, result in zip(statements, classifications, strict=True):
         heading = (
-            None
-            if grade_of(result.text)
-            else heading_section(sources[statement.record], statement.start)
+            None if grade_of(result.text) else headings[statement.record].section(statement.start)
         )
-        if result.section != "neutral" and NAMES_ONLY.match(result.text):
+        if result.section != "neutral" and names_only(result.text):
             # "Partner [PERSON 2].": who is who in the case, not a finding.
             result = replace(result, section="neutral", themes=())
         elif heading is not None and result.section in HEADED.get(heading, ()):

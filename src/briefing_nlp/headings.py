@@ -10,6 +10,7 @@ comments under it (`ingest.tables`). No spaCy: ingest imports it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # A line that opens with a heading lists findings of one kind, on the heading's own line
 # ("Actions: ...") or on the lines under a heading that stands alone ("Strengths:"). An
@@ -56,27 +57,42 @@ def heading_of(line: str) -> tuple[str, int] | None:
     return match.lastgroup, match.end()
 
 
+class HeadingIndex:
+    """Which heading each position of a record's source sits under, worked out in one
+    pass over its lines (a spreadsheet record can be thousands of lines with no blank
+    one: looking back from every statement was quadratic in them)."""
+
+    def __init__(self, source: str) -> None:
+        self.starts: list[int] = []
+        # Per line: (section from this offset on the line, or None; the label's end).
+        self.lines: list[tuple[str | None, int]] = []
+        under: str | None = None
+        position = 0
+        for line in source.split("\n"):
+            self.starts.append(position)
+            heading = heading_of(line)
+            if not line.strip():
+                under = None  # a blank line ends the heading's list
+                self.lines.append((None, 0))
+            elif heading is not None:
+                self.lines.append((heading[0], position + heading[1] - 1))
+                # A heading with words after it heads its own line only.
+                under = heading[0] if not line[heading[1] :].strip() else None
+            else:
+                self.lines.append((under, position))
+            position += len(line) + 1
+
+    def section(self, start: int) -> str | None:
+        """The section of the heading the statement at `start` sits under: on the
+        heading's own line after its label, or below a heading line with nothing after
+        it (within the same paragraph); None if it sits under none."""
+        section, from_offset = self.lines[bisect_right(self.starts, start) - 1]
+        return section if start >= from_offset else None
+
+
 def heading_section(source: str, start: int) -> str | None:
-    """The section of the heading the statement at `start` of a record's source sits
-    under: on the heading's own line after its label, or below a heading line with
-    nothing after it (within the same paragraph); None if it sits under none."""
-    line_start = source.rfind("\n", 0, start) + 1
-    line_end = source.find("\n", start)
-    own = heading_of(source[line_start : len(source) if line_end < 0 else line_end])
-    if own is not None and start >= line_start + own[1] - 1:
-        return own[0]
-    for line in reversed(source[:line_start].split("\n")[:-1]):
-        if not line.strip():
-            return None  # a blank line ends the heading's list
-        heading = heading_of(line)
-        if heading is not None:
-            return heading[0] if not line[heading[1] :].strip() else None
-    return None
-
-
-def under_action_heading(source: str, start: int) -> bool:
-    """Whether the statement at `start` of a record's source sits under an action heading."""
-    return heading_section(source, start) == "action"
+    """`HeadingIndex(source).section(start)`, for one statement."""
+    return HeadingIndex(source).section(start)
 
 
 def names_a_heading(text: str) -> str | None:
@@ -88,3 +104,15 @@ def names_a_heading(text: str) -> str | None:
     if heading is None or (label + ":")[heading[1] :].strip():
         return None
     return heading[0]
+
+
+BULLET_CHARS = "-*•· "
+
+
+def under_heading(label: str, lines: list[str]) -> str | None:
+    """A table cell's lines as one line of notes under its column's or row's heading
+    ("Strengths: chronology up to date; good direct work"), or None for an empty cell."""
+    items = [
+        " ".join(line.split()).lstrip(BULLET_CHARS) for line in lines if line.strip(BULLET_CHARS)
+    ]
+    return f"{' '.join(label.split())}: {'; '.join(items)}" if items else None

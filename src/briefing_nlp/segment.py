@@ -22,7 +22,7 @@ from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
 from briefing_nlp.grades import PRACTICE_MARKER, grade_of
 from briefing_nlp.headings import heading_of
-from briefing_nlp.wording import VERDICT_RE
+from briefing_nlp.wording import PLACEHOLDER_RE, VERDICT_RE
 
 Classifier = Callable[[Sequence[str]], list[Classification]]
 
@@ -81,12 +81,11 @@ NEW_PRAISE = re.compile(
     re.I,
 )
 LIST_WORD_RE = re.compile(r"[A-Za-z]{2,}|\d+")
-PLACEHOLDER_PART = re.compile(r"\[[A-Z][A-Z _]*\d*\]")
 
 
 def _list_words(text: str) -> int:
     """Words and numbers, not counting a placeholder's number ("[PERSON 1]'s history")."""
-    return len(LIST_WORD_RE.findall(PLACEHOLDER_PART.sub(" ", text)))
+    return len(LIST_WORD_RE.findall(PLACEHOLDER_RE.sub(" ", text)))
 
 
 # "his heritage and faith are well reflected": a left part that is only a noun phrase
@@ -227,8 +226,8 @@ def _with_markers(statements: list[Statement], sources: dict[int, str]) -> list[
             and before.record == current.record
             and not before.header
             and "\n" not in sources[current.record][before.end : current.start]
-            and PRACTICE_MARKER.match(current.text)
             and len(current.text.split()) <= MAX_MARKER_WORDS
+            and PRACTICE_MARKER.match(current.text)
         ):
             text = sources[current.record][before.start : current.end]
             out[-1] = replace(before, text=text, end=current.end)

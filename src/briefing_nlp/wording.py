@@ -63,7 +63,7 @@ TRAILING_PRAISE_RE = re.compile(
     re.I,
 )
 MIN_WORDS_LEFT = 3
-LAST_SENTENCE_RE = re.compile(r"[.!](?:\s+)([^.!]+[.!]?)\s*$")
+LAST_SENTENCE_RE = re.compile(r"[.!]\s+(\S[^.!]*[.!]?)$")
 DETAIL_RE = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:on|dated|from|since|until|by|at|lives at|tel|phone|mob|mobile|dob|"
     r"d\.o\.b\.?|nhs(?: no\.?| number)?|ref|address|email|postcode)\s*:?\s*)?"
@@ -212,7 +212,7 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
         return text
     # "... views on respite are really clear. Lovely example, share at team meeting": the
     # second sentence is one auditor's plan for one record's example.
-    last = LAST_SENTENCE_RE.search(text)
+    last = LAST_SENTENCE_RE.search(text.rstrip())
     if last and PRACTICE_MARKER.match(last.group(1)):
         text = text[: last.start() + 1]
     text = DETAIL_RE.sub("", text)

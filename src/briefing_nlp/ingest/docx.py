@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from briefing_nlp.errors import InputError
-from briefing_nlp.headings import names_a_heading
+from briefing_nlp.headings import names_a_heading, under_heading
 from briefing_nlp.ingest.limits import DAMAGED, ExpansionLimits, check_package, refuse_encrypted
 
 
@@ -76,15 +76,13 @@ def _table_lines(rows: list[list[list[str]]]) -> Iterator[str]:
     if len(header) > 1 and all(_is_heading(cell) for cell in header):
         for row in rows[1:]:
             for label, cell in zip(header, row, strict=False):
-                items = [line.strip().lstrip("-*•· ") for line in cell if line.strip("-*•· ")]
-                if items:
-                    yield f"{' '.join(' '.join(label).split())}: {'; '.join(items)}"
+                if line := under_heading(" ".join(label), cell):
+                    yield line
         return
     for row in rows:
         if len(row) == 2 and _is_heading(row[0]):
-            items = [line.strip().lstrip("-*•· ") for line in row[1] if line.strip("-*•· ")]
-            if items:
-                yield f"{' '.join(' '.join(row[0]).split())}: {'; '.join(items)}"
+            if line := under_heading(" ".join(row[0]), row[1]):
+                yield line
             continue
         for cell in row:
             yield from cell

@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from briefing_nlp.datatypes import AuditRecord, Comment
 from briefing_nlp.errors import InputError
-from briefing_nlp.headings import names_a_heading
+from briefing_nlp.headings import names_a_heading, under_heading
 from briefing_nlp.ingest.limits import (
     DAMAGED,
     CellBudget,
@@ -236,13 +236,11 @@ def _row_texts(row: dict[str, str], labels: dict[str, str]) -> list[tuple[str, s
         if question and len(text.split()) <= SHORT_ANSWER_WORDS:
             text = f"{question} - {text}"  # "Yes" alone says nothing without its question
         return [(text, question)]
-    out = []
-    for role, label in labels.items():
-        lines = [" ".join(line.split()) for line in normalise_text(row.get(role, "")).splitlines()]
-        cell = "; ".join(line.lstrip("-*•· ") for line in lines if line.strip("-*•· "))
-        if cell:
-            out.append((f"{label}: {cell}", ""))
-    return out
+    lines = (
+        under_heading(label, normalise_text(row.get(role, "")).splitlines())
+        for role, label in labels.items()
+    )
+    return [(line, "") for line in lines if line]
 
 
 def _csv_rows(path: Path, limits: ExpansionLimits) -> list[list[str]]:
