@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from briefing_nlp.features import build_nlp, extract_features, normalise
@@ -184,3 +186,20 @@ def test_shorthand_words_start_every_shorthand_match() -> None:
     # The check can fail: a pattern whose matches start with a word not listed.
     assert "ehcp" in {re.match(r"\w+", t)[0] for t in _language(r"ehcps?")}
     assert not {re.match(r"\w+", t)[0] for t in _language(r"lac'?s?")} <= SHORTHAND_WORDS
+
+
+def test_a_loaded_pipeline_reads_lemmas_as_spacys_lemmatizer_does(tmp_path: Path) -> None:
+    from briefing_nlp.features import load_nlp
+
+    built = build_nlp()
+    built.to_disk(tmp_path / "nlp")
+    loaded = load_nlp(tmp_path / "nlp")
+    # The lemmatizer is not loaded: its table is read straight from the file.
+    assert "lemmatizer" not in loaded.pipe_names
+    texts = [
+        "Visits were completed; the children were seen alone and their views recorded.",
+        "SW to update the chronology and complete GCP2 with mum",
+        "Carers assessments outstanding, reviewing officer chasing housing",
+        "No supervision recorded since March, plans drifting",
+    ]
+    assert extract_features(loaded, texts) == extract_features(built, texts)

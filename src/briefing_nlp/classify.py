@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +84,17 @@ class _SigmoidLinear:
             raise ModelError(f"weights.npz: {prefix} weights have mismatched shapes; retrain")
         return cls(coef, intercept, a, b)
 
+    @cached_property
+    def _by_feature(self) -> np.ndarray:
+        """`coef` as (folds, features, columns) in C order. scipy multiplies a sparse
+        matrix by a C-ordered dense one in place, but copies a transposed view first: 12
+        MB per call for the themes, a tenth of a second of every draft."""
+        return np.ascontiguousarray(self.coef.transpose(0, 2, 1))
+
     def proba(self, matrix: sparse.csr_matrix) -> np.ndarray:
         out = np.zeros((matrix.shape[0], self.coef.shape[1]))
         for fold in range(self.coef.shape[0]):
-            scores = np.asarray(matrix @ self.coef[fold].T) + self.intercept[fold]
+            scores = np.asarray(matrix @ self._by_feature[fold]) + self.intercept[fold]
             out += expit(-(self.a[fold] * scores + self.b[fold]))
         return out / self.coef.shape[0]
 
