@@ -101,6 +101,13 @@ CASES = [
         "[PERSON 1]'s history and the previous care proceedings are well analysed",
         ["[PERSON 1]'s history and the previous care proceedings are well analysed"],
     ),
+    # A part ending on a bare question word has lost its clause to the part before; a
+    # verb with no subject of its own shares the one before "and".
+    (
+        "TM to review the decision and record why",
+        ["TM to review the decision and record why"],
+    ),
+    ("GCP2 used well and informs the plan", ["GCP2 used well and informs the plan"]),
     # "and" between two objects of one preposition, or two participles after "to be".
     (
         "Excellent direct work on grooming and county lines using the toolkit",

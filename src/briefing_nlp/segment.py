@@ -133,6 +133,16 @@ ELLIPTICAL_END = re.compile(
     r"do not|does not|did not|has not|have not)[.!]?$",
     re.I,
 )
+# A part that ends on a bare question word has lost its clause to the part before:
+# "TM to review the decision and record why" asks for the decision's reasons.
+ENDS_ON_QUESTION_WORD = re.compile(r"\b(?:why|how|what|when|where|who)[.!]?$", re.I)
+# A verb in the third person with an object and no subject of its own shares the
+# subject before "and": "GCP2 used well and informs the plan".
+SUBJECTLESS_VERB = re.compile(
+    r"^([a-z]+)s\s+(?:the|a|an|his|her|their|its|this|that|these|those|all|each|every|"
+    r"any|both|mum's|dad's)\b",
+    re.I,
+)
 # A part that opens with "and" after a comma ("PA to update PP, and give him his health
 # history") is read, and kept, without the conjunction.
 LEADING_AND = re.compile(r"(?:and|&|plus)\s+", re.I)
@@ -428,6 +438,11 @@ def _is_boundary(
     if header and kind != "conjunction":
         # Header lines list facts and findings: "Audit 3 - CIN - audited with SW".
         return True
+    if ENDS_ON_QUESTION_WORD.search(right):
+        return False
+    verb = SUBJECTLESS_VERB.match(right) if kind == "conjunction" else None
+    if verb and (is_verb(verb.group(1).lower()) or is_verb(verb.group(1).lower() + "e")):
+        return False
     if (grade_of(left) and FEEDBACK_RE.search(right)) or (
         grade_of(right) and FEEDBACK_RE.search(left)
     ):
