@@ -143,6 +143,13 @@ def test_bullet_text_carries_exact_counts(drafts: dict[str, Briefing]) -> None:
             ["carers assmt", "direct work with him"],
             [],
         ),
+        # ... including one that reads as a bare fact alone, in a comma list of requests.
+        (
+            "chrono to be updated, birth plan to maternity, escalate the late referral to "
+            "the midwifery safeguarding lead",
+            ["chrono to be updated", "birth plan to maternity"],
+            [],
+        ),
         # A part that reports or judges something keeps its section.
         (
             "dentist and optician both done; book the eye test; chase the dentist",
@@ -256,3 +263,20 @@ def _section_of(briefing: Briefing) -> dict[str, str]:
         for b in bullets
         for s in b.sources
     }
+
+
+def test_a_header_label_is_no_finding(classifier: StatementClassifier) -> None:
+    notes = (
+        "Record 7 (CP plan)\n- chronology out of date\n\n"
+        "Record 8 (CIN) with SW\n- chronology not updated since March\n"
+    )
+    briefing = draft_briefing([notes], classifier=classifier)
+    findings = [
+        s.text
+        for bullets in (*briefing.sections.values(), *briefing.one_record.values())
+        for b in bullets
+        for s in b.sources
+    ]
+    assert "CP plan" not in findings
+    # A header part that says who the audit was done with is still a finding.
+    assert any("with SW" in text for text in findings)

@@ -24,7 +24,7 @@ from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.redact.patterns import RELATIONS
-from briefing_nlp.segment import split_statements
+from briefing_nlp.segment import JUDGED_RE, UNJUDGED_SECTIONS, split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 from briefing_nlp.wording import PLACEHOLDER_RE
@@ -155,15 +155,6 @@ def draft_briefing(
 # "missed"), a state verb or an evaluative word. A part with none of these, on a line of
 # actions, is one more thing asked for ("carers assmt; get EHCP from school; direct work
 # with Tyrese"), not a strength.
-JUDGED_RE = re.compile(
-    r"\b(?:is|are|was|were|been|has|have|had|not|no|nothing|none|never|nil|"
-    r"[a-z]{2,}(?:ed|n't)|done|seen|made|given|held|kept|shown|written|taken|met|in place|"
-    r"on file|attends?|good|well|clear|clearly|strong|poor|weak|lacking|late|overdue|"
-    r"missing|absent|evident|timely|thorough|excellent|great|lovely|fab|brilliant|"
-    r"positive|up to date|out of date|o/d|very|really|regular|regularly|consistent|"
-    r"inconsistent|limited|variable|patchy|robust|settled|engaged|working)\b",
-    re.I,
-)
 # Under a heading, the sections a statement is moved from (see segment.HEADINGS): a
 # statement under an action heading is an action whatever it says; under an improvement
 # heading a bare or hoped-for state is a worry; under a strengths heading a bare topic is a
@@ -185,6 +176,24 @@ def names_only(text: str) -> bool:
     return rest != text and not re.search(r"[A-Za-z0-9]", rest.replace("'s", ""))
 
 
+# A record header's label: "Record 7 (CP plan)", "Audit 5 – CWD CIN". Its parts say what
+# kind of case it is; "(CIN) with SW" says who the audit was done with, a finding.
+HEADER_LABEL_MAX_WORDS = 3
+WITH_RE = re.compile(r"\bwith\b", re.I)
+
+
+def header_label(statement: Statement) -> bool:
+    """Whether a header statement is only a label of the case: a few words that judge
+    nothing and name no one the audit was done with."""
+    text = statement.text
+    return (
+        statement.header
+        and len(text.split()) <= HEADER_LABEL_MAX_WORDS
+        and not JUDGED_RE.search(text)
+        and not WITH_RE.search(text)
+    )
+
+
 # A standard after a finding: "..., should be 4 weekly", "... - should have been day 15".
 NORM_TAIL = re.compile(
     r"[,;:(–—-]\s*(?:it\s+|they\s+|this\s+)?(?:should|must|ought to)\s+(?:be|have been)\b"
@@ -192,9 +201,6 @@ NORM_TAIL = re.compile(
     r"agreed|offered|booked|arranged|considered|referred|assessed|invited)\b).*$",
     re.I,
 )
-# The section a bare request is mistaken for (a neutral line is a fact about the case:
-# "[PERSON 12], 17, baby [PERSON 13] 9 months").
-UNJUDGED_SECTIONS = frozenset({"strength"})
 
 
 def _in_context(
@@ -214,8 +220,9 @@ def _in_context(
         heading = (
             None if grade_of(result.text) else headings[statement.record].section(statement.start)
         )
-        if result.section != "neutral" and names_only(result.text):
-            # "Partner [PERSON 2].": who is who in the case, not a finding.
+        if result.section != "neutral" and (names_only(result.text) or header_label(statement)):
+            # "Partner [PERSON 2].": who is who in the case, not a finding; nor is a
+            # header's "(CP plan)".
             result = replace(result, section="neutral", themes=())
         elif heading is not None and result.section in HEADED.get(heading, ()):
             result = replace(result, section=heading)
@@ -241,6 +248,7 @@ def _in_context(
                 out[i].section in UNJUDGED_SECTIONS
                 and not statements[i].header
                 and not grade_of(out[i].text)
+                and not names_only(out[i].text)
                 and not JUDGED_RE.search(out[i].text)
             ):
                 out[i] = replace(out[i], section="action")

@@ -159,6 +159,25 @@ LONE_REQUEST = re.compile(
     re.I,
 )
 MIN_LIST_THEME_SCORE = 0.5
+# Separators of a list whose parts may each be a request.
+ACTION_LIST_KINDS = frozenset({"semicolon", "comma"})
+# The sections a bare request in a list of requests is mistaken for when read alone:
+# "direct work with him" reads as praise, "birth plan to maternity" as a fact. (A line
+# that only names people, "[PERSON 12], 17, baby [PERSON 13]", stays a fact.)
+UNJUDGED_SECTIONS = frozenset({"strength", "neutral"})
+# A part that judges or reports something: a negation, a past participle ("completed",
+# "missed"), a state verb or an evaluative word. A part with none of these, on a line of
+# actions, is one more thing asked for ("carers assmt; get EHCP from school; direct work
+# with Tyrese"), not a strength or a bare fact.
+JUDGED_RE = re.compile(
+    r"\b(?:is|are|was|were|been|has|have|had|not|no|nothing|none|never|nil|"
+    r"[a-z]{2,}(?:ed|n't)|done|seen|made|given|held|kept|shown|written|taken|met|in place|"
+    r"on file|attends?|good|well|clear|clearly|strong|poor|weak|lacking|late|overdue|"
+    r"missing|absent|evident|timely|thorough|excellent|great|lovely|fab|brilliant|"
+    r"positive|up to date|out of date|o/d|very|really|regular|regularly|consistent|"
+    r"inconsistent|limited|variable|patchy|robust|settled|engaged|working)\b",
+    re.I,
+)
 TRIM = " \t,;:-–—&+"
 
 
@@ -384,6 +403,18 @@ def _join(
     is_verb: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
     """Merge neighbouring parts unless the boundary separates two findings."""
+    texts = [source[s:e] for s, e in parts]
+    if kind in ACTION_LIST_KINDS and len(parts) > 2:
+        actions = sum(labels[t].section == "action" for t in texts)
+        if actions * 2 > len(parts):
+            # A list of mostly actions ("chrono to be updated, birth plan to maternity,
+            # escalate the late referral"): a part that judges nothing is one more request,
+            # whatever it reads as alone.
+            labels = labels | {
+                t: replace(labels[t], section="action")
+                for t in texts
+                if labels[t].section in UNJUDGED_SECTIONS and not JUDGED_RE.search(t)
+            }
     chunks = [parts[0]]
     for left, right in itertools.pairwise(parts):
         left_text, right_text = source[left[0] : left[1]], source[right[0] : right[1]]
