@@ -18,6 +18,17 @@ def analyse(text: str) -> list[str]:
         ("supervision evident, not recorded", ["supervision", "NEG_record"], ["NEG_supervision"]),
         ("chronology wasn't updated but the genogram is", ["NEG_update"], ["NEG_genogram"]),
         ("no concerns about supervision", ["DOUBLE_NEG", "supervision"], ["NEG_supervision"]),
+        # A negated negative word the cue governs praises, and the cue's NEG goes; one
+        # the cue does not govern (the object of a preposition) is still negated practice.
+        ("no further incidents since the plan", ["DOUBLE_NEG", "incident"], ["NEG"]),
+        ("CP visits never missed", ["DOUBLE_NEG"], ["NEG", "NEG_visit"]),
+        ("no placement moves in two years", ["DOUBLE_NEG", "placement"], ["NEG_placement"]),
+        ("no RHI offered after the missing episode", ["NEG", "NEG_offer"], ["DOUBLE_NEG"]),
+        ("no action on the concerns raised", ["NEG", "NEG_action"], ["DOUBLE_NEG"]),
+        # "no moves" is a settled placement; "no move to permanence" is drift.
+        ("no move to permanence", ["NEG", "NEG_move"], ["DOUBLE_NEG"]),
+        # An injury opening the reason for a referral is not a request.
+        ("Bruise to his cheek", [], ["IMPERATIVE"]),
         ("not consistently recorded", ["HEDGE"], []),
         ("visits mostly in timescale", ["HEDGE", "intimescale"], []),
         ("chronology out of date", ["outofdate"], ["date"]),

@@ -53,11 +53,24 @@ HEDGE_PAIRS = frozenset(
         ("on", "occasion"),
     }
 )
-# A negated negative is a positive ("no concerns about", "no gaps in", "no drift"): the
-# cue and the negative word become one DOUBLE_NEG marker and the scope closes there.
+# A negated negative is a positive ("no concerns about", "no gaps in", "no drift", "no
+# further incidents", "visits never missed"): the cue and the negative word become one
+# DOUBLE_NEG marker and the scope closes there. Word forms, not lemmas: "no moves" is a
+# settled placement, "no move to permanence" is drift.
 NEGATIVE_WORDS = frozenset(
     "concern concerns gap gaps drift issue issues delay delays problem problems worry "
-    "worries omission omissions lapse lapses shortfall shortfalls slippage".split()
+    "worries omission omissions lapse lapses shortfall shortfalls slippage "
+    "incident incidents moves episode episodes breakdown breakdowns missed missing "
+    "exclusion exclusions injury injuries complaint complaints error errors".split()
+)
+# Only a negative word the cue governs is negated: "no (further) incidents", "no
+# placement moves", but not "no RHI recorded for the episode" or "no action on concerns",
+# where the cue negates something else and the negative word is its object. At most this
+# many words may come between, none of them a preposition or a verb form.
+DOUBLE_NEG_GAP = 2
+NOT_BETWEEN = frozenset(
+    "on to for about of in with from by into after before at than since re "
+    "be is are was were been being have has had do does did".split()
 )
 # Judgement words, as lemmas (after idioms and shorthand): what auditors and inspectors
 # say of practice. A negated negative is left to DOUBLE_NEG above.
@@ -427,6 +440,9 @@ ADJECTIVE_OPENERS = frozenset(
     "clear open short long free full empty warm quiet slow right wrong thin low better best "
     "stable negative calm busy ready second single double joint initial key major total "
     "direct brief further".split()
+    # Injuries open the reason for a referral ("Nursery referral - bruise to his cheek",
+    # "Burn to hand seen at school"), never a request.
+    + "bruise burn cut mark scratch graze".split()
 )
 CLAUSE_ENDS = frozenset({".", ";", ":", "!", "?"})
 # A dash between spaces ends a clause ("IHA not done - SW to chase"); one inside a word
@@ -523,9 +539,13 @@ def _doc_tokens(
             out.append("LATER_IMPERATIVE")
             break
     scope = 0
+    # Words since the negation cue, while each could modify the negated noun ("no
+    # further placement moves"); -1 once one could not.
+    gap = -1
+    cue_at = 0
     previous = ""
     first = True
-    for _, _, is_space, is_punct, word_lemma, lemma in tokens:  # unpacked: the hot loop
+    for _, lower, is_space, is_punct, word_lemma, lemma in tokens:  # unpacked: the hot loop
         if is_space:
             continue
         if word_lemma in SCOPE_ENDERS or is_punct:
@@ -545,14 +565,20 @@ def _doc_tokens(
         elif lemma in NEGATIVE_EVAL and not scope:
             out.append("EVAL_NEG")
         if lemma in NEGATION_CUES:
+            cue_at = len(out)
             out.append("NEG")
             out.append(lemma)
             scope = SCOPE_MAX
-        elif scope and lemma in NEGATIVE_WORDS:
+            gap = 0
+        elif scope and lower in NEGATIVE_WORDS and 0 <= gap <= DOUBLE_NEG_GAP:
+            # The cue negated the negative word, not the practice: its NEG markers go,
+            # so "no placement moves" does not read like "no placement plan".
+            out[cue_at:] = [t for t in out[cue_at + 1 :] if not t.startswith("NEG_")]
             out.append("DOUBLE_NEG")
             out.append(lemma)
             scope = 0
         elif scope:
+            gap = gap + 1 if 0 <= gap < DOUBLE_NEG_GAP and lemma not in NOT_BETWEEN else -1
             # Keep the bare lemma too: "no chronology" is still about the chronology.
             out.append(lemma)
             out.append(f"NEG_{lemma}")
