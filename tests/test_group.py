@@ -143,10 +143,11 @@ def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> 
 def test_finding_codes_join_paraphrases_and_part_neighbours(
     classifier: StatementClassifier,
 ) -> None:
-    """The issue's own example: a missed dental check and an undone health assessment are
-    one finding in few shared words; the learnt finding codes join them, while wording and
-    vectors alone (no codes, their own cut) leave them apart. Codes also part neighbours
-    that wording joins: a child's many workers is not a caseload finding."""
+    """The issues' own examples: a missed dental check and an undone health assessment, a
+    screening that took three days and a wait of 72 hours for a manager, are one finding
+    each in few shared words; the learnt finding codes join them, where wording and vectors
+    alone (no codes, their own cut) leave the delay apart. Codes also part neighbours that
+    wording joins: a child's many workers is not a caseload finding."""
     assert classifier.code_model is not None
 
     def supports(rows: list[tuple[int, str]], coded: bool) -> set[tuple[int, ...]]:
@@ -164,7 +165,13 @@ def test_finding_codes_join_paraphrases_and_part_neighbours(
         (3, "not attending school"),
     ]
     assert (1, 2) in supports(health, coded=True)
-    assert (1, 2) not in supports(health, coded=False)
+    delay = [
+        (1, "screening took three days"),
+        (2, "waited 72 hrs for a manager decision"),
+        (3, "no chronology on file"),
+    ]
+    assert (1, 2) in supports(delay, coded=True)
+    assert (1, 2) not in supports(delay, coded=False)
     workers = [
         (2, "child has had many different social workers"),
         (3, "caseloads too high for the SW"),

@@ -108,6 +108,13 @@ CASES = [
         ["TM to review the decision and record why"],
     ),
     ("GCP2 used well and informs the plan", ["GCP2 used well and informs the plan"]),
+    # Two-word findings, each with its own verdict about different practice, are two;
+    # a bare "no ..." after a finding elaborates it.
+    ("GCP2 completed, history explored", ["GCP2 completed", "history explored"]),
+    (
+        "screening is cut and pasted from the contact, no analysis",
+        ["screening is cut and pasted from the contact, no analysis"],
+    ),
     # "and" between two objects of one preposition, or two participles after "to be".
     (
         "Excellent direct work on grooming and county lines using the toolkit",

@@ -151,6 +151,9 @@ LABELLED_DETAILS = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}:\s*(?:\[[A-Z][A-Z _]*\d
 FEEDBACK_RE = re.compile(r"\b(?:feedback|fe[de]+ ?back|discussed with)\b", re.I)
 # Comma and "and" lists split only between parts this long with a confident subject.
 MIN_LIST_WORDS = 3
+# ... or this long when each part is a terse finding of its own (`_terse_findings`).
+MIN_TERSE_WORDS = 2
+MAX_TERSE_WORDS = 4
 # A lone imperative after a finding asks for the finding to be put right: "Carers
 # assessment for mum out of date (2017) - update." is a worry and an action.
 LONE_REQUEST = re.compile(
@@ -457,6 +460,21 @@ def _other_practice(a: Classification, b: Classification) -> bool:
     return bool(left and right and not left & right)
 
 
+def _terse_findings(left: str, right: str, a: Classification, b: Classification) -> bool:
+    """Two-word findings listed with commas, each with its own verdict and about
+    different practice: "GCP2 completed, history explored", "lived experience
+    considered, HV involved"."""
+    return (
+        min(_list_words(left), _list_words(right)) >= MIN_TERSE_WORDS
+        and max(_list_words(left), _list_words(right)) <= MAX_TERSE_WORDS
+        and not NO_START.match(left)
+        and not NO_START.match(right)
+        and a.section == b.section
+        and bool(VERDICT_RE.search(left) and VERDICT_RE.search(right))
+        and bool(a.themes and b.themes and not set(a.themes) & set(b.themes))
+    )
+
+
 def _is_boundary(
     kind: str,
     left: str,
@@ -544,7 +562,7 @@ def _is_boundary(
     # A number counts in a list's parts: "Referral 27 wks, no pre-birth plan yet".
     list_words = min(_list_words(left), _list_words(right))
     if kind in ("comma", "conjunction") and (
-        list_words < MIN_LIST_WORDS
+        (list_words < MIN_LIST_WORDS and not _terse_findings(left, right, a, b))
         or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
     ):
         return False
