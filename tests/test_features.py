@@ -25,6 +25,9 @@ def analyse(text: str) -> list[str]:
         ("no placement moves in two years", ["DOUBLE_NEG", "placement"], ["NEG_placement"]),
         ("no RHI offered after the missing episode", ["NEG", "NEG_offer"], ["DOUBLE_NEG"]),
         ("no action on the concerns raised", ["NEG", "NEG_action"], ["DOUBLE_NEG"]),
+        # A verb between takes the negation: the negative word is its object.
+        ("IRO has not challenged the drift", ["NEG", "NEG_drift"], ["DOUBLE_NEG"]),
+        ("TM did not address the concerns", ["NEG", "NEG_concern"], ["DOUBLE_NEG"]),
         # "no moves" is a settled placement; "no move to permanence" is drift.
         ("no move to permanence", ["NEG", "NEG_move"], ["DOUBLE_NEG"]),
         # An injury opening the reason for a referral is not a request.

@@ -66,8 +66,12 @@ NEGATIVE_WORDS = frozenset(
 # Only a negative word the cue governs is negated: "no (further) incidents", "no
 # placement moves", but not "no RHI recorded for the episode" or "no action on concerns",
 # where the cue negates something else and the negative word is its object. At most this
-# many words may come between, none of them a preposition or a verb form.
+# many words may come between, none of them a preposition, a form of "be" or "have", or
+# a participle.
 DOUBLE_NEG_GAP = 2
+VERB_ENDINGS = ("ed", "ing", "en")
+# Cues that negate a verb: a base-form verb after them takes the negation too.
+VERBAL_CUES = frozenset({"not", "n't", "never", "cannot", "unable"})
 NOT_BETWEEN = frozenset(
     "on to for about of in with from by into after before at than since re "
     "be is are was were been being have has had do does did".split()
@@ -543,6 +547,7 @@ def _doc_tokens(
     # further placement moves"); -1 once one could not.
     gap = -1
     cue_at = 0
+    cue = ""
     previous = ""
     first = True
     for _, lower, is_space, is_punct, word_lemma, lemma in tokens:  # unpacked: the hot loop
@@ -565,6 +570,7 @@ def _doc_tokens(
         elif lemma in NEGATIVE_EVAL and not scope:
             out.append("EVAL_NEG")
         if lemma in NEGATION_CUES:
+            cue = lemma
             cue_at = len(out)
             out.append("NEG")
             out.append(lemma)
@@ -578,7 +584,14 @@ def _doc_tokens(
             out.append(lemma)
             scope = 0
         elif scope:
-            gap = gap + 1 if 0 <= gap < DOUBLE_NEG_GAP and lemma not in NOT_BETWEEN else -1
+            governs = 0 <= gap < DOUBLE_NEG_GAP and lemma not in NOT_BETWEEN
+            # A verb between ("has not challenged the drift", "never reviewed the
+            # delays", "did not address the concerns") takes the negation: the negative
+            # word is its object. After "no" a word is read as a modifier ("no further").
+            verb_form = (lower != word_lemma and lower.endswith(VERB_ENDINGS)) or (
+                cue in VERBAL_CUES and is_verb(lower)
+            )
+            gap = gap + 1 if governs and not verb_form else -1
             # Keep the bare lemma too: "no chronology" is still about the chronology.
             out.append(lemma)
             out.append(f"NEG_{lemma}")
