@@ -33,6 +33,20 @@ CASES = [
         "No formal supervision recorded since Feb, although SW says TM is very supportive",
         ["No formal supervision recorded since Feb, although SW says TM is very supportive"],
     ),
+    # A concession that is the auditor's own opposite verdict is a finding of its own;
+    # evidence ("even though ...") and a part leaning on the first ("it") are not.
+    (
+        "Mum not offered carers assessment though relationship with mum is good",
+        ["Mum not offered carers assessment", "relationship with mum is good"],
+    ),
+    (
+        "NRM not considered even though he was arrested in possession in June",
+        ["NRM not considered even though he was arrested in possession in June"],
+    ),
+    (
+        "Plan is clear although it has no timescales",
+        ["Plan is clear although it has no timescales"],
+    ),
     (
         "HV, school nurse and police all contributed to assessing her parenting",
         ["HV, school nurse and police all contributed to assessing her parenting"],

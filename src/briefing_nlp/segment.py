@@ -27,9 +27,13 @@ from briefing_nlp.wording import PLACEHOLDER_RE, VERDICT_RE
 Classifier = Callable[[Sequence[str]], list[Classification]]
 
 LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # Concessive "although"/"whilst" clauses stay with their main clause: "no supervision
-    # recorded, although SW says TM is supportive" is one worry, not a worry and a strength.
     ("contrast", re.compile(r",?\s+(?:but|however|yet)\b,?\s+", re.I)),
+    # A concession is a finding of its own only where it is the auditor's own opposite
+    # verdict ("Mum not offered carers assessment though relationship with mum is
+    # good"): one that reports what someone says ("no supervision recorded, although SW
+    # says TM is supportive") or gives the evidence ("even though he was arrested") stays
+    # with its main clause (`_is_boundary`).
+    ("concession", re.compile(r"(?<!\beven),?\s+(?:though|although|whilst)\s+", re.I)),
     ("semicolon", re.compile(r"\s*;\s+")),
     ("dash", re.compile(r"\s+[-–—]+\s+")),
     ("comma", re.compile(r",\s+")),
@@ -131,6 +135,12 @@ REQUEST_RE = re.compile(
 ELLIPTICAL_END = re.compile(
     r"\b(?:don't|doesn't|didn't|haven't|hasn't|isn't|aren't|wasn't|weren't|won't|"
     r"do not|does not|did not|has not|have not)[.!]?$",
+    re.I,
+)
+# What someone else says or feels, reported: not the auditor's verdict.
+REPORTED_RE = re.compile(
+    r"\b(?:says?|said|reports?|reported|feels?|felt|told|states?|stated|thinks?|believes?|"
+    r"according)\b",
     re.I,
 )
 # A part that ends on a bare question word has lost its clause to the part before:
@@ -487,6 +497,14 @@ def _is_boundary(
     if header and kind != "conjunction":
         # Header lines list facts and findings: "Audit 3 - CIN - audited with SW".
         return True
+    if kind == "concession":
+        # ... and one that has a subject of its own: "although it has no timescales"
+        # leans on the plan before it.
+        return (
+            {POLARITY[a.section], POLARITY[b.section]} == {"positive", "negative"}
+            and not REPORTED_RE.search(right)
+            and not LEANS_BACK.match(right)
+        )
     if ENDS_ON_QUESTION_WORD.search(right):
         return False
     verb = SUBJECTLESS_VERB.match(right) if kind == "conjunction" else None
