@@ -122,6 +122,8 @@ CASES = [
         ["TM to review the decision and record why"],
     ),
     ("GCP2 used well and informs the plan", ["GCP2 used well and informs the plan"]),
+    # ... and so does a verb whose object is a pronoun for what the part before names.
+    ("TM to hold supervision and record it", ["TM to hold supervision and record it"]),
     # Two-word findings, each with its own verdict about different practice, are two;
     # a bare "no ..." after a finding elaborates it.
     ("GCP2 completed, history explored", ["GCP2 completed", "history explored"]),

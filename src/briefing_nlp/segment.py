@@ -146,6 +146,9 @@ REPORTED_RE = re.compile(
 # A part that ends on a bare question word has lost its clause to the part before:
 # "TM to review the decision and record why" asks for the decision's reasons.
 ENDS_ON_QUESTION_WORD = re.compile(r"\b(?:why|how|what|when|where|who)[.!]?$", re.I)
+# A verb whose object is a pronoun does something to what the part before names: "TM to
+# hold supervision and record it", "update the plan and share it with school".
+PRONOUN_OBJECT = re.compile(r"^[a-z]+\s+(?:it|them|this|these|those)\b", re.I)
 # A verb in the third person with an object and no subject of its own shares the
 # subject before "and": "GCP2 used well and informs the plan".
 SUBJECTLESS_VERB = re.compile(
@@ -505,7 +508,9 @@ def _is_boundary(
             and not REPORTED_RE.search(right)
             and not LEANS_BACK.match(right)
         )
-    if ENDS_ON_QUESTION_WORD.search(right):
+    if ENDS_ON_QUESTION_WORD.search(right) or (
+        kind == "conjunction" and PRONOUN_OBJECT.match(right)
+    ):
         return False
     verb = SUBJECTLESS_VERB.match(right) if kind == "conjunction" else None
     if verb and (is_verb(verb.group(1).lower()) or is_verb(verb.group(1).lower() + "e")):
