@@ -280,3 +280,19 @@ def test_a_header_label_is_no_finding(classifier: StatementClassifier) -> None:
     assert "CP plan" not in findings
     # A header part that says who the audit was done with is still a finding.
     assert any("with SW" in text for text in findings)
+
+
+def test_requests_under_an_action_heading_reach_the_briefing(
+    classifier: StatementClassifier,
+) -> None:
+    """The heading settles the section, so a terse request of one record is not set
+    aside as unsure ("see dad", "chrono" under "ACTIONS:"), and a one-word request that
+    names practice is a finding, unlike "done."."""
+    notes = (
+        "Audit 1\n- chrono o/d\n- dad not seen since ICPC\n- ACTIONS: update chrono, see dad\n\n"
+        "Audit 2\n- chrono not started\n- ACTIONS: chrono\n"
+    )
+    briefing = draft_briefing([notes], classifier=classifier)
+    actions = {s.text: b.support for b in briefing.sections["action"] for s in b.sources}
+    assert actions["see dad"] == (1,)
+    assert actions["chrono"] == actions["update chrono"] == (1, 2)

@@ -384,3 +384,22 @@ def test_a_heading_label_is_not_part_of_the_finding(classifier: StatementClassif
     )
     texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
     assert texts == ["visits in timescale", "child seen alone", "chase GP"]
+
+
+def test_each_item_of_a_list_under_an_action_heading_is_a_request(
+    classifier: StatementClassifier,
+) -> None:
+    audit = load_audit(
+        [
+            "Audit 1\n- chrono o/d\n- ACTIONS: geno, DW w/ child, TM sup\n"
+            "- Actions: update chrono, including dad's side\n"
+        ]
+    )
+    texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
+    assert texts == [
+        "chrono o/d",
+        "geno",
+        "DW w/ child",
+        "TM sup",
+        "update chrono, including dad's side",
+    ]

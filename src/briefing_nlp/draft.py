@@ -170,6 +170,13 @@ HEADED: dict[str, tuple[str, ...]] = {
 RELATION_WORDS_RE = re.compile(rf"\b{RELATIONS}\b|\band\b|&", re.I)
 
 
+def settled(result: Classification, section: str) -> Classification:
+    """A classification whose section the notes themselves settle (a heading): the
+    section's score is certain and the others are nil."""
+    scores = {name: float(name == section) for name in result.section_scores}
+    return replace(result, section=section, section_scores=scores)
+
+
 def names_only(text: str) -> bool:
     """Whether a statement only names people (linear: no nested repetition to backtrack)."""
     rest = RELATION_WORDS_RE.sub(" ", PLACEHOLDER_RE.sub(" ", text))
@@ -224,8 +231,10 @@ def _in_context(
             # "Partner [PERSON 2].": who is who in the case, not a finding; nor is a
             # header's "(CP plan)".
             result = replace(result, section="neutral", themes=())
-        elif heading is not None and result.section in HEADED.get(heading, ()):
-            result = replace(result, section=heading)
+        elif heading is not None and result.section in (heading, *HEADED.get(heading, ())):
+            # The auditor's own heading settles the section: no hesitation of the model's
+            # is left for the finding's confidence to weigh.
+            result = settled(result, heading)
         elif result.section == "action" and (norm := NORM_TAIL.search(result.text)):
             # "core groups held 10-12 weeks apart, should be 4 weekly": the "should"
             # states the standard the finding falls short of, not a request.

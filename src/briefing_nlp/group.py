@@ -34,6 +34,8 @@ from briefing_nlp.wording import PERSON_RE, PLACEHOLDER_RE, VERDICT_RE
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 MIN_FINDING_WORDS = 2
+# ... unless that one word names practice outright (a theme scored this high).
+NAMED_PRACTICE_SCORE = 0.9
 COMPONENT_CHUNK = 2000
 # Wording that opens like this continues another clause: a poor bullet on its own.
 FRAGMENT_START_RE = re.compile(
@@ -83,7 +85,7 @@ def group_findings(
         # A person is, though: "assess [PERSON 17]" asks for something about someone.
         text = PERSON_RE.sub(" person ", statements[index].worded)
         words = WORD_RE.findall(PLACEHOLDER_RE.sub(" ", text))
-        if len(words) < MIN_FINDING_WORDS:
+        if len(words) < MIN_FINDING_WORDS and not _names_practice(classification):
             unplaced.append(statements[index])
             continue
         by_section.setdefault(classification.section, []).append(index)
@@ -116,6 +118,12 @@ def group_findings(
             findings.append(_finding(section, members, similarity, positions))
     findings.sort(key=lambda f: (-len(f.support), -f.confidence, f.representative))
     return findings, unplaced
+
+
+def _names_practice(classification: Classification) -> bool:
+    """Whether a one-word statement names a piece of practice outright ("chrono" under
+    "Actions:" asks for the chronology), unlike "done." or "update."."""
+    return max(classification.theme_scores.values(), default=0.0) >= NAMED_PRACTICE_SCORE
 
 
 def pairwise_similarity(

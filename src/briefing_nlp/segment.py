@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
 from briefing_nlp.grades import PRACTICE_MARKER, grade_of
-from briefing_nlp.headings import heading_of
+from briefing_nlp.headings import HeadingIndex, heading_of
 from briefing_nlp.wording import PLACEHOLDER_RE, VERDICT_RE
 
 Classifier = Callable[[Sequence[str]], list[Classification]]
@@ -225,6 +225,12 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         for index, (record, _, [(start, end)]) in enumerate(sentences)
         if ANY_SEPARATOR.search(sources[record], start, end)
     ]
+    headings = {ordinal: HeadingIndex(source) for ordinal, source in sources.items()}
+    listed = {
+        index
+        for index in divisible
+        if headings[sentences[index][0]].section(sentences[index][2][0][0]) == "action"
+    }
     for kind, pattern in LEVELS:
         parts_per_chunk = [
             [_split(sources[sentences[i][0]], chunk, pattern) for chunk in sentences[i][2]]
@@ -245,7 +251,11 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
             chunks = [
                 joined
                 for parts in per_chunk
-                for joined in _join(sources[record], parts, kind, labels, header, is_verb)
+                for joined in (
+                    _requests(sources[record], parts, kind)
+                    if index in listed and kind in ACTION_LIST_KINDS
+                    else _join(sources[record], parts, kind, labels, header, is_verb)
+                )
             ]
             sentences[index] = (record, header, chunks)
     statements = [
@@ -438,6 +448,20 @@ def _join(
             chunks.append(right)
         else:
             chunks[-1] = (chunks[-1][0], right[1])
+    return chunks
+
+
+def _requests(source: str, parts: list[tuple[int, int]], kind: str) -> list[tuple[int, int]]:
+    """Parts of a list under an action heading ("Actions: geno, DW w/ child, TM sup"):
+    each item is a request of its own, however terse, unless it leans on the one before
+    ("update chrono, including dad's side", "hold supervision, and record it")."""
+    chunks = [parts[0]]
+    for right in parts[1:]:
+        text = source[right[0] : right[1]]
+        if LEANS_BACK.match(text) or PRONOUN_OBJECT.match(text) or not WORD_RE.search(text):
+            chunks[-1] = (chunks[-1][0], right[1])
+        else:
+            chunks.append(right)
     return chunks
 
 
