@@ -127,6 +127,7 @@ CASES = [
     # Two-word findings, each with its own verdict about different practice, are two;
     # a bare "no ..." after a finding elaborates it.
     ("GCP2 completed, history explored", ["GCP2 completed", "history explored"]),
+    ("MO good, sup overdue", ["MO good", "sup overdue"]),
     (
         "screening is cut and pasted from the contact, no analysis",
         ["screening is cut and pasted from the contact, no analysis"],

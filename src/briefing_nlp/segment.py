@@ -500,13 +500,13 @@ def _other_practice(a: Classification, b: Classification) -> bool:
 def _terse_findings(left: str, right: str, a: Classification, b: Classification) -> bool:
     """Two-word findings listed with commas, each with its own verdict and about
     different practice: "GCP2 completed, history explored", "lived experience
-    considered, HV involved"."""
+    considered, HV involved", "chrono o/d, geno ok"."""
     return (
         min(_list_words(left), _list_words(right)) >= MIN_TERSE_WORDS
         and max(_list_words(left), _list_words(right)) <= MAX_TERSE_WORDS
         and not NO_START.match(left)
         and not NO_START.match(right)
-        and a.section == b.section
+        and (a.section == b.section or {a.section, b.section} == {"strength", "worry"})
         and bool(VERDICT_RE.search(left) and VERDICT_RE.search(right))
         and bool(a.themes and b.themes and not set(a.themes) & set(b.themes))
     )

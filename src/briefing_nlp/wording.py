@@ -149,7 +149,7 @@ VERDICT_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|not|no|nothing|none|never|"
     r"can|could|should|must|will|to|[a-z]{2,}(?:ed|ing|en|n't)|good|well|clear|strong|"
     r"poor|weak|lacking|late|overdue|missing|absent|evident|timely|thorough|excellent|"
-    r"great|up to date|out of date|o/d|v|very|really|always|regular|consistent|"
+    r"great|ok|okay|fine|up to date|out of date|o/d|v|very|really|always|regular|consistent|"
     r"inconsistent|limited|variable|patchy|robust)\b",
     re.I,
 )
