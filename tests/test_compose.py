@@ -63,13 +63,14 @@ def test_prevalence_scale(count: int, total: int, word: str) -> None:
             id="action",
         ),
         # Nationalities, faiths and months keep their capital; an ordinary word does not.
+        # (A bullet for several records drops one record's heritage by name.)
         pytest.param(
             "strength",
             "Somali heritage and Muslim faith in the plan",
-            2,
+            1,
             9,
-            "a few",
-            "In a few records (2 of 9), Somali heritage and Muslim faith in the plan.",
+            "one",
+            "In one record (1 of 9), Somali heritage and Muslim faith in the plan.",
             id="nationality-and-faith",
         ),
         pytest.param(
@@ -198,6 +199,15 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
             "Talking Mats used with him. Lovely example, share at team meeting",
         ),
         ("Chronology up to date. Genogram too.", 3, "Chronology up to date. Genogram too."),
+        # one record's heritage and faith by name speak for none of the others
+        (
+            "Polish heritage and Catholic faith included in plan",
+            4,
+            "heritage and faith included in plan",
+        ),
+        ("his Nigerian heritage is reflected", 2, "his heritage is reflected"),
+        ("Polish heritage included in plan", 1, "Polish heritage included in plan"),
+        ("from a Polish background", 3, "from a Polish background"),
     ],
 )
 def test_finding_wording_speaks_for_the_finding(wording: str, count: int, expected: str) -> None:

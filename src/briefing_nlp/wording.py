@@ -72,6 +72,14 @@ DETAIL_RE = re.compile(
 )
 
 
+# One record's heritage or faith by name, before the word for it: "Polish heritage and
+# Catholic faith included in plan" speaks for several records as "heritage and faith
+# included in plan". Not after "a"/"an" ("from a Polish background" would lose sense).
+NAMED_IDENTITY_RE = re.compile(
+    r"(?<!\ba )(?<!\ban )\b(?:[A-Z][a-z]+\s+){1,2}(?=(?:heritage|faith|culture|identity|roots)\b)"
+)
+
+
 def parse_scale(text: str) -> list[tuple[str, float]]:
     """The prevalence scale setting ("most=0.75, ...") as (word, share) pairs, largest first.
 
@@ -216,6 +224,7 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     if last and PRACTICE_MARKER.match(last.group(1)):
         text = text[: last.start() + 1]
     text = DETAIL_RE.sub("", text)
+    text = NAMED_IDENTITY_RE.sub("", text)
     text = ROLE_THEN_PERSON_RE.sub(lambda m: m.group(1), text)
     text = PERSON_THEN_ROLE_RE.sub(lambda m: f"the {m.group(1)}", text)
     text = PERSON_AGE_RE.sub(lambda m: m.group(1), text)
