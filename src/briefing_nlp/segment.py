@@ -252,7 +252,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
                 joined
                 for parts in per_chunk
                 for joined in (
-                    _requests(sources[record], parts, kind)
+                    _requests(sources[record], parts)
                     if index in listed and kind in ACTION_LIST_KINDS
                     else _join(sources[record], parts, kind, labels, header, is_verb)
                 )
@@ -429,8 +429,8 @@ def _join(
     is_verb: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
     """Merge neighbouring parts unless the boundary separates two findings."""
-    texts = [source[s:e] for s, e in parts]
     if kind in ACTION_LIST_KINDS and len(parts) > 2:
+        texts = [source[s:e] for s, e in parts]
         actions = sum(labels[t].section == "action" for t in texts)
         if actions * 2 > len(parts):
             # A list of mostly actions ("chrono to be updated, birth plan to maternity,
@@ -451,7 +451,7 @@ def _join(
     return chunks
 
 
-def _requests(source: str, parts: list[tuple[int, int]], kind: str) -> list[tuple[int, int]]:
+def _requests(source: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Parts of a list under an action heading ("Actions: geno, DW w/ child, TM sup"):
     each item is a request of its own, however terse, unless it leans on the one before
     ("update chrono, including dad's side", "hold supervision, and record it")."""
@@ -500,7 +500,7 @@ def _other_practice(a: Classification, b: Classification) -> bool:
 def _terse_findings(left: str, right: str, a: Classification, b: Classification) -> bool:
     """Two-word findings listed with commas, each with its own verdict and about
     different practice: "GCP2 completed, history explored", "lived experience
-    considered, HV involved", "chrono o/d, geno ok"."""
+    considered, HV involved", "MO good, sup overdue"."""
     return (
         min(_list_words(left), _list_words(right)) >= MIN_TERSE_WORDS
         and max(_list_words(left), _list_words(right)) <= MAX_TERSE_WORDS
