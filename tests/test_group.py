@@ -203,3 +203,39 @@ def test_a_fragment_of_one_record_gains_no_support_from_another_finding(
         if b.text.rstrip(".").endswith("CP plan")
     ]
     assert all(len(b.support) == 1 for b in fragments), [b.text for b in fragments]
+
+
+def test_different_kinds_of_one_document_are_different_findings(
+    classifier: StatementClassifier,
+) -> None:
+    """A pre-birth plan and a discharge plan, a short breaks review and a CIN review: alike
+    in words, different findings."""
+    rows = [
+        (1, "pre-birth plan only agreed at 33 wks"),
+        (2, "No pre-birth plan until 35 wks"),
+        (1, "no discharge plan shared with maternity ward"),
+        (3, "No hospital discharge plan"),
+        (4, "Short breaks review overdue by 5 months"),
+        (5, "Short breaks not reviewed in 12 months"),
+        (4, "CIN review overdue"),
+        (6, "CIN review overdue"),
+    ]
+    findings, _ = group(classifier, rows)
+    assert finding_of(findings, "No pre-birth plan until 35 wks").support == (1, 2)
+    assert finding_of(findings, "No hospital discharge plan").support == (1, 3)
+    assert finding_of(findings, "Short breaks not reviewed in 12 months").support == (4, 5)
+    assert 5 not in finding_of(findings, "CIN review overdue").support
+
+
+def test_a_document_named_in_passing_does_not_keep_statements_apart(
+    classifier: StatementClassifier,
+) -> None:
+    """ "quoted in the care plan" is about the child's voice, not the care plan."""
+    rows = [
+        (1, "[PERSON 1]'s voice is strong in her pathway plan"),
+        (2, "[PERSON 2]'s wishes and feelings clearly recorded, she is quoted in the care plan"),
+    ]
+    from briefing_nlp.group import _kinds
+
+    assert _kinds(rows[0][1]) == set() and _kinds(rows[1][1]) == set()
+    assert _kinds("no discharge plan shared with maternity") == {("plan", "birth")}

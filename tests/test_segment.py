@@ -51,7 +51,8 @@ CASES = [
         "HV, school nurse and police all contributed to assessing her parenting",
         ["HV, school nurse and police all contributed to assessing her parenting"],
     ),
-    ("Chronology and genogram both out of date", ["Chronology and genogram both out of date"]),
+    # Kept whole as written; it is a statement for each piece of practice (see below).
+    ("Chronology and genogram both out of date", ["Chronology and genogram both out of date"] * 2),
     (
         "SOS mapping not used. Action: SW to update chronology.",
         ["SOS mapping not used.", "Action: SW to update chronology."],
@@ -404,3 +405,46 @@ def test_each_item_of_a_list_under_an_action_heading_is_a_request(
         "TM sup",
         "update chrono, including dad's side",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "worded"),
+    [
+        (
+            "Chronology and genogram both up to date",
+            ["Chronology up to date", "Genogram up to date"],
+        ),
+        (
+            "Chronology + genogram up to date and used in assessment",
+            [
+                "Chronology up to date and used in assessment",
+                "Genogram up to date and used in assessment",
+            ],
+        ),
+        ("No chrono or geno on file", ["No chrono on file", "No geno on file"]),
+        (
+            "Chronology, genogram and ecomap all updated after the review",
+            [
+                "Chronology updated after the review",
+                "Genogram updated after the review",
+                "Ecomap updated after the review",
+            ],
+        ),
+        ("Mum and dad both engaged well", ["Mum and dad both engaged well"]),
+        ("chrono and chronology both out of date", ["chrono and chronology both out of date"]),
+        (
+            "Chronology updated and shared with the family",
+            ["Chronology updated and shared with the family"],
+        ),
+    ],
+)
+def test_pieces_of_practice_under_one_verdict_are_a_statement_each(
+    classifier: StatementClassifier, line: str, worded: list[str]
+) -> None:
+    """ "Chronology and genogram both up to date" supports two findings, each counted; the
+    sources stay as written."""
+    audit = load_audit([f"Audit 1\n- {line}\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert [s.worded for s in statements] == worded
+    for statement in statements:
+        assert audit.records[0].source[statement.start : statement.end] == statement.text == line

@@ -57,10 +57,17 @@ class Statement:
     # "hospital discharge plan" for "No hospital discharge plan - needs agreeing with
     # maternity". Only the bullet's wording uses it (`worded`); sources stay as written.
     subject: str = ""
+    # One of several practices the statement judges with one verdict, worded alone:
+    # "Genogram up to date" of "Chronology and genogram both up to date" (see
+    # segment.distribute). Only the bullet's wording uses it; sources stay as written.
+    wording: str = ""
 
     @property
     def worded(self) -> str:
-        """The statement as a bullet would word it: with its borrowed subject, if any."""
+        """The statement as a bullet would word it: its practice alone or with its
+        borrowed subject, if either."""
+        if self.wording:
+            return self.wording
         if not self.subject:
             return self.text
         if (

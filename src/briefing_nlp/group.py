@@ -190,7 +190,8 @@ class _Measure:
             similarity = (
                 1 - settings.subject_weight
             ) * similarity + settings.subject_weight * subjects
-        return _with_grades(similarity, indices, classifications)
+        similarity = _with_grades(similarity, indices, classifications)
+        return _apart_by_kind(similarity, [classifications[i].text for i in indices])
 
 
 def _blocks(
@@ -345,6 +346,88 @@ def _with_grades(
     # A pair with a grade on either side is 1 when both record the same grade, else 0.
     either = (graded[:, None] | graded[None, :]) & ~np.eye(len(grades), dtype=bool)
     return np.where(either, (code[:, None] == code[None, :]).astype(float), similarity)
+
+
+# Documents of different kinds: a pre-birth plan and a discharge plan, a short breaks
+# review and a CIN review, a carer's assessment and the child's plan are different
+# findings however alike the words around them. Qualifiers in one class name
+# the same document ("CIN plan", "care plan", "CP plan" are the child's plan).
+KIND_RE = re.compile(
+    r"\b(pre-?birth|birth|discharge|safety|contingency|pathway|transitions?|care|cin|cp|"
+    r"child protection|child's|short breaks?|respite|carers?'?|carer's|health)\s+"
+    r"(plan|assessment|review)s?\b",
+    re.I,
+)
+KIND_CLASSES = {
+    "prebirth": "pre-birth",
+    "pre-birth": "pre-birth",
+    "birth": "birth",
+    "discharge": "birth",
+    "safety": "safety",
+    "contingency": "contingency",
+    "pathway": "pathway",
+    "transition": "transition",
+    "transitions": "transition",
+    "care": "child's",
+    "cin": "child's",
+    "cp": "child's",
+    "child protection": "child's",
+    "child's": "child's",
+    "short break": "short breaks",
+    "short breaks": "short breaks",
+    "respite": "short breaks",
+    "carer": "carers",
+    "carers": "carers",
+    "carers'": "carers",
+    "carer's": "carers",
+    "health": "health",
+}
+
+
+# A document is what a statement is about when it opens it: "no discharge plan shared
+# with maternity" is about the discharge plan; "she is quoted in the care plan" is not
+# about the care plan.
+KIND_OPENING_WORDS = 3
+
+
+def _kinds(text: str) -> set[tuple[str, str]]:
+    """The (document, kind) pairs a statement opens with: {("plan", "birth")} for "no
+    discharge plan shared with maternity"."""
+    words = list(WORD_RE.finditer(text))
+    if not words:
+        return set()
+    opening = words[min(KIND_OPENING_WORDS, len(words)) - 1].start()
+    return {
+        (m.group(2).lower(), KIND_CLASSES[" ".join(m.group(1).lower().split())])
+        for m in KIND_RE.finditer(text)
+        if m.start() <= opening
+    }
+
+
+def _apart_by_kind(similarity: np.ndarray, texts: list[str]) -> np.ndarray:
+    """Nil similarity between statements opening with documents of different kinds (a
+    cannot-link: grouping, attaching and co-support all read it). A CIN plan and a CIN
+    review may be one finding; a pre-birth plan and a CIN review are not."""
+    kinds = [{kind for _, kind in _kinds(t)} for t in texts]
+    if sum(1 for k in kinds if k) < 2:
+        return similarity
+    named = _incidence([sorted(k) for k in kinds])
+    has = np.array([bool(k) for k in kinds])
+    apart = has[:, None] & has[None, :] & ~((named @ named.T) > 0).toarray()
+    return np.where(apart, 0.0, similarity)
+
+
+def _incidence(rows: list[list[str]]) -> sparse.csr_matrix:
+    """A 0/1 matrix of which rows hold which strings."""
+    vocabulary: dict[str, int] = {}
+    cells = [
+        (r, vocabulary.setdefault(v, len(vocabulary))) for r, vs in enumerate(rows) for v in vs
+    ]
+    data = np.ones(len(cells))
+    return sparse.csr_matrix(
+        (data, ([r for r, _ in cells], [c for _, c in cells])),
+        shape=(len(rows), max(len(vocabulary), 1)),
+    )
 
 
 def _cluster(similarity: np.ndarray, threshold: float) -> np.ndarray:

@@ -263,7 +263,67 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         for record, header, chunks in sentences
         for s, e in chunks
     ]
-    return _with_subjects(_with_markers(statements, sources), sources)
+    return distribute(_with_subjects(_with_markers(statements, sources), sources))
+
+
+# Pieces of practice auditors judge together with one verdict: "Chronology and genogram
+# both up to date", "no chrono or geno on file", "risk assessment + safety plan in place".
+# Longer names first, so "CIN plan" is one piece and not "plan".
+PRACTICE_PIECE = (
+    r"(?:(?:cin|cp|care|pathway|safety|contingency|pre-?birth|birth|(?:hospital )?discharge|"
+    r"placement)\s+plans?"
+    r"|chronology|chronologies|chrono|genograms?|geno|eco-?maps?|supervision|case notes|peps?"
+    r"|ehcp|short breaks?|iha|rha|(?:initial |review )?health assessments?|risk assessments?"
+    r"|direct work|life story work|core groups?|(?:cin |cp |statutory )?visits"
+    r"|(?:cin |cp )?reviews?|plans?|assessments?)"
+)
+SHARED_VERDICT = re.compile(
+    rf"^(?P<neg>(?:no|nil)\s+)?(?P<pieces>{PRACTICE_PIECE}(?:\s*(?:,|and|&|\+|or)\s*"
+    rf"{PRACTICE_PIECE}){{1,2}})\s+(?:(?:are|were|is|have been|both|all)\s+)*"
+    r"(?P<rest>(?:up to date|out of date|o/d|in date|current|ok|okay|fine|good|done|"
+    r"complete|completed|updated|missing|not|never|on file|on the file|on system|in place|"
+    r"uploaded|recorded|overdue|late|clear|strong|poor|weak|basic|thorough|evident|absent|"
+    r"needs?|required|to be|still|very|v|really|well)\b.*)$",
+    re.I | re.S,
+)
+PIECE_RE = re.compile(PRACTICE_PIECE, re.I)
+# A part that opens with the piece of practice it judges: "no discharge plan", "EHCP links
+# strong".
+OPENING_PIECE = re.compile(rf"^(?:(?:no|not|nil|the|his|her|their)\s+)?({PRACTICE_PIECE})\b", re.I)
+# Shorthand that names the same piece: "chrono and chronology" are not two pieces.
+PIECE_NAMES = {
+    "chrono": "chronology",
+    "chronologies": "chronology",
+    "geno": "genogram",
+    "genograms": "genogram",
+    "eco-map": "ecomap",
+    "eco-maps": "ecomap",
+    "ecomaps": "ecomap",
+}
+
+
+def distribute(statements: list[Statement]) -> list[Statement]:
+    """One statement per piece of practice judged under one shared verdict.
+
+    "Chronology and genogram both up to date" says two findings: it supports the
+    chronology finding and the genogram finding, each counted, however many records say
+    so in the same breath. Each piece keeps the statement's span and text (sources stay
+    as written) and is worded alone for classifying and for the bullet ("Genogram up to
+    date").
+    """
+    out: list[Statement] = []
+    for statement in statements:
+        match = SHARED_VERDICT.match(statement.worded.strip())
+        pieces = [m.group(0) for m in PIECE_RE.finditer(match.group("pieces"))] if match else []
+        names = {PIECE_NAMES.get(p.lower(), p.lower()) for p in pieces}
+        if not match or len(names) < len(pieces):
+            out.append(statement)
+            continue
+        neg, rest = match.group("neg") or "", match.group("rest").strip()
+        for piece in pieces:
+            wording = f"{neg}{piece} {rest}"
+            out.append(replace(statement, wording=wording[0].upper() + wording[1:]))
+    return out
 
 
 MAX_MARKER_WORDS = 14
@@ -622,7 +682,20 @@ def _is_boundary(
     if kind == "semicolon":
         return True  # auditors use ";" to list separate findings
     # Same polarity: split only findings on unrelated themes, or on two pieces of
-    # practice each named outright ("no transitions plan at 16, no EHCP on file").
-    return bool(a.themes and b.themes and not set(a.themes) & set(b.themes)) or _other_practice(
-        a, b
+    # practice each named outright ("no transitions plan at 16, no EHCP on file"), or
+    # each opening with a different piece of one theme ("no pre-birth plan until 35 wks,
+    # no discharge plan", "EHCP links strong, short breaks meeting his needs").
+    return (
+        bool(a.themes and b.themes and not set(a.themes) & set(b.themes))
+        or _other_practice(a, b)
+        or _different_pieces(left, right)
     )
+
+
+def _different_pieces(left: str, right: str) -> bool:
+    """Whether two parts each open with a different piece of practice."""
+    first, second = OPENING_PIECE.match(left), OPENING_PIECE.match(right)
+    if not first or not second:
+        return False
+    one, other = (" ".join(m.group(1).lower().split()) for m in (first, second))
+    return PIECE_NAMES.get(one, one) != PIECE_NAMES.get(other, other)
