@@ -90,6 +90,25 @@ def test_numbers_are_folded() -> None:
     assert "0" in analyse("referral at 32 weeks")
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Referral at 24 wks", "referral at 24 wks late"),
+        ("midwifery referral at 25/40", "midwifery referral at 25/40 late"),
+        ("referred at 14/40 by community midwife", "referred at 14/40 timely by community midwife"),
+        ("ICPC not until 37 weeks", "icpc not until 37 weeks late"),
+        ("pre-birth plan agreed at 26 wks", "pre-birth plan agreed at 26 wks timely"),
+        ("No pre-birth plan by 28 weeks", "no pre-birth plan by 28 weeks"),
+        ("Short breaks review overdue by 5 weeks", "short breaks review overdue by 5 weeks"),
+        ("visits every 6 weeks", "visits every 6 weeks"),
+    ],
+)
+def test_weeks_of_pregnancy_say_whether_they_are_late(text: str, said: str) -> None:
+    """A reader knows the marks (referral by 20 weeks, plan and conference by 28); the
+    features say them. Deadlines and lengths of time are left alone."""
+    assert normalise(text) == said
+
+
 def test_normalise_keeps_placeholders_as_tokens() -> None:
     assert normalise("[PARENT 1] and [SCHOOL]").split() == ["phperson", "and", "phorg"]
 
@@ -100,12 +119,14 @@ def test_normalise_matches_every_substitution_applied_in_full(train_texts: list[
     import re
 
     from briefing_nlp.features import (
+        GESTATION_RE,
         HOURS_RE,
         PLACEHOLDER_KINDS,
         PLACEHOLDER_RE,
         RAW_PATTERNS,
         SHORTHAND_RE,
         _expand,
+        _gestation,
     )
 
     def in_full(text: str) -> str:
@@ -116,7 +137,8 @@ def test_normalise_matches_every_substitution_applied_in_full(train_texts: list[
         text = PLACEHOLDER_RE.sub(kind, text)
         for pattern, token in RAW_PATTERNS:
             text = pattern.sub(token, text)
-        return HOURS_RE.sub(r"\1 hours", SHORTHAND_RE.sub(_expand, text.lower()))
+        text = HOURS_RE.sub(r"\1 hours", SHORTHAND_RE.sub(_expand, text.lower()))
+        return GESTATION_RE.sub(_gestation, text)
 
     texts = [
         *train_texts,

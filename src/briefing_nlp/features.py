@@ -155,6 +155,25 @@ SHORTHAND_WORDS = frozenset(
 )
 WORD_RE = re.compile(r"\w+")
 HOURS_RE = re.compile(r"\b(\d+) ?(?:hrs|hours|hr)\b")
+# Weeks of pregnancy at which something happened: "referral at 24 wks", "ICPC not until
+# 37 weeks", "midwifery referral at 25/40". Auditors leave the verdict to the reader, who
+# knows the marks (a referral or an assessment's start by 20 weeks, a plan and the
+# conference by 28); the features say it: "referral at 24 wks late". A deadline ("no plan
+# by 28 weeks") or a length of time ("overdue by 5 weeks") is not a time of pregnancy.
+GESTATION_RE = re.compile(
+    r"\b(referral|referred|booking|booked|started|icpc|conference|plan|assessment|agreed|"
+    r"held|completed)((?:\s+(?:in|at|until|till|til|only|not|came|was|were|made|from|"
+    r"midwife|midwifery|community))*)\s+(\d{1,2})\s*(wks?|weeks?|/40)\b"
+)
+EARLY_EVENTS = frozenset({"referral", "referred", "booking", "booked", "started"})
+EARLY_MARK_WEEKS = 20
+LATE_MARK_WEEKS = 28
+
+
+def _gestation(match: re.Match[str]) -> str:
+    event, weeks = match.group(1), int(match.group(3))
+    mark = EARLY_MARK_WEEKS if event in EARLY_EVENTS else LATE_MARK_WEEKS
+    return f"{match.group(0)} {'late' if weeks > mark else 'timely'}"
 
 
 def _expand(match: re.Match[str]) -> str:
@@ -314,7 +333,9 @@ def normalise(text: str) -> str:
     text = text.lower()
     if not SHORTHAND_WORDS.isdisjoint(WORD_RE.findall(text)):
         text = SHORTHAND_RE.sub(_expand, text)
-    return HOURS_RE.sub(r"\1 hours", text) if DIGITS_RE.search(text) else text
+    if not DIGITS_RE.search(text):
+        return text
+    return GESTATION_RE.sub(_gestation, HOURS_RE.sub(r"\1 hours", text))
 
 
 def extract_features(nlp: Language, texts: Sequence[str], batch_size: int = 1000) -> Features:
