@@ -191,7 +191,7 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
             "Talking Mats used with him and his views are clear. "
             "Lovely example, share at team meeting",
             2,
-            "Talking Mats used with him and his views are clear.",
+            "Talking Mats used with them and their views are clear.",
         ),
         (
             "Talking Mats used with him. Lovely example, share at team meeting",
@@ -205,7 +205,12 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
             4,
             "heritage and faith included in plan",
         ),
-        ("his Nigerian heritage is reflected", 2, "his heritage is reflected"),
+        ("his Nigerian heritage is reflected", 2, "their heritage is reflected"),
+        # one child's "his" or "her" speaks for none of the others
+        ("short breaks meeting his needs", 5, "short breaks meeting their needs"),
+        ("no observation of her recorded", 2, "no observation of them recorded"),
+        ("nothing from the child herself", 3, "nothing from the child themselves"),
+        ("short breaks meeting his needs", 1, "short breaks meeting his needs"),
         ("Polish heritage included in plan", 1, "Polish heritage included in plan"),
         ("from a Polish background", 3, "from a Polish background"),
     ],

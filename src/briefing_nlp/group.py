@@ -59,6 +59,13 @@ PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SECOND_FINDING_RE = re.compile(r",\s*(?:no|nothing|none)\b", re.I)
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
+# One family's relative: a bullet for several records words the finding without them
+# when a member does ("parents not offered carers' assessment").
+ONE_RELATIVE_RE = re.compile(
+    r"\b(?:nan|nana|nanna|gran|granny|grandma|grandmother|grandad|grandfather|aunt|auntie|"
+    r"uncle|step-?dad|step-?mum|mum|dad|mother|father)\b",
+    re.I,
+)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -613,4 +620,6 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
             score -= 0.15 * (breaks - 1)
         if AFTERTHOUGHT_RE.search(text):
             score -= 0.1  # "not assessed - seen once": one record's aside
+        if ONE_RELATIVE_RE.search(text):
+            score -= 0.1  # "nan not offered carer's assessment" for six families
     return score

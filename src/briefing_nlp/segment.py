@@ -146,6 +146,9 @@ REPORTED_RE = re.compile(
 # A part that ends on a bare question word has lost its clause to the part before:
 # "TM to review the decision and record why" asks for the decision's reasons.
 ENDS_ON_QUESTION_WORD = re.compile(r"\b(?:why|how|what|when|where|who)[.!]?$", re.I)
+# A request whose verb has no object shares the next one's: "TM to review and consider
+# strat" asks the manager to review the incident, not to review something unsaid.
+OBJECTLESS_REQUEST = re.compile(r"\bto\s+([a-z]+)[.!]?$", re.I)
 # A verb whose object is a pronoun does something to what the part before names: "TM to
 # hold supervision and record it", "update the plan and share it with school".
 PRONOUN_OBJECT = re.compile(r"^[a-z]+\s+(?:it|them|this|these|those)\b", re.I)
@@ -595,6 +598,9 @@ def _is_boundary(
     if ENDS_ON_QUESTION_WORD.search(right) or (
         kind == "conjunction" and PRONOUN_OBJECT.match(right)
     ):
+        return False
+    objectless = OBJECTLESS_REQUEST.search(left) if kind == "conjunction" else None
+    if objectless and is_verb(objectless.group(1).lower()):
         return False
     verb = SUBJECTLESS_VERB.match(right) if kind == "conjunction" else None
     if verb and (is_verb(verb.group(1).lower()) or is_verb(verb.group(1).lower() + "e")):

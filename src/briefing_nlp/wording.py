@@ -207,6 +207,37 @@ def _role_noun(role: str | None) -> str:
     return f"the {role}"
 
 
+GENDERED_PERSON_RE = re.compile(
+    r"\b(?:mum|mums|mother|nan|nana|gran|granny|grandma|grandmother|aunt|auntie|sister|girl|"
+    r"daughter|woman|dad|dads|father|grandad|grandfather|uncle|brother|boy|son|man|"
+    r"step-?dad|step-?mum|he|she)\b",
+    re.I,
+)
+GENDERED_RE = re.compile(r"\b(his|her|him|himself|herself)\b(?=(\s+\w+)?)", re.I)
+# After "her", these words show it is the object ("observation of her recorded", "saw her
+# at school"), not a possessive ("her own words").
+AFTER_OBJECT = frozenset(
+    "recorded seen at to in on with and or about alone was is has had by from for "
+    "said says told felt feels herself".split()
+)
+
+
+def _neutral_pronoun(match: re.Match[str]) -> str:
+    word, rest = match.group(1), match.group(2) or ""
+    following = rest.strip().lower()
+    if word.lower() in ("himself", "herself"):
+        neutral = "themselves"
+    elif word.lower() == "him" or (
+        word.lower() == "her" and (not following or following in AFTER_OBJECT)
+    ):
+        neutral = "them"
+    else:
+        neutral = "their"
+    if word[0].isupper():
+        neutral = neutral.capitalize()
+    return neutral
+
+
 def finding_wording(wording: str, count: int, roles: dict[str, str] | None = None) -> str:
     """A statement made to speak for the finding: note labels dropped, and when it stands
     for several records, no one record's people, dates or contact details (a person is
@@ -233,6 +264,11 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     )
     text = PERSON_RE.sub(lambda m: _role_noun(roles.get(m.group(0))), text)
     text = ORG_RE.sub("the service", text)
+    # One child's "his" or "her" does not speak for several: "short breaks meeting their
+    # needs", "no observation of them recorded". Beside a gendered person ("not explored
+    # with mum on her own") the pronoun is most likely theirs, and stays.
+    if not GENDERED_PERSON_RE.search(text):
+        text = GENDERED_RE.sub(_neutral_pronoun, text)
     # Two people of one role: "[PERSON 4] and [PERSON 5] at home" -> "the children".
     text = SAME_ROLE_PAIR_RE.sub(lambda m: _plural(m.group(1)), text)
     text = re.sub(r"\s+([,.;:)])", r"\1", text)
