@@ -150,7 +150,10 @@ CASES = [
     ("No supervision on record and no use of SOS", ["No supervision on record", "no use of SOS"]),
     # A request whose verb has no object shares the next one's object.
     ("TM to review and consider strat", ["TM to review and consider strat"]),
-    ("SW to update chronology and complete genogram", ["SW to update chronology", "complete genogram"]),
+    (
+        "SW to update chronology and complete genogram",
+        ["SW to update chronology", "complete genogram"],
+    ),
     # After ";" a judgement with the practice it judges is a finding of its own.
     (
         "chronology up to date; good direct work with him",
