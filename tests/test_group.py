@@ -239,3 +239,18 @@ def test_a_document_named_in_passing_does_not_keep_statements_apart(
 
     assert _kinds(rows[0][1]) == set() and _kinds(rows[1][1]) == set()
     assert _kinds("no discharge plan shared with maternity") == {("plan", "birth")}
+    assert _kinds("ICPC not until 37 weeks") == {("event", "conference")}
+
+
+def test_a_late_referral_and_a_late_conference_are_two_findings(
+    classifier: StatementClassifier,
+) -> None:
+    rows = [
+        (1, "Referral at 32 weeks"),
+        (1, "ICPC not until 37 weeks"),
+        (2, "late referral from the midwife at 29 weeks"),
+        (3, "Referral 27 wks"),
+    ]
+    findings, _ = group(classifier, rows)
+    assert finding_of(findings, "Referral 27 wks").support == (1, 2, 3)
+    assert finding_of(findings, "ICPC not until 37 weeks").support == (1,)

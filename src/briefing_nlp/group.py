@@ -397,18 +397,41 @@ KIND_CLASSES = {
 KIND_OPENING_WORDS = 3
 
 
+# Events of a case's timeline are kinds of their own: a late referral and a late
+# conference are two findings ("Referral at 32 weeks, ICPC not until 37 weeks").
+EVENT_RE = re.compile(
+    r"\b(referrals?|referred|icpcs?|rcpcs?|conferences?|strat(?:egy)? (?:meeting|discussion)s?|"
+    r"core groups?)\b",
+    re.I,
+)
+EVENT_CLASSES = {
+    "ref": "referral",
+    "icp": "conference",
+    "rcp": "conference",
+    "con": "conference",
+    "str": "strategy",
+    "cor": "core group",
+}
+
+
 def _kinds(text: str) -> set[tuple[str, str]]:
     """The (document, kind) pairs a statement opens with: {("plan", "birth")} for "no
-    discharge plan shared with maternity"."""
+    discharge plan shared with maternity", {("event", "referral")} for "late referral"."""
     words = list(WORD_RE.finditer(text))
     if not words:
         return set()
     opening = words[min(KIND_OPENING_WORDS, len(words)) - 1].start()
-    return {
+    kinds = {
         (m.group(2).lower(), KIND_CLASSES[" ".join(m.group(1).lower().split())])
         for m in KIND_RE.finditer(text)
         if m.start() <= opening
     }
+    kinds |= {
+        ("event", EVENT_CLASSES[m.group(1)[:3].lower()])
+        for m in EVENT_RE.finditer(text)
+        if m.start() <= opening
+    }
+    return kinds
 
 
 def _apart_by_kind(similarity: np.ndarray, texts: list[str]) -> np.ndarray:

@@ -278,7 +278,8 @@ PRACTICE_PIECE = (
     r"|chronology|chronologies|chrono|genograms?|geno|eco-?maps?|supervision|case notes|peps?"
     r"|ehcp|short breaks?|iha|rha|(?:initial |review )?health assessments?|risk assessments?"
     r"|direct work|life story work|core groups?|(?:cin |cp |statutory )?visits"
-    r"|(?:cin |cp )?reviews?|plans?|assessments?)"
+    r"|(?:cin |cp )?reviews?|referrals?|icpc|rcpc|strat(?:egy)? (?:meeting|discussion)s?"
+    r"|plans?|assessments?)"
 )
 SHARED_VERDICT = re.compile(
     rf"^(?P<neg>(?:no|nil)\s+)?(?P<pieces>{PRACTICE_PIECE}(?:\s*(?:,|and|&|\+|or)\s*"
