@@ -344,8 +344,26 @@ def test_the_shared_development_audits_meet_issue_14s_figures(
     for pack in SHARED_EXAMPLES:
         briefing = draft_briefing([pack / "notes.txt"], classifier=classifier)
         gold = load_pack(pack).gold
-        totals = [a + b for a, b in zip(totals, _score_like_the_pack_scorer(briefing, gold))]
+        scored = _score_like_the_pack_scorer(briefing, gold)
+        totals = [a + b for a, b in zip(totals, scored, strict=True)]
     gold_bullets, matched, drafted, exact = totals
     assert matched / gold_bullets >= 0.95
     assert matched / drafted >= 0.75
     assert exact / matched >= 0.85
+
+
+def test_a_piece_judged_with_others_takes_the_whole_statements_section(
+    classifier: StatementClassifier,
+) -> None:
+    """ "CP plan and review both good": alone, "Review good" could read as a request; the
+    verdict is the whole statement's."""
+    from briefing_nlp.draft import _in_context, _Memo
+    from briefing_nlp.segment import split_statements
+
+    audit = load_audit(["Audit 1\n- CP plan and review both good\n"])
+    memo = _Memo(classifier)
+    statements = split_statements(audit, classifier.nlp, memo)
+    labels = _in_context(audit, statements, memo([s.worded for s in statements]), memo)
+    whole = memo([statements[0].text])[0]
+    assert [s.worded for s in statements] == ["CP plan good", "Review good"]
+    assert [label.section for label in labels] == [whole.section] * 2 == ["strength"] * 2

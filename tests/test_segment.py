@@ -436,6 +436,7 @@ def test_each_item_of_a_list_under_an_action_heading_is_a_request(
                 "Ecomap updated after the review",
             ],
         ),
+        ("visits and supervision both regular", ["Visits regular", "Supervision regular"]),
         ("Mum and dad both engaged well", ["Mum and dad both engaged well"]),
         ("chrono and chronology both out of date", ["chrono and chronology both out of date"]),
         (

@@ -210,6 +210,23 @@ NORM_TAIL = re.compile(
 )
 
 
+def _shared_verdicts(
+    statements: Sequence[Statement],
+    classifications: list[Classification],
+    classify: Callable[[Sequence[str]], list[Classification]],
+) -> list[Classification]:
+    """A piece of practice judged with others under one verdict ("Plan and review both
+    fine", segment.distribute) takes the whole statement's section, and keeps its own
+    themes: alone, "Review fine" reads as a request."""
+    shared = [i for i, statement in enumerate(statements) if statement.wording]
+    if not shared:
+        return classifications
+    out = list(classifications)
+    for i, whole in zip(shared, classify([statements[i].text for i in shared]), strict=True):
+        out[i] = replace(out[i], section=whole.section, section_scores=whole.section_scores)
+    return out
+
+
 def _in_context(
     audit: Audit,
     statements: Sequence[Statement],
@@ -222,6 +239,7 @@ def _in_context(
     is a worry; a recorded grade keeps its own section."""
     sources = {r.ordinal: r.source for r in audit.records}
     headings = {ordinal: HeadingIndex(source) for ordinal, source in sources.items()}
+    classifications = _shared_verdicts(statements, classifications, classify)
     out = []
     for statement, result in zip(statements, classifications, strict=True):
         heading = (

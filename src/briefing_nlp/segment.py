@@ -287,7 +287,8 @@ SHARED_VERDICT = re.compile(
     r"(?P<rest>(?:up to date|out of date|o/d|in date|current|ok|okay|fine|good|done|"
     r"complete|completed|updated|missing|not|never|on file|on the file|on system|in place|"
     r"uploaded|recorded|overdue|late|clear|strong|poor|weak|basic|thorough|evident|absent|"
-    r"needs?|required|to be|still|very|v|really|well)\b.*)$",
+    r"regular|regularly|consistent|timely|on time|in timescale|within timescale|held|seen|"
+    r"used|shared|reviewed|signed off|needs?|required|to be|still|very|v|really|well)\b.*)$",
     re.I | re.S,
 )
 PIECE_RE = re.compile(PRACTICE_PIECE, re.I)
