@@ -70,6 +70,8 @@ def analyse(text: str) -> list[str]:
         ("information sharing with school patchy", ["EVAL_NEG"], ["EVAL_POS"]),
         ("visits not timely", ["EVAL_NEG"], ["EVAL_POS"]),
         ("visits timely and purposeful", ["EVAL_POS"], ["EVAL_NEG"]),
+        # "without fail" is reliably, not a failure
+        ("seen every 6 weeks without fail", ["always"], ["fail"]),
     ],
 )
 def test_feature_markers(text: str, present: list[str], absent: list[str]) -> None:

@@ -257,6 +257,15 @@ def test_a_lone_request_after_a_finding_is_an_action_about_it(
                 "Shared w/ SOS lead as good practice"
             ],
         ),
+        # Praise before the sharing is part of the marker.
+        (
+            "Safety plan drawn up on a joint visit with the IDVA. Worked really well - show at "
+            "team meeting as an example.",
+            [
+                "Safety plan drawn up on a joint visit with the IDVA. Worked really well - show "
+                "at team meeting as an example."
+            ],
+        ),
         # A marker on a line of its own stays where the auditor put it.
         ("Chronology up to date.\n- Lovely example", ["Chronology up to date.", "Lovely example"]),
         # A second finding is not a marker.

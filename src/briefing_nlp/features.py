@@ -103,12 +103,14 @@ IDIOMS = (
     # "no-one" tokenises as "no - one", and the dash would close the negation at once.
     (re.compile(r"\bno[- ]one\b"), " nobody "),
     (re.compile(r"(?<![a-z])w/(?=\s)"), " with "),
+    # "seen every 6 weeks without fail": reliably, not a failure.
+    (re.compile(r"\bwithout fail\b"), " always "),
 )
-# Any idiom at all: most statements hold none, and one scan is cheaper than seven.
+# Any idiom at all: most statements hold none, and one scan is cheaper than eight.
 ANY_IDIOM_RE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in IDIOMS))
 # Every idiom above contains one of these strings, and substring tests are far cheaper
 # than the regex scan (a twentieth of classifying 37,000 statements went on the scan).
-IDIOM_TRIGGERS = ("date", "o/d", "overdue", "timescale", "w/", "no one", "no-one")
+IDIOM_TRIGGERS = ("date", "o/d", "overdue", "timescale", "w/", "no one", "no-one", "fail")
 # Practice shorthand written out, so "RHIs late" and "return home interview not done",
 # "strat held" and "strategy meeting held" share features: the classifiers learn one
 # weight for both and grouping sees one finding. Applied to lower-cased text; the

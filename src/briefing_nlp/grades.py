@@ -38,10 +38,10 @@ def grade_of(text: str) -> str:
 GOOD_PRACTICE_CUE = re.compile(
     r"\b(?:really good practice|(?:very|excellent|great|lovely|fab|brilliant) (?:example of )?"
     r"(?:good )?practice|good practice (?:example|to share)|(?:share[ds]?|sharing|fed back|"
-    r"highlighted|nominated|used|put forward|passed)\b[^.;]{0,40}\bas (?:an? )?(?:GP|good "
-    r"practice|example|exemplar|model)|GP example|exemplary|exemplar\b|model of (?:good )?"
-    r"practice|to be (?:used|shared) (?:as|in)|use (?:it )?as an example|[-–—] good practice\b|"
-    r"\bgood practice\W*$)",
+    r"highlighted|nominated|used|put forward|passed|show|shown)\b[^.;]{0,40}\bas (?:an? )?"
+    r"(?:GP|good practice|example|exemplar|model)|GP example|exemplary|exemplar\b|"
+    r"model of (?:good )?practice|to be (?:used|shared) (?:as|in)|use (?:it )?as an example|"
+    r"[-–—] good practice\b|\bgood practice\W*$)",
     re.I,
 )
 
@@ -56,15 +56,26 @@ def singles_out(text: str) -> bool:
 # share at team meeting", "Shared w/ SOS lead as good practice", "Will share with the
 # practice lead as a GP example".
 _SHARE = (
-    r"(?:will\s+|to\s+|to\s+be\s+|auditor\s+(?:will\s+)?)?(?:share|shared|sharing|"
-    r"pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b(?:good\s+practice|GP|example|team|lead|"
-    r"learning|service|practice|colleagues|briefing|forum|panel|meeting)\b"
+    r"(?:will\s+|to\s+|to\s+be\s+|auditor\s+(?:will\s+)?|i(?:'d|\s+would)\s+like\s+"
+    r"(?:it|this)\s+)?(?:(?:share|shared|sharing|pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b"
+    r"(?:good\s+practice|GP|example|team|lead|learning|service|practice|colleagues|briefing|"
+    r"forum|panel|meeting)\b|(?:show|shown|showcase|present)\b.*\bas\s+(?:an?\s+)?(?:example|"
+    r"good\s+practice|GP|exemplar)\b)"
+)
+# Praise of the work before the sharing: "Worked really well - show at team meeting as an
+# example", "This is a lovely piece of work and I would like it shared across the team".
+_PRAISE = (
+    r"(?:(?:this|it)\s+)?(?:(?:worked|works)\s+(?:really\s+|very\s+)?well|(?:is|was)\s+"
+    r"(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
+    r"outstanding)\s+(?:piece\s+of\s+work|work|example))\s*(?:[,;:\-–—]\s*|\s+and\s+)"
 )
 PRACTICE_MARKER = re.compile(
     r"^(?:(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
     r"outstanding|exemplary|super)\s+(?:example|practice)\s*(?:[.!]*$|[,;:\-–—]\s*"
     + _SHARE
-    + r")|"
+    + r")|(?:"
+    + _PRAISE
+    + r")?"
     + _SHARE
     + r")",
     re.I,
