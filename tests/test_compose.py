@@ -211,6 +211,12 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         ("no observation of her recorded", 2, "no observation of them recorded"),
         ("nothing from the child herself", 3, "nothing from the child themselves"),
         ("short breaks meeting his needs", 1, "short breaks meeting his needs"),
+        # a titled person is an adult of the case, never "Mr the child"
+        (
+            "No work with Mr [PERSON 8] about his behaviour",
+            2,
+            "No work with the parent about their behaviour",
+        ),
         ("Polish heritage included in plan", 1, "Polish heritage included in plan"),
         ("from a Polish background", 3, "from a Polish background"),
     ],

@@ -199,6 +199,15 @@ def _role_key(role: str) -> str:
     return role if role.isupper() else role.lower()  # "SW" stays, "Partner" -> "partner"
 
 
+TITLED_PERSON_RE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(\[PERSON \d+\])", re.I)
+
+
+def _titled(match: re.Match[str]) -> str:
+    """A titled person whose role the notes do not give: a doctor, else a parent (the
+    adults notes name by title are almost always the child's parents)."""
+    return "the doctor" if match.group(1).lower() == "dr" else "the parent"
+
+
 def _role_noun(role: str | None) -> str:
     if role is None:
         return "the child"
@@ -258,6 +267,10 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     text = NAMED_IDENTITY_RE.sub("", text)
     text = ROLE_THEN_PERSON_RE.sub(lambda m: m.group(1), text)
     text = PERSON_THEN_ROLE_RE.sub(lambda m: f"the {m.group(1)}", text)
+    # "Mr [PERSON 8]" is an adult of the case, never "Mr the child".
+    text = TITLED_PERSON_RE.sub(
+        lambda m: _role_noun(roles.get(m.group(2))) if roles.get(m.group(2)) else _titled(m), text
+    )
     text = PERSON_AGE_RE.sub(lambda m: m.group(1), text)
     text = PERSON_POSSESSIVE_RE.sub(
         lambda m: _role_noun(roles.get(m.group(0)[: m.group(0).index("]") + 1])) + "'s", text
