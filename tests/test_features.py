@@ -70,6 +70,8 @@ def analyse(text: str) -> list[str]:
         ("information sharing with school patchy", ["EVAL_NEG"], ["EVAL_POS"]),
         ("visits not timely", ["EVAL_NEG"], ["EVAL_POS"]),
         ("visits timely and purposeful", ["EVAL_POS"], ["EVAL_NEG"]),
+        # "upto date" as auditors type it is up to date
+        ("chrono upto date", ["uptodate"], ["upto"]),
         # "without fail" is reliably, not a failure
         ("seen every 6 weeks without fail", ["always"], ["fail"]),
     ],

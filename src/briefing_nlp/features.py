@@ -95,7 +95,7 @@ NEGATIVE_EVAL = frozenset(
 # Fixed polarity idioms collapse to one token, so "out of date" cannot borrow the
 # positive weight of "date" learnt from "up to date".
 IDIOMS = (
-    (re.compile(r"\bup[- ]to[- ]date\b"), " uptodate "),
+    (re.compile(r"\bup[- ]?to[- ]date\b"), " uptodate "),
     (re.compile(r"\bout[- ]of[- ]date\b|\bo/d\b|\boverdue\b"), " outofdate "),
     (re.compile(r"\bout(?:side)?[- ]of[- ]timescales?\b"), " outoftimescale "),
     (re.compile(r"\b(?:in|within)[- ]timescales?\b"), " intimescale "),
