@@ -148,6 +148,13 @@ CASES = [
         ["no interpreter - HV used dad to translate on the home visit", "MASH didn't pick this up"],
     ),
     ("No supervision on record and no use of SOS", ["No supervision on record", "no use of SOS"]),
+    # "there is" names nothing of its own: it leans on the part before ...
+    (
+        "Partner's DBS was applied for but there is no result on file.",
+        ["Partner's DBS was applied for but there is no result on file."],
+    ),
+    # ... unless after a semicolon.
+    ("Plan good; there is no chronology on file", ["Plan good", "there is no chronology on file"]),
     # A request whose verb has no object shares the next one's object.
     ("TM to review and consider strat", ["TM to review and consider strat"]),
     (

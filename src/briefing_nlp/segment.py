@@ -75,6 +75,9 @@ LEANS_BACK = re.compile(
     r"reads|looks|seems|appears|shows|feels|says|gives|means|makes)\b|^\d",
     re.I,
 )
+# "... was applied for but there is no result on file": "there is" names nothing of its
+# own and leans on the part before (after a semicolon it may start a finding).
+THERE_IS = re.compile(r"^there(?:'s| is| are| was| were| has| have| had)\b", re.I)
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
 # After a semicolon, a judgement and the practice it judges is a finding of its own
 # ("chronology up to date; good direct work"), not a judgement of the part before
@@ -670,6 +673,7 @@ def _is_boundary(
     if (
         words < 2
         or (LEANS_BACK.match(right) and not (kind == "semicolon" and NEW_PRAISE.match(right)))
+        or (kind != "semicolon" and THERE_IS.match(right))
         or REFERS_BACK.search(right)
         or ELLIPTICAL_END.search(right)
     ):
