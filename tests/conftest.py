@@ -94,6 +94,26 @@ def primary_placements(briefing: object) -> list[tuple[int, int]]:
     ]
 
 
+def assert_no_statement_placed_twice(briefing: object) -> None:
+    """No statement is two bullets' own source, save one judging several pieces of
+    practice under one verdict ("Chronology and genogram both out of date"), which is a
+    source of one bullet per piece."""
+    from collections import Counter
+
+    from briefing_nlp.datatypes import Statement
+    from briefing_nlp.segment import distribute
+
+    texts = {
+        (s.record, s.start): (s.text, s.end)
+        for b in briefing.all_bullets  # type: ignore[attr-defined]
+        for s in b.sources
+        if s.primary
+    }
+    for key, times in Counter(primary_placements(briefing)).items():
+        text, end = texts[key]
+        assert times <= len(distribute([Statement(key[0], text, key[1], end)])), text
+
+
 def assert_each_finding_placed_once(briefing: object, audit: object, classifier: object) -> None:
     """Each non-neutral statement of `audit` is one bullet's own source, or reported
     unplaced; neutral ones are in no bullet. Labels come the way draft makes them."""

@@ -10,7 +10,7 @@ from benchmarks.synthetic import corpus_statements, synthetic_notes
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.draft import draft_briefing
 from briefing_nlp.settings import Settings
-from tests.conftest import CORPUS_DIR, primary_placements
+from tests.conftest import CORPUS_DIR, assert_no_statement_placed_twice
 
 
 @pytest.mark.slow  # groups a synthetic section larger than the exact limit
@@ -19,8 +19,7 @@ def test_blocked_grouping_places_every_statement_once(classifier: StatementClass
     settings = replace(Settings(), exact_grouping_limit=200)  # force the blocked path
     briefing = draft_briefing([notes], settings=settings, classifier=classifier)
     total = len(briefing.records)
-    placed = primary_placements(briefing)
-    assert len(placed) == len(set(placed))
+    assert_no_statement_placed_twice(briefing)
     assert total > 300
     for bullets in briefing.sections.values():
         for bullet in bullets:
