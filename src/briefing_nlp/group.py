@@ -30,7 +30,7 @@ from briefing_nlp.datatypes import Classification, Finding, Member, Statement
 from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.settings import Settings
-from briefing_nlp.wording import PERSON_RE, PLACEHOLDER_RE, VERDICT_RE
+from briefing_nlp.wording import ONE_RELATIVE_RE, PERSON_RE, PLACEHOLDER_RE, VERDICT_RE
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 MIN_FINDING_WORDS = 2
@@ -59,13 +59,6 @@ PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SECOND_FINDING_RE = re.compile(r",\s*(?:no|nothing|none)\b", re.I)
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
-# One family's relative: a bullet for several records words the finding without them
-# when a member does ("parents not offered carers' assessment").
-ONE_RELATIVE_RE = re.compile(
-    r"\b(?:nan|nana|nanna|gran|granny|grandma|grandmother|grandad|grandfather|aunt|auntie|"
-    r"uncle|step-?dad|step-?mum|mum|dad|mother|father)\b",
-    re.I,
-)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 

@@ -216,10 +216,15 @@ def _role_noun(role: str | None) -> str:
     return f"the {role}"
 
 
+# One family's relatives: a bullet for several records words the finding without them
+# when a member does ("parents not offered carers' assessment", group._wording_score).
+RELATIVES = (
+    r"nan|nana|nanna|gran|granny|grandma|grandmother|grandad|grandfather|aunt|auntie|uncle|"
+    r"step-?dad|step-?mum|mum|dad|mother|father"
+)
+ONE_RELATIVE_RE = re.compile(rf"\b(?:{RELATIVES})\b", re.I)
 GENDERED_PERSON_RE = re.compile(
-    r"\b(?:mum|mums|mother|nan|nana|gran|granny|grandma|grandmother|aunt|auntie|sister|girl|"
-    r"daughter|woman|dad|dads|father|grandad|grandfather|uncle|brother|boy|son|man|"
-    r"step-?dad|step-?mum|he|she)\b",
+    rf"\b(?:{RELATIVES}|mums|dads|sister|girl|daughter|woman|brother|boy|son|man|he|she)\b",
     re.I,
 )
 GENDERED_RE = re.compile(r"\b(his|her|him|himself|herself)\b(?=(\s+\w+)?)", re.I)
