@@ -254,3 +254,62 @@ def test_a_late_referral_and_a_late_conference_are_two_findings(
     findings, _ = group(classifier, rows)
     assert finding_of(findings, "Referral 27 wks").support == (1, 2, 3)
     assert finding_of(findings, "ICPC not until 37 weeks").support == (1,)
+
+
+def _scipy_partition(distance, cut):
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    labels = fcluster(linkage(squareform(distance, checks=False), "average"), cut, "distance")
+    return _partition(labels)
+
+
+def _partition(labels):
+    groups: dict[int, list[int]] = {}
+    for position, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(position)
+    return sorted(groups.values())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_small_blocks_cluster_exactly_as_scipys_average_linkage(seed: int) -> None:
+    """Drafting clusters an audit's sections without importing scipy.cluster; the flat
+    clusters must be scipy's, on matrices shaped like grouping's: a few tight findings,
+    cannot-link pairs at distance 1, repeated statements at distance 0."""
+    import numpy as np
+
+    from briefing_nlp.group import average_linkage_cut
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 120))
+    centres = rng.normal(size=(int(rng.integers(1, 12)), 8))
+    points = centres[rng.integers(0, len(centres), n)] + rng.normal(scale=0.6, size=(n, 8))
+    points[rng.random(n) < 0.1] = points[0]  # repeated statements
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    similarity = np.clip(points @ points.T, 0.0, 1.0)
+    apart = np.triu(rng.random((n, n)) < 0.05, 1)
+    similarity[apart | apart.T] = 0.0  # cannot-link pairs
+    distance = 1.0 - similarity
+    np.fill_diagonal(distance, 0.0)
+    for cut in (0.2, 0.45, 0.6, 0.8):
+        assert _partition(average_linkage_cut(distance, cut)) == _scipy_partition(distance, cut)
+
+
+def test_drafting_an_audit_does_not_load_scipys_clustering() -> None:
+    """Importing scipy.cluster (with scipy.spatial and scipy.special) cost every cold
+    draft about 0.3 s; an audit's grouping no longer needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from briefing_nlp.classify import StatementClassifier\n"
+        "from briefing_nlp.draft import draft_briefing\n"
+        "from briefing_nlp.group import _cluster\n"
+        "import numpy as np\n"
+        "_cluster(np.array([[1.0, 0.9, 0.1], [0.9, 1.0, 0.2], [0.1, 0.2, 1.0]]), 0.5)\n"
+        "slow = ['scipy.cluster', 'scipy.spatial', 'scipy.special', 'scipy.sparse.csgraph']\n"
+        "print(' '.join(m for m in slow if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

@@ -20,9 +20,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from briefing_nlp.confidence import finding_confidence
@@ -37,6 +34,9 @@ MIN_FINDING_WORDS = 2
 # ... unless that one word names practice outright (a theme scored this high).
 NAMED_PRACTICE_SCORE = 0.9
 COMPONENT_CHUNK = 2000
+# Blocks of up to this many statements are clustered without scipy (average_linkage_cut):
+# a block this size takes tens of milliseconds that way, less than importing scipy.cluster.
+SMALL_CLUSTERING = 300
 # Wording that opens like this continues another clause: a poor bullet on its own.
 FRAGMENT_START_RE = re.compile(
     r"^(?:and|but|or|so|also|then|mostly|which|though|although|as|it|this|that|these|"
@@ -254,6 +254,10 @@ def _components(
         ),
         shape=(len(firsts), len(firsts)),
     )
+    # Imported here: only sections too large to compare pairwise get this far, and the
+    # import costs every other draft about 0.15 s.
+    from scipy.sparse.csgraph import connected_components
+
     count, labels = connected_components(graph, directed=False)
     label_of = {key: labels[number] for number, key in enumerate(unique)}
     components: list[list[int]] = [[] for _ in range(count)]
@@ -454,12 +458,73 @@ def _incidence(rows: list[list[str]]) -> sparse.csr_matrix:
 
 
 def _cluster(similarity: np.ndarray, threshold: float) -> np.ndarray:
+    """Flat clusters of average-linkage clustering, cut where similarity falls below
+    `threshold`: one label per statement."""
     if len(similarity) == 1:
         return np.array([1])
     distance = 1.0 - similarity
     np.fill_diagonal(distance, 0.0)
+    if len(distance) <= SMALL_CLUSTERING:
+        return average_linkage_cut(distance, 1.0 - threshold)
+    # Imported here: an audit's sections are clustered above without scipy.cluster, whose
+    # import (with scipy.spatial and scipy.special) costs every cold draft about 0.3 s.
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     tree = linkage(squareform(distance, checks=False), method="average")
     return fcluster(tree, t=1.0 - threshold, criterion="distance")
+
+
+def average_linkage_cut(distance: np.ndarray, cut: float) -> np.ndarray:
+    """The flat clusters `fcluster(linkage(d, "average"), cut, "distance")` gives, for a
+    square distance matrix (its upper triangle read, as scipy's condensed form is).
+
+    scipy's own algorithm, step for step: the nearest-neighbour chain (the previous link
+    preferred, then the lowest index, on ties), each merged cluster's distances the
+    size-weighted means of its parts; statements end in one cluster when the merges
+    joining them are all at most `cut` apart. Following scipy's tie-breaking matters:
+    repeated statements with different cannot-link partners tie, and another order of
+    merging would cut them differently. A test holds the partitions equal to scipy's.
+    """
+    upper = np.triu(np.asarray(distance, dtype=float), 1)
+    work = upper + upper.T
+    n = len(work)
+    active = np.ones(n, dtype=bool)
+    size = np.ones(n)
+    height = np.zeros(n)  # highest merge within each cluster so far
+    parent = np.arange(n)  # union-find over the merges within `cut`
+    chain: list[int] = []
+    for _ in range(n - 1):
+        if not chain:
+            chain.append(int(np.flatnonzero(active)[0]))
+        while True:
+            x = chain[-1]
+            row = np.where(active, work[x], np.inf)
+            row[x] = np.inf
+            y = int(np.argmin(row))
+            if len(chain) > 1 and not row[y] < work[x, chain[-2]]:
+                y = chain[-2]
+                break
+            chain.append(y)
+        chain = chain[:-2]
+        x, y = min(x, y), max(x, y)
+        level = work[x, y]
+        merged = (size[x] * work[x] + size[y] * work[y]) / (size[x] + size[y])
+        active[x] = False
+        size[y] += size[x]
+        work[y, :] = merged
+        work[:, y] = merged
+        height[y] = max(level, height[x], height[y])
+        if height[y] <= cut:
+            parent[_root(parent, x)] = _root(parent, y)
+    return np.array([_root(parent, i) for i in range(n)]) + 1
+
+
+def _root(parent: np.ndarray, i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = int(parent[i])
+    return i
 
 
 def _attach_singletons(
