@@ -311,5 +311,7 @@ def test_drafting_an_audit_does_not_load_scipys_clustering() -> None:
         "slow = ['scipy.cluster', 'scipy.spatial', 'scipy.special', 'scipy.sparse.csgraph']\n"
         "print(' '.join(m for m in slow if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
