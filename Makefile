@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# The package's bytecode, compiled once: where PYTHONDONTWRITEBYTECODE is set (as on
+	@# these machines) every command would otherwise compile it from source again.
+	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
 setup: $(STAMP)
