@@ -172,6 +172,46 @@ CASES = [
         "core group minutes: school attend, GP and health don't",
         ["core group minutes: school attend, GP and health don't"],
     ),
+    # A list of a preposition's objects, closed by "or"/"and", is one finding.
+    (
+        "Nothing in the assesment about his heritage, hair and skin care or keeping him "
+        "linked to dads family",
+        [
+            "Nothing in the assesment about his heritage, hair and skin care or keeping him "
+            "linked to dads family"
+        ],
+    ),
+    # A pronoun object in a part's first words points back at the part before.
+    (
+        "Contact at the family centre is well run - workers adapt it when she is unwell",
+        ["Contact at the family centre is well run - workers adapt it when she is unwell"],
+    ),
+    (
+        'matched as permanent Jan 2023 - calls it "my forever house"',
+        ['matched as permanent Jan 2023 - calls it "my forever house"'],
+    ),
+    # A reason, reply or outcome and nothing else answers the part before.
+    (
+        "hasnt seen her brother since Easter, no reason on file",
+        ["hasnt seen her brother since Easter, no reason on file"],
+    ),
+    (
+        "carer has asked twice for help with his hair and skin care - no response",
+        ["carer has asked twice for help with his hair and skin care - no response"],
+    ),
+    (
+        "Gran asked twice for help with school transport; there is no response to either "
+        "request",
+        [
+            "Gran asked twice for help with school transport; there is no response to either "
+            "request"
+        ],
+    ),
+    # ... but a finding of its own after a list still splits.
+    (
+        "nothing in care plan on his heritage, hair or skin care; resi staff never asked",
+        ["nothing in care plan on his heritage, hair or skin care", "resi staff never asked"],
+    ),
 ]
 
 

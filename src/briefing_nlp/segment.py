@@ -125,6 +125,24 @@ PARTICIPLE = re.compile(r"^\w+(?:ed|en|wn|ght)\b", re.I)
 # A part whose object is "it"/"them" points at the part before: "chrono has gaps, April
 # missing episodes not on it" is one finding about the chronology.
 REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|them)\b", re.I)
+# A pronoun as the object of a part's first words points at what the part before names:
+# "matched as permanent - calls it 'my forever house'", "contact is well run - workers
+# adapt it when she is unwell".
+OBJECT_PRONOUN = re.compile(r"^(?:[\w']+\s+){1,3}(?:it|them)\b", re.I)
+# A reply, reason or outcome and nothing else answers the part before: "asked twice for
+# help - no response", "hasn't seen her brother since Easter, no reason on file", "...;
+# there is no response to either request".
+ANSWERLESS = re.compile(
+    r"^(?:there(?:'s| is| was| has been)\s+)?(?:no|nil)\s+(?:reasons?|explanation|rationale|"
+    r"response|reply|answer|outcome)\b(?:\s+(?:on file|recorded|given|noted|yet|"
+    r"(?:to|from|since)\b.*))?[.!]?$",
+    re.I,
+)
+# "nothing about his heritage, hair and skin care or keeping him linked to dad's family":
+# after a part ending on a preposition's object, a part that finishes the list with "or"
+# or "and" names more objects of it.
+LIST_CLOSE = re.compile(r"\b(?:or|and|&)\b", re.I)
+LIST_REQUEST = re.compile(r"^(?:\S+\s+){0,2}?(?:to|should|must|needs?|please)\b", re.I)
 # "... and share with placement": an imperative after "and" shares the subject of the
 # clause before it ("SW to update the RA and share with placement", "HV and nursery
 # contribute to core groups and share info"); it is not an action of its own.
@@ -614,8 +632,16 @@ def _is_boundary(
         grade_of(right) and FEEDBACK_RE.search(left)
     ):
         return False  # "Graded good - feedback given to SW" is one finding
+    if (
+        kind == "comma"
+        and OBJECT_OF_PREPOSITION.search(left)
+        and LIST_CLOSE.search(right)
+        and not CLAUSE_OPENING.match(right)
+        and not LIST_REQUEST.match(right)
+    ):
+        return False  # "nothing about his heritage, hair or skin care": one list
     if kind == "conjunction" and (
-        (OBJECT_OF_PREPOSITION.search(left) and not CLAUSE_OPENING.match(right))
+        (_ends_on_objects(left) and not CLAUSE_OPENING.match(right))
         or (SHARED_AUXILIARY.search(left) and PARTICIPLE.match(right))
     ):
         # "direct work on grooming and county lines using the toolkit": the "and" joins
@@ -676,6 +702,8 @@ def _is_boundary(
         or (kind != "semicolon" and THERE_IS.match(right))
         or REFERS_BACK.search(right)
         or ELLIPTICAL_END.search(right)
+        or OBJECT_PRONOUN.match(right)
+        or ANSWERLESS.match(right)
     ):
         return False
     # A number counts in a list's parts: "Referral 27 wks, no pre-birth plan yet".
@@ -701,6 +729,20 @@ def _is_boundary(
         bool(a.themes and b.themes and not set(a.themes) & set(b.themes))
         or _other_practice(a, b)
         or _different_pieces(left, right)
+    )
+
+
+def _ends_on_objects(left: str) -> bool:
+    """Whether a part ends on a preposition's objects, one ("worries about drugs") or a
+    list ("nothing about his heritage, hair"), so an "and" after it adds another."""
+    if OBJECT_OF_PREPOSITION.search(left):
+        return True
+    head, comma, tail = left.rpartition(", ")
+    return bool(
+        comma
+        and OBJECT_OF_PREPOSITION.search(head)
+        and len(tail.split()) <= MAX_TERSE_WORDS
+        and not CLAUSE_OPENING.match(tail)
     )
 
 
