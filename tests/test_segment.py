@@ -200,12 +200,8 @@ CASES = [
         ["carer has asked twice for help with his hair and skin care - no response"],
     ),
     (
-        "Gran asked twice for help with school transport; there is no response to either "
-        "request",
-        [
-            "Gran asked twice for help with school transport; there is no response to either "
-            "request"
-        ],
+        "Gran asked twice for help with school transport; there is no response to either request",
+        ["Gran asked twice for help with school transport; there is no response to either request"],
     ),
     # ... but a finding of its own after a list still splits.
     (
