@@ -177,3 +177,23 @@ def test_words_that_single_out_good_practice_decide_against_a_strength(
     classifier: StatementClassifier, text: str, section: str
 ) -> None:
     assert classifier.classify([text])[0].section == section
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # Asking only that the work described be shared singles it out.
+        (
+            "IDVA and SW went out together to go through the safety plan; this approach "
+            "should be shared with other teams.",
+            "good_practice",
+        ),
+        # Sharing the audit's feedback, or another request, is still an action.
+        ("Feedback from this audit to be shared at the next team meeting.", "action"),
+        ("SW to update the chronology and share it with the IRO", "action"),
+    ],
+)
+def test_an_action_asking_only_to_share_the_work_is_good_practice(
+    classifier: StatementClassifier, text: str, section: str
+) -> None:
+    assert classifier.classify([text])[0].section == section

@@ -30,7 +30,7 @@ from briefing_nlp.codes import CodeModel
 from briefing_nlp.datatypes import Classification
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
-from briefing_nlp.grades import singles_out
+from briefing_nlp.grades import shares_this, singles_out
 from briefing_nlp.settings import Settings
 from briefing_nlp.tfidf import TfidfView, unit_rows
 from briefing_nlp.vectors import DomainVectors
@@ -301,7 +301,10 @@ class StatementClassifier:
         results = []
         for row, text in enumerate(texts):
             section = self.sections[section_index[row]]
-            if section == "strength" and "good_practice" in self.sections and singles_out(text):
+            if "good_practice" in self.sections and (
+                (section == "strength" and singles_out(text))
+                or (section == "action" and shares_this(text))
+            ):
                 section = "good_practice"
                 section_index[row] = self.sections.index(section)
             themes = self._choose_themes(section, chosen[row], theme_proba[row])

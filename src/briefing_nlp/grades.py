@@ -46,6 +46,23 @@ GOOD_PRACTICE_CUE = re.compile(
 )
 
 
+# An action that only asks for the work just described to be shared is the auditor
+# singling it out (the guidelines: praise followed by sharing it stays good practice):
+# "IDVA and SW went out together to go through the safety plan; this approach should be
+# shared with other teams". Feedback from the audit to be shared is an action.
+SHARES_THIS = re.compile(
+    r"\b(?:this|it|that)(?:\s+(?:approach|work|practice|piece of work|example|model|"
+    r"way of working))?\s+(?:should|could|must|will|needs to)\s+be\s+shared\b|"
+    r"\bi(?:'d|\s+would)\s+like\s+(?:it|this)\s+(?:to\s+be\s+)?shared\b",
+    re.I,
+)
+
+
+def shares_this(text: str) -> bool:
+    """Whether an action asks only that the work it describes be shared as an example."""
+    return bool(SHARES_THIS.search(text))
+
+
 def singles_out(text: str) -> bool:
     """Whether an auditor's words single a finding out as good practice to share (a
     recorded grade, "graded outstanding", is a grade, not such a cue)."""
