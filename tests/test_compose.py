@@ -219,6 +219,17 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         ),
         ("Polish heritage included in plan", 1, "Polish heritage included in plan"),
         ("from a Polish background", 3, "from a Polish background"),
+        # a closing aside about one child is that record's evidence
+        (
+            "Dental care and immunisations have both lapsed – she hasn't seen a dentist since 2024.",
+            7,
+            "Dental care and immunisations have both lapsed",
+        ),
+        (
+            "Dental care lapsed – she hasn't seen a dentist since 2024.",
+            1,
+            "Dental care lapsed – she hasn't seen a dentist since 2024.",
+        ),
     ],
 )
 def test_finding_wording_speaks_for_the_finding(wording: str, count: int, expected: str) -> None:

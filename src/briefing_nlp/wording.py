@@ -64,6 +64,9 @@ TRAILING_PRAISE_RE = re.compile(
 )
 MIN_WORDS_LEFT = 3
 LAST_SENTENCE_RE = re.compile(r"[.!]\s+(\S[^.!]*[.!]?)$")
+# A closing aside about one child ("dental care and immunisations have both lapsed – she
+# hasn't seen a dentist since 2024") is one record's evidence, not the finding's.
+ONE_CHILD_ASIDE_RE = re.compile(r"\s+[-–—]+\s+(?:she|he)\b[^-–—]*$", re.I)
 DETAIL_RE = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:on|dated|from|since|until|by|at|lives at|tel|phone|mob|mobile|dob|"
     r"d\.o\.b\.?|nhs(?: no\.?| number)?|ref|address|email|postcode)\s*:?\s*)?"
@@ -268,6 +271,9 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     last = LAST_SENTENCE_RE.search(text.rstrip())
     if last and PRACTICE_MARKER.match(last.group(1)):
         text = text[: last.start() + 1]
+    aside = ONE_CHILD_ASIDE_RE.search(text)
+    if aside and len(text[: aside.start()].split()) >= MIN_WORDS_LEFT:
+        text = text[: aside.start()]
     text = DETAIL_RE.sub("", text)
     text = NAMED_IDENTITY_RE.sub("", text)
     text = ROLE_THEN_PERSON_RE.sub(lambda m: m.group(1), text)
