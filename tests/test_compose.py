@@ -221,7 +221,8 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         ("from a Polish background", 3, "from a Polish background"),
         # a closing aside about one child is that record's evidence
         (
-            "Dental care and immunisations have both lapsed – she hasn't seen a dentist since 2024.",
+            "Dental care and immunisations have both lapsed – she hasn't seen a dentist "
+            "since 2024.",
             7,
             "Dental care and immunisations have both lapsed",
         ),
