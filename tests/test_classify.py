@@ -12,11 +12,11 @@ from tests.conftest import CORPUS_DIR, MODEL_DIR
 SECTION_FLOOR = 0.90
 THEME_FLOOR = 0.85
 # The real-language test split (statements written from the inspection reports of 33
-# held-out local authorities): the model reached 0.945 and 0.769; floors sit a little
+# held-out local authorities): the model reached 0.933 and 0.784; floors sit a little
 # below (about the bootstrap interval's lower end) so a retrain that loses its hold on
 # real language fails here.
 REAL_SECTION_FLOOR = 0.92
-REAL_THEME_FLOOR = 0.75
+REAL_THEME_FLOOR = 0.765
 
 
 def test_shipped_model_meets_the_quality_bars_and_beats_baselines() -> None:

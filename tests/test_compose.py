@@ -227,6 +227,12 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
             "Dental care and immunisations have both lapsed",
         ),
         (
+            "lived experience described well in the ICPC report, she talks about looking "
+            "after her brother",
+            6,
+            "lived experience described well in the ICPC report",
+        ),
+        (
             "Dental care lapsed – she hasn't seen a dentist since 2024.",
             1,
             "Dental care lapsed – she hasn't seen a dentist since 2024.",

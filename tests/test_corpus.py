@@ -95,6 +95,15 @@ def test_csv_corpus_with_semicolon_themes(tmp_path: Path) -> None:
             r"c.jsonl:1: themes: neutral rows take no themes",
         ),
         ("{not json}\n", r"c.jsonl:1: json: not valid JSON"),
+        (
+            '{"text": "x", "section": "worry", "themes": ["recording"], '
+            '"second_themes": ["filing"]}\n',
+            r"c.jsonl:1: second_themes: unknown theme 'filing'",
+        ),
+        (
+            '{"text": "x", "section": "neutral", "themes": [], "second_themes": ["recording"]}\n',
+            r"c.jsonl:1: second_themes: neutral rows take no themes",
+        ),
     ],
 )
 def test_bad_rows_are_reported_as_file_line_field(

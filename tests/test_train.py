@@ -171,3 +171,31 @@ def test_a_failed_training_run_leaves_the_old_model(tmp_path: Path, settings: Se
         train_models(fast(settings), bad, out)
     assert (out / "meta.json").read_text(encoding="utf-8") == "{}"
     assert sorted(p.name for p in out.iterdir()) == ["meta.json"]
+
+
+def test_a_second_annotation_teaches_the_theme_model_its_reading(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Rows with `second_themes` are learnt once with each annotation: housing notes that
+    a second annotator also read as recording raise the recording score of new housing
+    notes above that of a model trained on the first annotation alone."""
+    rows = read_rows(CORPUS_DIR / "train")[::3]
+    taxonomy = tmp_path / "taxonomy.toml"
+    taxonomy.write_text(
+        Path(load_taxonomy().source).read_text(encoding="utf-8") + TAXONOMY_EXTRA,
+        encoding="utf-8",
+    )
+    scores = {}
+    for name, second in (("one", None), ("two", ["housing", "recording"])):
+        housing = [
+            {"text": t, "section": s, "themes": ["housing"]}
+            | ({"second_themes": second} if second else {})
+            for t, s in HOUSING_TRAIN
+        ]
+        corpus = write_rows(tmp_path / name / "rows.jsonl", rows + housing)
+        result = train_models(
+            replace(fast(settings), taxonomy_path=taxonomy), corpus, tmp_path / f"m-{name}"
+        )
+        predictions = result.classifier.classify(HOUSING_NEW)
+        scores[name] = sum(p.theme_scores["recording"] for p in predictions) / len(predictions)
+    assert scores["two"] > scores["one"] + 0.05, scores

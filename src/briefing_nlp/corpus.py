@@ -42,6 +42,11 @@ class LabelledStatement:
     # (corpora/CODEBOOK.md): "chronology.kept_up_to_date". Empty when not coded. Statements
     # with one code and one section are one finding however they are worded.
     code: str = ""
+    # The themes a second annotator gave the row blind, from the text and the guidelines
+    # alone (empty when no one did). The theme model learns the row once with each
+    # annotator's themes, so where two readings of the guidelines differ on a secondary
+    # theme it learns both at half weight instead of one writer's habit.
+    second_themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,18 @@ def _validate(
             )
     if section == "neutral" and themes:
         problems.append(f"{where}: themes: neutral rows take no themes; remove them")
+    second = record.get("second_themes", [])
+    if not isinstance(second, list) or not all(isinstance(t, str) for t in second):
+        problems.append(f"{where}: second_themes: must be a list of theme slugs")
+        second = []
+    for theme in second:
+        if theme not in taxonomy.slugs:
+            problems.append(
+                f"{where}: second_themes: unknown theme {theme!r}; use one of "
+                f"{', '.join(taxonomy.slugs)}"
+            )
+    if section == "neutral" and second:
+        problems.append(f"{where}: second_themes: neutral rows take no themes; remove them")
     learn_themes = record.get("learn_themes", True)
     if not isinstance(learn_themes, bool):
         problems.append(f"{where}: learn_themes: must be true or false")
@@ -255,6 +272,7 @@ def _validate(
             origin,
             learn_themes is True,
             str(code),
+            tuple(dict.fromkeys(second)),
         ),
         [],
     )

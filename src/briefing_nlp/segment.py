@@ -118,6 +118,13 @@ CLAUSE_OPENING = re.compile(
     r"could|should|must|\w+n't|\w+ed)\b",
     re.I,
 )
+# A subject of a word or two and a finite verb, negated or past: "MASH didn't pick this
+# up", "school were not invited".
+OWN_CLAUSE = re.compile(
+    r"^[A-Za-z][\w'&/-]*(?:\s+[\w'&/-]+)?\s+(?:\w+n't|did not|was not|were not|has not|"
+    r"have not|had not|never)\b",
+    re.I,
+)
 SHARED_AUXILIARY = re.compile(
     r"\b(?:to be|be|been|being|is|are|was|were)\s+\w+(?:ed|en|wn|ght)$", re.I
 )
@@ -710,7 +717,12 @@ def _is_boundary(
     list_words = min(_list_words(left), _list_words(right))
     if kind in ("comma", "conjunction") and (
         (list_words < MIN_LIST_WORDS and not _terse_findings(left, right, a, b))
-        or max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
+        or (
+            max(b.theme_scores.values(), default=0) < MIN_LIST_THEME_SCORE
+            # "... and MASH didn't pick this up": a clause with a subject and verb of its
+            # own is a finding however unsure its theme.
+            and not (kind == "conjunction" and OWN_CLAUSE.match(right))
+        )
     ):
         return False
     neutral = "neutral" in (a.section, b.section)

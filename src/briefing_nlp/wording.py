@@ -65,8 +65,9 @@ TRAILING_PRAISE_RE = re.compile(
 MIN_WORDS_LEFT = 3
 LAST_SENTENCE_RE = re.compile(r"[.!]\s+(\S[^.!]*[.!]?)$")
 # A closing aside about one child ("dental care and immunisations have both lapsed – she
-# hasn't seen a dentist since 2024") is one record's evidence, not the finding's.
-ONE_CHILD_ASIDE_RE = re.compile(r"\s+[-–—]+\s+(?:she|he)\b[^-–—]*$", re.I)
+# hasn't seen a dentist since 2024", "lived experience described well, she talks about
+# looking after her brother") is one record's evidence, not the finding's.
+ONE_CHILD_ASIDE_RE = re.compile(r"(?:\s+[-–—]+|,)\s+(?:she|he)\b[^-–—,;]*$", re.I)
 DETAIL_RE = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:on|dated|from|since|until|by|at|lives at|tel|phone|mob|mobile|dob|"
     r"d\.o\.b\.?|nhs(?: no\.?| number)?|ref|address|email|postcode)\s*:?\s*)?"
