@@ -306,5 +306,6 @@ def test_every_pattern_rule_of_redaction_takes_linear_time(unit: str) -> None:
     lists; no NER model): eight times the text, well under 64 times (quadratic) the time.
     Before name_cues' name-with-age rule was fixed, 2,000 characters of "A-" took 59 s."""
     small, large = (f"Audit 1\n{unit * (size // len(unit))}@\n" for size in (2_500, 20_000))
-    ratio = _find_seconds(large, 2) / max(_find_seconds(small, 5), 1e-4)
+    # Best of three for the large text: one busy moment on a shared machine is not a trend.
+    ratio = _find_seconds(large, 3) / max(_find_seconds(small, 5), 1e-4)
     assert ratio < 20, f"{ratio:.1f}x the time for 8x the text"

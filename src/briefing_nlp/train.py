@@ -216,6 +216,7 @@ def fit_classifier(
         "cv_theme_f1": {t: v["f1"] for t, v in thresholds.items()},
         "skipped_themes": skipped,
         "features": int(matrix.shape[1]),
+        "second_annotations": sum(1 for row in corpus.rows if row.second_themes),
     }
     return classifier, facts
 
@@ -444,6 +445,7 @@ def _write_staging(
             "features": facts["features"],
             "skipped_themes": facts["skipped_themes"],
             "cv_theme_f1": facts["cv_theme_f1"],
+            "second_annotations": facts["second_annotations"],
         },
         "thresholds": facts["thresholds"],
         # What drafting needs beside weights.npz and vocabulary.json to apply the model
