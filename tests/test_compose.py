@@ -227,6 +227,11 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
             "Dental care and immunisations have both lapsed",
         ),
         (
+            "safety plan drawn up on a joint visit by the SW and the IDVA ([PERSON 5])",
+            2,
+            "safety plan drawn up on a joint visit by the SW and the IDVA",
+        ),
+        (
             "lived experience described well in the ICPC report, she talks about looking "
             "after her brother",
             6,

@@ -39,8 +39,14 @@ ROLE_WORDS = (
     r"foster carer|step-?dad|step-?mum|baby|child|young person|yp|sw|tm|iro|pa|hv|"
     r"social worker|team manager|worker|teacher|head|senco|gp|midwife"
 )
+# Roles of professionals whose name after them ("the IDVA (Karen Blake)") a bullet for
+# several records drops; unlike ROLE_WORDS, never a role a named person is given.
+NAMED_PROFESSIONALS = (
+    r"idva|isva|ssw|dsl|nurse|health visitor|advocate|officer|key ?worker|personal adviser|"
+    r"chair|solicitor|interpreter|practitioner|psychologist|therapist|manager"
+)
 ROLE_THEN_PERSON_RE = re.compile(
-    rf"\b({ROLE_WORDS})\s*\(?\s*\[PERSON \d+\](?:['’]s)?"
+    rf"\b({ROLE_WORDS}|{NAMED_PROFESSIONALS})\s*\(?\s*\[PERSON \d+\](?:['’]s)?"
     r"(?:\s*,\s*\d{1,2}|\s*\(\s*\d{1,2}\s*\))?(?:\s*\))?",
     re.I,
 )
