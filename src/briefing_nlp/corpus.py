@@ -207,6 +207,31 @@ def _read_csv(text: str) -> list[Parsed]:
     return out
 
 
+def _theme_list(
+    record: dict[str, object],
+    field: str,
+    section: object,
+    taxonomy: Taxonomy,
+    where: str,
+    problems: list[str],
+) -> list[str]:
+    """A row's list of theme slugs under `field` ("themes", "second_themes"), each problem
+    added to `problems`; an empty list when the field is not a list of strings."""
+    themes = record.get(field, [])
+    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+        problems.append(f"{where}: {field}: must be a list of theme slugs")
+        return []
+    for theme in themes:
+        if theme not in taxonomy.slugs:
+            problems.append(
+                f"{where}: {field}: unknown theme {theme!r}; add it to the taxonomy "
+                f"({taxonomy.source}) or use one of {', '.join(taxonomy.slugs)}"
+            )
+    if section == "neutral" and themes:
+        problems.append(f"{where}: {field}: neutral rows take no themes; remove them")
+    return themes
+
+
 def _validate(
     record: dict[str, object], taxonomy: Taxonomy, source: str, line: int
 ) -> tuple[LabelledStatement | None, list[str]]:
@@ -222,30 +247,8 @@ def _validate(
         problems.append(f"{where}: section: missing field; use one of {', '.join(SECTIONS)}")
     elif section not in SECTIONS:
         problems.append(f"{where}: section: unknown {section!r}; use one of {', '.join(SECTIONS)}")
-    themes = record.get("themes", [])
-    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
-        problems.append(f"{where}: themes: must be a list of theme slugs")
-        themes = []
-    for theme in themes:
-        if theme not in taxonomy.slugs:
-            problems.append(
-                f"{where}: themes: unknown theme {theme!r}; add it to the taxonomy "
-                f"({taxonomy.source}) or use one of {', '.join(taxonomy.slugs)}"
-            )
-    if section == "neutral" and themes:
-        problems.append(f"{where}: themes: neutral rows take no themes; remove them")
-    second = record.get("second_themes", [])
-    if not isinstance(second, list) or not all(isinstance(t, str) for t in second):
-        problems.append(f"{where}: second_themes: must be a list of theme slugs")
-        second = []
-    for theme in second:
-        if theme not in taxonomy.slugs:
-            problems.append(
-                f"{where}: second_themes: unknown theme {theme!r}; use one of "
-                f"{', '.join(taxonomy.slugs)}"
-            )
-    if section == "neutral" and second:
-        problems.append(f"{where}: second_themes: neutral rows take no themes; remove them")
+    themes = _theme_list(record, "themes", section, taxonomy, where, problems)
+    second = _theme_list(record, "second_themes", section, taxonomy, where, problems)
     learn_themes = record.get("learn_themes", True)
     if not isinstance(learn_themes, bool):
         problems.append(f"{where}: learn_themes: must be true or false")
