@@ -242,6 +242,41 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
             1,
             "Dental care lapsed – she hasn't seen a dentist since 2024.",
         ),
+        # one child as the subject speaks for none of the others either
+        (
+            "care plan reflects what she's told us about wanting to do A-levels",
+            4,
+            "care plan reflects what the child has told us about wanting to do A-levels",
+        ),
+        ("He's not been seen alone since May", 3, "The child has not been seen alone since May"),
+        (
+            "wishes and feelings recorded; he wants to stay with carers post 18",
+            6,
+            "wishes and feelings recorded; the child wants to stay with carers post 18",
+        ),
+        # once the child is named, "they", with the verb made to agree
+        (
+            "the young person told me she has never been told why she came into care",
+            2,
+            "the young person told me they have never been told why they came into care",
+        ),
+        (
+            "nothing tells us how the child feels about home or what he wants",
+            2,
+            "nothing tells us how the child feels about home or what they want",
+        ),
+        # a professional or a relative could be the "she": the pronoun stays
+        (
+            "SW visits within timescale and she's always seen alone",
+            3,
+            "SW visits within timescale and she's always seen alone",
+        ),
+        (
+            "mum said he'd threatened to take the children",
+            3,
+            "mum said he'd threatened to take the children",
+        ),
+        ("he wants to stay with carers", 1, "he wants to stay with carers"),
     ],
 )
 def test_finding_wording_speaks_for_the_finding(wording: str, count: int, expected: str) -> None:

@@ -246,6 +246,85 @@ AFTER_OBJECT = frozenset(
 )
 
 
+# One child as the subject: "what she's told us", "he wants to stay". A bullet for several
+# records says "the child" (a noun keeps the verb's agreement, as "they" would not: "he
+# wants" -> "the child wants"). Only where no other gendered person is named and no
+# professional could be the "she" ("SW visited and she saw ..."): there the pronoun stays.
+SUBJECT_PRONOUN_RE = re.compile(
+    r"\b(she|he)(?:'s|’s)?\b(?!['’])(?=(\s+(?:not\s+|never\s+|always\s+)?\w+)?)", re.I
+)
+SUBJECT_CONTRACTED_RE = re.compile(r"(?:she|he)(?:'s|’s)", re.I)
+# After "she's", these show "has" ("she's been", "she's told us"); otherwise "is".
+HAS_AFTER = frozenset(
+    "been had got made told said asked shared done seen gone started stopped moved "
+    "lived stayed spoken talked written drawn missed attended chosen".split()
+)
+PROFESSIONAL_RE = re.compile(
+    r"\b(?:SW|IRO|TM|PA|HV|GP|IDVA|(?i:social worker|worker|teacher|carer|manager|nurse|"
+    r"health visitor|midwife|practitioner|officer|paediatrician|therapist|auditor|advocate|"
+    r"keyworker|key worker|supervisor|chair))\b"
+)
+YOUNG_PERSON_RE = re.compile(r"\b(?:young person|YP)\b", re.I)
+
+
+# Once the child is named, a later "she"/"he" is "they" where the verb after it can agree
+# ("he wants" -> "they want", "she came" -> "they came"); elsewhere "the child" again.
+THEY_VERBS = {
+    "has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "don't",
+    "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't", "says": "say",
+    "wants": "want", "feels": "feel", "likes": "like", "needs": "need", "goes": "go",
+    "thinks": "think", "knows": "know", "lives": "live", "attends": "attend",
+}
+THEY_KEEP = frozenset(
+    "came went said told had could would should will can might did didn't got made felt "
+    "saw knew thought wanted asked liked needed lived attended talked moved".split()
+)
+CHILD_NOUN_RE = re.compile(r"\b(?:child|young person|YP)\b", re.I)
+
+
+def _child_subject(text: str) -> str:
+    """One child's "she"/"he" as "the child" (see SUBJECT_PRONOUN_RE), or the text as it is."""
+    pronoun = SUBJECT_PRONOUN_RE.search(text)
+    if not pronoun:
+        return text
+    before = text[: pronoun.start()]
+    if PROFESSIONAL_RE.search(before):
+        return text
+    noun = "the young person" if YOUNG_PERSON_RE.search(before) else "the child"
+    named = bool(CHILD_NOUN_RE.search(before))
+    out: list[str] = []
+    last = 0
+    for match in SUBJECT_PRONOUN_RE.finditer(text):
+        words = (match.group(2) or "").split()
+        verb = words[0] if words else ""
+        contracted = bool(SUBJECT_CONTRACTED_RE.fullmatch(match.group(0)))
+        if contracted:
+            verb = "has" if words and words[-1].lower() in HAS_AFTER else "is"
+        end = match.end() + (len(match.group(2) or "") - len((match.group(2) or "").lstrip()))
+        rest_start = match.end()
+        said: str
+        if named and (verb.lower() in THEY_VERBS or verb.lower() in THEY_KEEP):
+            agreed = THEY_VERBS.get(verb.lower(), verb)
+            if contracted:
+                said = f"they {agreed}"
+            elif verb.lower() in THEY_VERBS:
+                # the verb itself changes: consume it
+                said = f"they {agreed}"
+                rest_start = end + len(verb)
+            else:
+                said = "they"
+        else:
+            said = f"{noun} {verb}" if contracted else noun
+        preceding = text[: match.start()].rstrip()
+        if not preceding or preceding[-1] in ".!?":
+            said = said[0].upper() + said[1:]
+        out.append(text[last : match.start()] + said + (" " if rest_start > match.end() else ""))
+        last = rest_start
+        named = True
+    out.append(text[last:])
+    return "".join(out).replace("  ", " ")
+
+
 def _neutral_pronoun(match: re.Match[str]) -> str:
     word, rest = match.group(1), match.group(2) or ""
     following = rest.strip().lower()
@@ -298,6 +377,8 @@ def finding_wording(wording: str, count: int, roles: dict[str, str] | None = Non
     # One child's "his" or "her" does not speak for several: "short breaks meeting their
     # needs", "no observation of them recorded". Beside a gendered person ("not explored
     # with mum on her own") the pronoun is most likely theirs, and stays.
+    if not GENDERED_PERSON_RE.search(SUBJECT_PRONOUN_RE.sub("", text)):
+        text = _child_subject(text)
     if not GENDERED_PERSON_RE.search(text):
         text = GENDERED_RE.sub(_neutral_pronoun, text)
     # Two people of one role: "[PERSON 4] and [PERSON 5] at home" -> "the children".
