@@ -270,10 +270,24 @@ YOUNG_PERSON_RE = re.compile(r"\b(?:young person|YP)\b", re.I)
 # Once the child is named, a later "she"/"he" is "they" where the verb after it can agree
 # ("he wants" -> "they want", "she came" -> "they came"); elsewhere "the child" again.
 THEY_VERBS = {
-    "has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "don't",
-    "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't", "says": "say",
-    "wants": "want", "feels": "feel", "likes": "like", "needs": "need", "goes": "go",
-    "thinks": "think", "knows": "know", "lives": "live", "attends": "attend",
+    "has": "have",
+    "is": "are",
+    "was": "were",
+    "does": "do",
+    "doesn't": "don't",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+    "hasn't": "haven't",
+    "says": "say",
+    "wants": "want",
+    "feels": "feel",
+    "likes": "like",
+    "needs": "need",
+    "goes": "go",
+    "thinks": "think",
+    "knows": "know",
+    "lives": "live",
+    "attends": "attend",
 }
 THEY_KEEP = frozenset(
     "came went said told had could would should will can might did didn't got made felt "
