@@ -203,6 +203,13 @@ CASES = [
         "Gran asked twice for help with school transport; there is no response to either request",
         ["Gran asked twice for help with school transport; there is no response to either request"],
     ),
+    # A bare noun phrase after "+" is a second object of the request before it; a
+    # second verb, or a verdict, makes a second action or a finding.
+    (
+        "TM to review drift + SW's caseload in supervision",
+        ["TM to review drift + SW's caseload in supervision"],
+    ),
+    ("SW to update chronology and complete GCP2", ["SW to update chronology", "complete GCP2"]),
     # ... but a finding of its own after a list still splits.
     (
         "nothing in care plan on his heritage, hair or skin care; resi staff never asked",

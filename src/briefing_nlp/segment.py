@@ -673,6 +673,8 @@ def _is_boundary(
         # and midwife all feeding into the assessment": the left part is a list that
         # says nothing of its items; the "and" adds the last item the right part judges.
         return False
+    if kind == "conjunction" and a.section == "action" and _second_object(left, right, is_verb):
+        return False  # "TM to review drift + SW's caseload in supervision": one request
     if b.section == "action" and kind in ("dash", "comma", "conjunction"):
         first = FIRST_WORD_RE.match(right)
         if (
@@ -741,6 +743,28 @@ def _is_boundary(
         bool(a.themes and b.themes and not set(a.themes) & set(b.themes))
         or _other_practice(a, b)
         or _different_pieces(left, right)
+    )
+
+
+# A request with its verb and object: "TM to review drift", "SW to discuss the plan".
+REQUEST_VERB = re.compile(r"\bto\s+([a-z]+)\s+\S", re.I)
+# A second object is a few words at most: "SW's caseload in supervision".
+MAX_SECOND_OBJECT_WORDS = 6
+
+
+def _second_object(left: str, right: str, is_verb: Callable[[str], bool]) -> bool:
+    """Whether the part after "and"/"+" is a bare noun phrase that a request's verb before
+    it takes as a second object: no verb, request or verdict of its own."""
+    request = REQUEST_VERB.search(left)
+    first = FIRST_WORD_RE.match(right)
+    return bool(
+        request
+        and is_verb(request.group(1).lower())
+        and len(right.split()) <= MAX_SECOND_OBJECT_WORDS
+        and not VERB_LIKE.search(right)
+        and not REQUEST_RE.search(right)
+        and not VERDICT_RE.search(right)
+        and not (first and is_verb(first.group(0).lower()))
     )
 
 
