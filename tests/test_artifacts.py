@@ -95,6 +95,20 @@ def test_weights_that_do_not_fit_the_vocabulary_are_refused(model_copy: Path) ->
         load(model_copy)
 
 
+@pytest.mark.parametrize(
+    "vocabulary",
+    [{"words": {"chronology": "7"}}, {"words": ["chronology"]}, ["words"], {"words": {"a": 1.5}}],
+    ids=["text-column", "list-of-terms", "list", "fractional-column"],
+)
+def test_vocabulary_of_the_wrong_shape_is_refused_even_with_a_matching_hash(
+    model_copy: Path, vocabulary: object
+) -> None:
+    (model_copy / "vocabulary.json").write_text(json.dumps(vocabulary), encoding="utf-8")
+    set_hash(model_copy, "vocabulary.json")
+    with pytest.raises(ModelError, match=r"vocabulary.json: not a readable vocabulary"):
+        load(model_copy)
+
+
 def test_truncated_skops_file(model_copy: Path) -> None:
     path = model_copy / "section.skops"
     path.write_bytes(path.read_bytes()[:500])
