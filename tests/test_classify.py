@@ -197,3 +197,22 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
     classifier: StatementClassifier, text: str, section: str
 ) -> None:
     assert classifier.classify([text])[0].section == section
+
+
+@pytest.mark.parametrize(
+    ("text", "singled_out"),
+    [
+        ("Plan written with her. Really good - share with the CLA health team", True),
+        ("Safety plan done jointly. Lovely example, share at team meeting", True),
+        # Sharing with no praise is feedback; praise alone is a strength; a grade is a grade.
+        ("Chronology up to date. Share the findings with the team", False),
+        ("Really good - share with the CLA health team", False),
+        ("Graded outstanding. Share with team as an example", False),
+    ],
+)
+def test_a_closing_sentence_of_praise_and_sharing_singles_out_the_work(
+    text: str, singled_out: bool
+) -> None:
+    from briefing_nlp.grades import singles_out
+
+    assert singles_out(text) is singled_out

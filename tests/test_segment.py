@@ -316,6 +316,15 @@ def test_a_lone_request_after_a_finding_is_an_action_about_it(
                 "at team meeting as an example."
             ],
         ),
+        # ... and praise on its own before a dash: the marker is whole again first.
+        (
+            "RHA done on time at her college, she led it herself and set her own health "
+            "goals. Really good - share with the CLA health team",
+            [
+                "RHA done on time at her college, she led it herself and set her own health "
+                "goals. Really good - share with the CLA health team"
+            ],
+        ),
         # A marker on a line of its own stays where the auditor put it.
         ("Chronology up to date.\n- Lovely example", ["Chronology up to date.", "Lovely example"]),
         # A second finding is not a marker.

@@ -65,8 +65,24 @@ def shares_this(text: str) -> bool:
 
 def singles_out(text: str) -> bool:
     """Whether an auditor's words single a finding out as good practice to share (a
-    recorded grade, "graded outstanding", is a grade, not such a cue)."""
-    return bool(GOOD_PRACTICE_CUE.search(text)) and not grade_of(text)
+    recorded grade, "graded outstanding", is a grade, not such a cue): a cue anywhere, or
+    a closing sentence that only praises the work before it and asks to share it ("...
+    set her own health goals. Really good - share with the CLA health team")."""
+    if grade_of(text):
+        return False
+    if GOOD_PRACTICE_CUE.search(text):
+        return True
+    last = SENTENCE_END.split(text.strip())
+    return len(last) > 1 and bool(PRACTICE_MARKER.match(last[-1]) and PRAISE.search(last[-1]))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# Praise in a closing marker: "share the findings with the team" alone is feedback.
+PRAISE = re.compile(
+    r"\b(?:lovely|great|excellent|good|fab|brilliant|outstanding|exemplary|super|"
+    r"worked\s+(?:really\s+|very\s+)?well)\b",
+    re.I,
+)
 
 
 # A sentence that only singles out the one before it as good practice: "Lovely example,
@@ -80,11 +96,14 @@ _SHARE = (
     r"good\s+practice|GP|exemplar)\b)"
 )
 # Praise of the work before the sharing: "Worked really well - show at team meeting as an
-# example", "This is a lovely piece of work and I would like it shared across the team".
+# example", "This is a lovely piece of work and I would like it shared across the team",
+# "Really good - share with the CLA health team".
 _PRAISE = (
     r"(?:(?:this|it)\s+)?(?:(?:worked|works)\s+(?:really\s+|very\s+)?well|(?:is|was)\s+"
     r"(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
-    r"outstanding)\s+(?:piece\s+of\s+work|work|example))\s*(?:[,;:\-–—]\s*|\s+and\s+)"
+    r"outstanding)\s+(?:piece\s+of\s+work|work|example)|(?:really\s+|very\s+|so\s+)?"
+    r"(?:lovely|great|excellent|good|fab|brilliant|outstanding|exemplary|super)(?:\s+work)?"
+    r"!*)\s*(?:[,;:\-–—]\s*|\s+and\s+)"
 )
 PRACTICE_MARKER = re.compile(
     r"^(?:(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"

@@ -367,20 +367,24 @@ def _with_markers(statements: list[Statement], sources: dict[int, str]) -> list[
     line: the marker alone is a good-practice bullet about nothing, and the finding a
     strength where the auditor meant an example to share."""
     out: list[Statement] = []
-    for current in statements:
-        before = out[-1] if out else None
-        if (
-            before is not None
-            and before.record == current.record
+
+    def joins(before: Statement, marker: Statement) -> bool:
+        return (
+            before.record == marker.record
             and not before.header
-            and "\n" not in sources[current.record][before.end : current.start]
-            and len(current.text.split()) <= MAX_MARKER_WORDS
-            and PRACTICE_MARKER.match(current.text)
-        ):
-            text = sources[current.record][before.start : current.end]
-            out[-1] = replace(before, text=text, end=current.end)
-            continue
+            and "\n" not in sources[marker.record][before.end : marker.start]
+            and len(marker.text.split()) <= MAX_MARKER_WORDS
+            and bool(PRACTICE_MARKER.match(marker.text))
+        )
+
+    for current in statements:
         out.append(current)
+        # A marker split at its dash ("Really good | share with the CLA health team")
+        # is whole again after one join, and then singles out the finding before it.
+        while len(out) > 1 and joins(out[-2], out[-1]):
+            before, marker = out[-2], out.pop()
+            text = sources[marker.record][before.start : marker.end]
+            out[-1] = replace(before, text=text, end=marker.end)
     return out
 
 
