@@ -97,8 +97,14 @@ def test_weights_that_do_not_fit_the_vocabulary_are_refused(model_copy: Path) ->
 
 @pytest.mark.parametrize(
     "vocabulary",
-    [{"words": {"chronology": "7"}}, {"words": ["chronology"]}, ["words"], {"words": {"a": 1.5}}],
-    ids=["text-column", "list-of-terms", "list", "fractional-column"],
+    [
+        {"words": {"chronology": "7"}},
+        {"words": ["chronology", "chronology"]},
+        {"words": ["chronology", 7]},
+        ["words"],
+        {"words": {"a": 1.5}},
+    ],
+    ids=["text-column", "term-twice", "number-term", "list", "fractional-column"],
 )
 def test_vocabulary_of_the_wrong_shape_is_refused_even_with_a_matching_hash(
     model_copy: Path, vocabulary: object
@@ -107,6 +113,22 @@ def test_vocabulary_of_the_wrong_shape_is_refused_even_with_a_matching_hash(
     set_hash(model_copy, "vocabulary.json")
     with pytest.raises(ModelError, match=r"vocabulary.json: not a readable vocabulary"):
         load(model_copy)
+
+
+def test_vocabulary_written_before_terms_were_listed_in_order_still_loads(
+    model_copy: Path,
+) -> None:
+    """Model folders trained before vocabulary.json listed each view's terms in column
+    order held term -> column objects; they classify exactly as before."""
+    statements = ["chronology not updated since March", "voice of the child clear"]
+    before = load(model_copy).classify(statements)
+    path = model_copy / "vocabulary.json"
+    listed = json.loads(path.read_text(encoding="utf-8"))
+    assert all(isinstance(terms, list) for terms in listed.values())
+    objects = {name: {t: i for i, t in enumerate(terms)} for name, terms in listed.items()}
+    path.write_text(json.dumps(objects), encoding="utf-8")
+    set_hash(model_copy, "vocabulary.json")
+    assert load(model_copy).classify(statements) == before
 
 
 def test_truncated_skops_file(model_copy: Path) -> None:
