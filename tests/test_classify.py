@@ -200,6 +200,32 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
 
 
 @pytest.mark.parametrize(
+    ("text", "agreed"),
+    [
+        (
+            "It was agreed that the SW will write to dad offering a meeting and will look at "
+            "the Caring Dads programme.",
+            True,
+        ),
+        ("Agreed with TM that a strategy discussion will be held", True),
+        ("We agreed the chronology is to be updated by Friday", True),
+        # an agreement not kept is a worry; a decision about the case is no work agreed
+        ("Agreed in March that the SW would update the chronology but it is not done", False),
+        ("It was agreed at conference that the children should remain on plans", False),
+        ("Staying put agreed to 21 and move-on already being planned", False),
+    ],
+)
+def test_an_action_agreed_for_the_future_is_an_action(
+    classifier: StatementClassifier, text: str, agreed: bool
+) -> None:
+    from briefing_nlp.grades import agreed_action
+
+    assert agreed_action(text) is agreed
+    if agreed:
+        assert classifier.classify([text])[0].section == "action"
+
+
+@pytest.mark.parametrize(
     ("text", "singled_out"),
     [
         ("Plan written with her. Really good - share with the CLA health team", True),

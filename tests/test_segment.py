@@ -345,6 +345,29 @@ def test_a_good_practice_marker_joins_the_finding_it_singles_out(
     assert [s.text for s in statements] == expected
 
 
+def test_two_actions_agreed_in_one_breath_are_two_actions(
+    classifier: StatementClassifier,
+) -> None:
+    from briefing_nlp.draft import draft_briefing
+
+    line = (
+        "It was agreed that the SW will write to dad offering a meeting and will look at the "
+        "Caring Dads programme, and that a fresh risk assessment will be done with mum."
+    )
+    audit = load_audit([f"Audit 1\n- {line}\n"])
+    statements = split_statements(audit, classifier.nlp, _Memo(classifier))
+    assert [s.worded for s in statements] == [
+        "It was agreed that the SW will write to dad offering a meeting and will look at the "
+        "Caring Dads programme",
+        "A fresh risk assessment will be done with mum.",
+    ]
+    briefing = draft_briefing([f"Audit 1\n- {line}\n"], classifier=classifier)
+    actions = [b.text for b in briefing.one_record.get("action", [])] + [
+        b.text for b in briefing.sections["action"]
+    ]
+    assert any(a.startswith("A fresh risk assessment will be done") for a in actions), actions
+
+
 def test_a_request_on_a_line_of_its_own_borrows_nothing(classifier: StatementClassifier) -> None:
     audit = load_audit(["Audit 1\n- No hospital discharge plan\n- needs agreeing with maternity\n"])
     statements = split_statements(audit, classifier.nlp, _Memo(classifier))

@@ -24,7 +24,7 @@ from briefing_nlp.ingest import MB, load_audit
 from briefing_nlp.ingest.limits import ExpansionLimits
 from briefing_nlp.redact import redact_audit, redactor_for
 from briefing_nlp.redact.patterns import RELATIONS
-from briefing_nlp.segment import JUDGED_RE, UNJUDGED_SECTIONS, split_statements
+from briefing_nlp.segment import AGREED_THAT, JUDGED_RE, UNJUDGED_SECTIONS, split_statements
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 from briefing_nlp.wording import PLACEHOLDER_RE
@@ -249,6 +249,10 @@ def _in_context(
             # "Partner [PERSON 2].": who is who in the case, not a finding; nor is a
             # header's "(CP plan)".
             result = replace(result, section="neutral", themes=())
+        elif statement.wording and AGREED_THAT.match(statement.text):
+            # A second action agreed in one breath ("..., and that a fresh DASH will be done
+            # with mum"): agreed, whatever its wording alone reads as.
+            result = settled(result, "action")
         elif heading is not None and result.section in (heading, *HEADED.get(heading, ())):
             # The auditor's own heading settles the section: no hesitation of the model's
             # is left for the finding's confidence to weigh.

@@ -58,6 +58,31 @@ SHARES_THIS = re.compile(
 )
 
 
+# A statement that records what was agreed for the future is an agreed action whatever
+# else it names ("It was agreed that the SW will write to dad offering a meeting and will
+# look at the Caring Dads programme" read as good practice for the programme). An
+# agreement that was not kept ("agreed in March that the SW would ... but nothing since")
+# is a worry, as the guidelines say, and keeps the model's reading.
+AGREED_ACTION = re.compile(
+    r"^\W*(?:it\s+(?:was|has\s+been|is)\s+|we\s+|i\s+)?agreed\b"
+    r"(?:\s+(?:with|at|in|during)\s+[^,.;]{1,40}?)?\s+(?:that\s+)?[^,.;]{0,40}?"
+    r"\b(?:will|is\s+to|are\s+to|to\s+be|should|needs?\s+to|must)\b",
+    re.I,
+)
+NOT_KEPT = re.compile(r"\b(?:but|however|yet|still|not|never|no|nothing|\w+n't)\b", re.I)
+# A decision about the case, not work agreed: "agreed that the children should remain on
+# plans", "agreed he will stay with his aunt".
+STAYS = re.compile(
+    r"\b(?:will|is\s+to|are\s+to|should|must)\s+(?:\w+\s+)?(?:remain|stay|continue|be\s+on)\b",
+    re.I,
+)
+
+
+def agreed_action(text: str) -> bool:
+    """Whether a statement records an action agreed for the future (AGREED_ACTION)."""
+    return bool(AGREED_ACTION.match(text)) and not NOT_KEPT.search(text) and not STAYS.search(text)
+
+
 def shares_this(text: str) -> bool:
     """Whether an action asks only that the work it describes be shared as an example."""
     return bool(SHARES_THIS.search(text))

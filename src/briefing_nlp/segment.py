@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
-from briefing_nlp.grades import PRACTICE_MARKER, grade_of
+from briefing_nlp.grades import PRACTICE_MARKER, agreed_action, grade_of
 from briefing_nlp.headings import HeadingIndex, heading_of
 from briefing_nlp.wording import PLACEHOLDER_RE, VERDICT_RE
 
@@ -294,7 +294,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         for record, header, chunks in sentences
         for s, e in chunks
     ]
-    return distribute(_with_subjects(_with_markers(statements, sources), sources))
+    return _agreed_parts(distribute(_with_subjects(_with_markers(statements, sources), sources)))
 
 
 # Pieces of practice auditors judge together with one verdict: "Chronology and genogram
@@ -401,6 +401,29 @@ SUBJECT_END = re.compile(
 )
 NO_START = re.compile(r"^(?:no|nil|not|lack of|missing)\s+", re.I)
 MAX_SUBJECT_WORDS = 6
+
+
+# A second thing agreed after "and": "..., and that a fresh DASH will be done with mum".
+AGREED_THAT = re.compile(
+    r"^that\s+\S.*\b(?:will|is\s+to|are\s+to|to\s+be|should|needs?\s+to|must)\b", re.I
+)
+
+
+def _agreed_parts(statements: list[Statement]) -> list[Statement]:
+    """Word a second agreed action split off the first without its "that" ("a fresh DASH
+    will be done with mum")."""
+    out = list(statements)
+    for i in range(1, len(out)):
+        before, current = out[i - 1], out[i]
+        if (
+            before.record == current.record
+            and not current.wording
+            and AGREED_THAT.match(current.text)
+            and agreed_action(before.text)
+        ):
+            rest = current.text.split(None, 1)[1]
+            out[i] = replace(current, wording=rest[0].upper() + rest[1:])
+    return out
 
 
 def _with_subjects(statements: list[Statement], sources: dict[int, str]) -> list[Statement]:
@@ -629,6 +652,10 @@ def _is_boundary(
             and not REPORTED_RE.search(right)
             and not LEANS_BACK.match(right)
         )
+    if kind in ("comma", "conjunction") and AGREED_THAT.match(right) and agreed_action(left):
+        # "It was agreed that the SW will write to dad, and that a fresh DASH will be done
+        # with mum": two actions agreed.
+        return True
     if ENDS_ON_QUESTION_WORD.search(right) or (
         kind == "conjunction" and PRONOUN_OBJECT.match(right)
     ):
