@@ -528,6 +528,10 @@ def test_each_item_of_a_list_under_an_action_heading_is_a_request(
             ],
         ),
         ("visits and supervision both regular", ["Visits regular", "Supervision regular"]),
+        (
+            "Chronology and genogram are both stale",
+            ["Chronology stale", "Genogram stale"],
+        ),
         ("Mum and dad both engaged well", ["Mum and dad both engaged well"]),
         ("chrono and chronology both out of date", ["chrono and chronology both out of date"]),
         (

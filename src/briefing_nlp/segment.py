@@ -316,7 +316,9 @@ SHARED_VERDICT = re.compile(
     r"complete|completed|updated|missing|not|never|on file|on the file|on system|in place|"
     r"uploaded|recorded|overdue|late|clear|strong|poor|weak|basic|thorough|evident|absent|"
     r"regular|regularly|consistent|timely|on time|in timescale|within timescale|held|seen|"
-    r"used|shared|reviewed|signed off|needs?|required|to be|still|very|v|really|well)\b.*)$",
+    r"used|shared|reviewed|signed off|needs?|required|to be|still|very|v|really|well|stale|"
+    r"outdated|dated|incomplete|inaccurate|accurate|detailed|thin|patchy|sparse|limited|"
+    r"comprehensive|excellent|robust|superficial|generic|variable)\b.*)$",
     re.I | re.S,
 )
 PIECE_RE = re.compile(PRACTICE_PIECE, re.I)
