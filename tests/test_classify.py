@@ -200,6 +200,27 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
 
 
 @pytest.mark.parametrize(
+    ("text", "worry"),
+    [
+        ("kids wishes & feelings??", True),
+        ("Contingency plan?", True),
+        # a question with a verb or a question word is read as written
+        ("does he want support to attend the gurdwara?", False),
+        ("Is the chronology up to date?", False),
+        ("Contingency needs adding - what happens if mum can't sustain it?", False),
+    ],
+)
+def test_a_bare_piece_of_practice_questioned_is_a_worry(
+    classifier: StatementClassifier, text: str, worry: bool
+) -> None:
+    from briefing_nlp.grades import asks_where
+
+    assert asks_where(text) is worry
+    if worry:
+        assert classifier.classify([text])[0].section == "worry"
+
+
+@pytest.mark.parametrize(
     ("text", "agreed"),
     [
         (

@@ -83,6 +83,29 @@ def agreed_action(text: str) -> bool:
     return bool(AGREED_ACTION.match(text)) and not NOT_KEPT.search(text) and not STAYS.search(text)
 
 
+# A bare piece of practice with a question mark is the auditor asking where it is: "kids
+# wishes & feelings??", "contingency plan?". A question with a verb or a question word
+# ("does he want support to attend?") is read as written.
+BARE_QUESTION = re.compile(
+    r"^\W*(?!(?:who|what|why|how|where|when|which|is|are|was|were|does|"
+    r"do|did|has|have|had|can|could|should|will|would)\b)[^?.!;]{2,60}\?+\W*$",
+    re.I,
+)
+BARE_QUESTION_WORDS = 6
+HAS_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|been|not|no|none|[a-z]+ed|[a-z]+ing|[a-z]+n't)\b", re.I
+)
+
+
+def asks_where(text: str) -> bool:
+    """Whether a statement is a bare piece of practice questioned (BARE_QUESTION)."""
+    return (
+        bool(BARE_QUESTION.match(text))
+        and len(text.split()) <= BARE_QUESTION_WORDS
+        and not HAS_VERB.search(text)
+    )
+
+
 def shares_this(text: str) -> bool:
     """Whether an action asks only that the work it describes be shared as an example."""
     return bool(SHARES_THIS.search(text))
