@@ -93,6 +93,31 @@ def test_grades_form_their_own_findings(classifier: StatementClassifier) -> None
     assert finding_of(findings, "Graded good").support == (1, 2)
 
 
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [
+        ("Grade: RI", "requires improvement"),
+        ("overall requires improvment", "requires improvement"),
+        ("Rated: Requires Improvement", "requires improvement"),
+        ("A good record overall.", "good"),
+        ("judged as inadequate", "inadequate"),
+        # a verdict on one piece of practice is not the record's grade
+        ("good record overall but chronology missing", ""),
+        ("overall the plan is good", ""),
+    ],
+)
+def test_grades_are_read_as_notes_write_them(text: str, grade: str) -> None:
+    from briefing_nlp.grades import grade_of
+
+    assert grade_of(text) == grade
+
+
+def test_a_record_graded_in_words_joins_the_same_grade(classifier: StatementClassifier) -> None:
+    rows = [(7, "Grade: Good"), (10, "A good record overall."), (12, "overall requires improvment")]
+    findings, _ = group(classifier, rows)
+    assert finding_of(findings, "Grade: Good").support == (7, 10)
+
+
 def test_neutral_statements_are_not_findings(classifier: StatementClassifier) -> None:
     findings, unplaced = group(classifier, [(1, "16yo, CLA s20 since [DATE]")])
     assert findings == [] and unplaced == []

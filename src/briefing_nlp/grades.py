@@ -7,24 +7,35 @@ from __future__ import annotations
 
 import re
 
-# "graded good", "Grade: RI", "judged as inadequate", "overall - requires improvement"
+# "graded good", "Grade: RI", "judged as inadequate", "overall - requires improvement",
+# spelt as notes spell it ("requires improvment").
+IMPROVEMENT = r"requires?\s+improv[a-z]*"
 KEYWORD_GRADE_RE = re.compile(
     r"\b(?:grad(?:ed|e|ing)|judged|rated|overall)\b\s*(?:as\s*)?[:\-–]?\s*"
-    r"(outstanding|good|requires?\s+improvement|ri|adequate|inadequate)\b",
+    rf"(outstanding|good|{IMPROVEMENT}|ri|adequate|inadequate)\b",
     re.I,
 )
 # A statement that opens with a grade ("Requires improvement - fed back to SW").
-OPENING_GRADE_RE = re.compile(r"^\W*(requires?\s+improvement|ri|inadequate)\b", re.I)
-NAMES = {"ri": "requires improvement", "require improvement": "requires improvement"}
+OPENING_GRADE_RE = re.compile(rf"^\W*({IMPROVEMENT}|ri|inadequate)\b", re.I)
+# A grade given to the record as a whole: "A good record overall".
+OVERALL_GRADE_RE = re.compile(
+    rf"^\W*(?:an?\s+)?(outstanding|good|{IMPROVEMENT}|adequate|inadequate)\s+"
+    r"(?:record|file|case|audit)\s+overall\W*$",
+    re.I,
+)
 
 
 def grade_of(text: str) -> str:
     """The grade a statement records, normalised ("requires improvement"), or ""."""
-    match = KEYWORD_GRADE_RE.search(text) or OPENING_GRADE_RE.search(text)
+    match = (
+        KEYWORD_GRADE_RE.search(text)
+        or OPENING_GRADE_RE.search(text)
+        or OVERALL_GRADE_RE.search(text)
+    )
     if not match:
         return ""
     grade = " ".join(match.group(1).lower().split())
-    return NAMES.get(grade, grade)
+    return "requires improvement" if grade == "ri" or grade.startswith("require") else grade
 
 
 # The labelling guidelines' cues for practice singled out to share (corpora/GUIDELINES.md):
