@@ -1,7 +1,8 @@
 """The auditor's own verdict words: audit grades in notes ("Graded good", "Grade: RI",
-"Requires improvement") and the cues that single practice out to share ("really good
-practice - share at team meeting"). Each decides a statement's section whatever else it
-says."""
+"Requires improvement"), the cues that single practice out to share ("really good
+practice - share at team meeting"), work agreed for the future ("It was agreed that the
+SW will ...") and a bare piece of practice questioned ("kids wishes & feelings??"). Each
+decides a statement's section whatever else it says."""
 
 from __future__ import annotations
 
@@ -122,6 +123,15 @@ def shares_this(text: str) -> bool:
     return bool(SHARES_THIS.search(text))
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# Praise in a closing marker: "share the findings with the team" alone is feedback.
+PRAISE = re.compile(
+    r"\b(?:lovely|great|excellent|good|fab|brilliant|outstanding|exemplary|super|"
+    r"worked\s+(?:really\s+|very\s+)?well)\b",
+    re.I,
+)
+
+
 def singles_out(text: str) -> bool:
     """Whether an auditor's words single a finding out as good practice to share (a
     recorded grade, "graded outstanding", is a grade, not such a cue): a cue anywhere, or
@@ -133,15 +143,6 @@ def singles_out(text: str) -> bool:
         return True
     last = SENTENCE_END.split(text.strip())
     return len(last) > 1 and bool(PRACTICE_MARKER.match(last[-1]) and PRAISE.search(last[-1]))
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-# Praise in a closing marker: "share the findings with the team" alone is feedback.
-PRAISE = re.compile(
-    r"\b(?:lovely|great|excellent|good|fab|brilliant|outstanding|exemplary|super|"
-    r"worked\s+(?:really\s+|very\s+)?well)\b",
-    re.I,
-)
 
 
 # A sentence that only singles out the one before it as good practice: "Lovely example,

@@ -316,7 +316,6 @@ def _child_subject(text: str) -> str:
             verb = "has" if words and words[-1].lower() in HAS_AFTER else "is"
         end = match.end() + (len(match.group(2) or "") - len((match.group(2) or "").lstrip()))
         rest_start = match.end()
-        said: str
         if named and (verb.lower() in THEY_VERBS or verb.lower() in THEY_KEEP):
             agreed = THEY_VERBS.get(verb.lower(), verb)
             if contracted:
@@ -332,11 +331,11 @@ def _child_subject(text: str) -> str:
         preceding = text[: match.start()].rstrip()
         if not preceding or preceding[-1] in ".!?":
             said = said[0].upper() + said[1:]
-        out.append(text[last : match.start()] + said + (" " if rest_start > match.end() else ""))
+        out.append(text[last : match.start()] + said)
         last = rest_start
         named = True
     out.append(text[last:])
-    return "".join(out).replace("  ", " ")
+    return "".join(out)
 
 
 def _neutral_pronoun(match: re.Match[str]) -> str:
