@@ -149,6 +149,16 @@ def _header_audit(context: str, date: str = "March 2021"):
         ("Serious Case Review findings – Child Ak", "March 2021", ["Serious Case Review"], ["Ak"]),
         ("Learning Review with the Lead Practitioner", "12/03/2021", ["Lead Practitioner"], []),
         ("Rapid Review for Kayden Moore", "March 2021 (Mr T.)", ["Rapid Review"], ["Moore", "T."]),
+        # a sentence's first word is not a name for being capitalised: a participle or a
+        # number ("Themed audit ...", "Four auditors ...")
+        (
+            "Themed audit of 11 looked after children's records after the Q2 performance "
+            "report showed review health assessments slipping. Four auditors (two team "
+            "managers and a practice lead) audited jointly with workers where they could.",
+            "March 2021",
+            ["Themed audit", "Four auditors"],
+            [],
+        ),
     ],
 )
 def test_the_header_keeps_practice_words_and_says_what_was_redacted(
@@ -170,6 +180,21 @@ def test_the_header_keeps_practice_words_and_says_what_was_redacted(
         assert all(word in notice for word in gone) and "--keep-header" in notice
     else:
         assert notices == [] and redacted.date == date  # an audit date is not personal data
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Alfred said he is happy at school.", "Alfred"),
+        ("Wilfred Jones attended the review.", "Wilfred"),
+        ("Audited with SW, Mohammed seen alone and his views recorded.", "Mohammed"),
+    ],
+)
+def test_names_ending_like_a_participle_are_still_names(note: str, name: str) -> None:
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    assert name not in redactor_for(Settings()).redact([note])[0].text
 
 
 def test_keep_header_keeps_what_the_user_typed() -> None:

@@ -45,6 +45,7 @@ def test_word_lists_are_data_files_that_redaction_reads() -> None:
         "function_words.txt",
         "not_names.txt",
         "note_verbs.txt",
+        "number_words.txt",
         "openers.txt",
     ]
     for name in names:

@@ -106,6 +106,10 @@ class Placeholders:
         return f"[{kind} {self.numbers[key]}]"
 
 
+# Shorter words ending in -ed are as often names as verbs ("Ted", "Reed", "Ned").
+MIN_PARTICIPLE_LETTERS = 6
+
+
 def _name_key(value: str) -> str:
     return " ".join(re.sub(r"['’]s$", "", value).lower().split())
 
@@ -220,6 +224,8 @@ class Redactor:
             and all(p in self.common_words for p in WORD_RUN_RE.findall(raw))
         ):
             return False
+        if entity.reason.endswith("named-entity model") and self._participle(raw):
+            return False  # "Themed audit of 11 records": a sentence's first word
         if entity.type in NUMBERED and all(
             part.lower() in self.allow
             or (part.lower() in ABBREVIATIONS and (part.isupper() or part.islower()))
@@ -256,6 +262,20 @@ class Redactor:
             parts.append(text[position:])
             results.append(Redaction("".join(parts), tuple(entities), tuple(spans)))
         return results
+
+    def _participle(self, word: str) -> bool:
+        """Whether a capitalised word is an English past participle ("Themed", "Audited",
+        "Reviewed"): a common word ending in -ed whose stem is a common word too. Names
+        ending so ("Alfred", "Wilfred", "Mohammed") have no such stem; short ones ("Ted",
+        "Reed") are left alone."""
+        lower = word.lower()
+        return (
+            len(lower) >= MIN_PARTICIPLE_LETTERS
+            and lower.isalpha()
+            and lower.endswith("ed")
+            and lower in self.common_words
+            and (lower[:-1] in self.common_words or lower[:-2] in self.common_words)
+        )
 
     def _practice_span(self, text: str, entity: Entity) -> bool:
         words = list(CAPITALISED_RE.finditer(text, entity.start, entity.end))

@@ -27,5 +27,6 @@ NOTE_VERBS = word_list("note_verbs")
 NOT_NAMES = word_list("not_names")
 FUNCTION_WORDS = word_list("function_words")
 # Practice vocabulary, roles and frameworks that are never personal data, with the
-# project's proper words (the names of tools and frameworks in its vocabulary).
-ALLOW = PROPER_WORDS | word_list("allow")
+# project's proper words (the names of tools and frameworks in its vocabulary) and the
+# number words.
+ALLOW = PROPER_WORDS | word_list("allow") | word_list("number_words")
