@@ -210,6 +210,11 @@ CASES = [
         ["TM to review drift + SW's caseload in supervision"],
     ),
     ("SW to update chronology and complete GCP2", ["SW to update chronology", "complete GCP2"]),
+    # Two objects of one preposition in the subject: one finding.
+    (
+        "contact with mum and nan is well supported, carers drive her there",
+        ["contact with mum and nan is well supported, carers drive her there"],
+    ),
     # ... but a finding of its own after a list still splits.
     (
         "nothing in care plan on his heritage, hair or skin care; resi staff never asked",
@@ -314,6 +319,15 @@ def test_a_lone_request_after_a_finding_is_an_action_about_it(
             [
                 "Safety plan drawn up on a joint visit with the IDVA. Worked really well - show "
                 "at team meeting as an example."
+            ],
+        ),
+        # "should be shared" is a marker too.
+        (
+            "Memory box and book made with her over six sessions. Should be shared at "
+            "practice week as an example",
+            [
+                "Memory box and book made with her over six sessions. Should be shared at "
+                "practice week as an example"
             ],
         ),
         # ... and praise on its own before a dash: the marker is whole again first.

@@ -149,7 +149,8 @@ def singles_out(text: str) -> bool:
 # share at team meeting", "Shared w/ SOS lead as good practice", "Will share with the
 # practice lead as a GP example".
 _SHARE = (
-    r"(?:will\s+|to\s+|to\s+be\s+|auditor\s+(?:will\s+)?|i(?:'d|\s+would)\s+like\s+"
+    r"(?:will\s+|to\s+|to\s+be\s+|(?:should|could|must|will|needs?\s+to)\s+be\s+|"
+    r"auditor\s+(?:will\s+)?|i(?:'d|\s+would)\s+like\s+"
     r"(?:it|this)\s+)?(?:(?:share|shared|sharing|pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b"
     r"(?:good\s+practice|GP|example|team|lead|learning|service|practice|colleagues|briefing|"
     r"forum|panel|meeting)\b|(?:show|shown|showcase|present)\b.*\bas\s+(?:an?\s+)?(?:example|"

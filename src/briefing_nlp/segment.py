@@ -101,6 +101,14 @@ def _list_words(text: str) -> int:
 # each side and still splits.)
 COMPOUND_SUBJECT = re.compile(r"\b(?:are|were|have|both)\b", re.I)
 NOUN_PHRASE = re.compile(r"^(?:his|her|their|its|the|a|an|both|\S+'s)\s", re.I)
+# A noun and a preposition's object, nothing said of them ("contact with mum"), and a
+# word and its verb after "and" ("nan is well supported"): the "and" joins two objects
+# of the one subject.
+HEAD_WITH_OBJECT = re.compile(
+    r"^[A-Za-z][\w'-]*\s+(?:with|of|for|from|to|between)\s+(?:his|her|their|the)?\s*[\w'-]+$",
+    re.I,
+)
+OBJECT_THEN_VERB = re.compile(r"^[\w'-]+\s+(?:is|are|was|were|has|have)\b", re.I)
 VERB_LIKE = re.compile(r"\b(?:is|are|was|were|has|have|had|been|not|no|[a-z]+ed|[a-z]+ing)\b", re.I)
 # A left part that ends a word or three after a preposition: "direct work on grooming |
 # and county lines", "worries about drugs | and exploitation".
@@ -695,6 +703,8 @@ def _is_boundary(
         and not VERB_LIKE.search(left)
     ):
         return False  # "his heritage and faith are well reflected": one subject
+    if kind == "conjunction" and HEAD_WITH_OBJECT.match(left) and OBJECT_THEN_VERB.match(right):
+        return False  # "contact with mum and nan is well supported": one subject
     if (
         kind == "conjunction"
         and "," in left
