@@ -204,18 +204,23 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
     [
         ("kids wishes & feelings??", True),
         ("Contingency plan?", True),
+        # the auditor naming their worry
+        ("The big worry is his sleep and nightmares.", True),
+        ("My main concern is that mum is drinking again", True),
         # a question with a verb or a question word is read as written
         ("does he want support to attend the gurdwara?", False),
         ("Is the chronology up to date?", False),
         ("Contingency needs adding - what happens if mum can't sustain it?", False),
+        # a worry statement judged well is about the practice
+        ("the worry is clearly set out for mum in the danger statement", False),
     ],
 )
-def test_a_bare_piece_of_practice_questioned_is_a_worry(
+def test_a_bare_piece_of_practice_questioned_or_a_named_worry_is_a_worry(
     classifier: StatementClassifier, text: str, worry: bool
 ) -> None:
-    from briefing_nlp.grades import asks_where
+    from briefing_nlp.grades import asks_where, names_worry
 
-    assert asks_where(text) is worry
+    assert (asks_where(text) or names_worry(text)) is worry
     if worry:
         assert classifier.classify([text])[0].section == "worry"
 

@@ -30,7 +30,13 @@ from briefing_nlp.codes import CodeModel
 from briefing_nlp.datatypes import Classification
 from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
-from briefing_nlp.grades import agreed_action, asks_where, shares_this, singles_out
+from briefing_nlp.grades import (
+    agreed_action,
+    asks_where,
+    names_worry,
+    shares_this,
+    singles_out,
+)
 from briefing_nlp.settings import Settings
 from briefing_nlp.tfidf import TfidfView, unit_rows
 from briefing_nlp.vectors import DomainVectors
@@ -315,7 +321,9 @@ class StatementClassifier:
             ):
                 section = "action"
                 section_index[row] = self.sections.index(section)
-            elif section in ("strength", "good_practice", "neutral") and asks_where(text):
+            elif section in ("strength", "good_practice", "neutral") and (
+                asks_where(text) or names_worry(text)
+            ):
                 section = "worry"
                 section_index[row] = self.sections.index(section)
             themes = self._choose_themes(section, chosen[row], theme_proba[row])

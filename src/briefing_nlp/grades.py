@@ -95,6 +95,24 @@ def agreed_action(text: str) -> bool:
     return bool(AGREED_ACTION.match(text)) and not NOT_KEPT.search(text) and not STAYS.search(text)
 
 
+# The auditor naming their worry: "The big worry is his sleep and nightmares", "My main
+# concern is that mum is drinking again". The training rows never open so, and the model
+# read "his sleep" as a strength. A worry statement judged well ("the worry is clearly
+# set out for mum", Signs of Safety) is about the practice, and is read as written.
+WORRY_FRAME = re.compile(
+    r"^\W*(?:the|my|our|one)?\s*(?:big|biggest|main|key|real|major|other|only|ongoing|"
+    r"significant|particular)?\s*(?:worry|concern)s?\s+(?:is|are|remains?|for\s+me\s+is)\b"
+    r"(?!\s+(?:\w+\s+)?(?:well|clear|clearly|understood|shared|explained|written|set\s+out|"
+    r"evident|explicit)\b)",
+    re.I,
+)
+
+
+def names_worry(text: str) -> bool:
+    """Whether a statement opens by naming the auditor's worry (WORRY_FRAME)."""
+    return bool(WORRY_FRAME.match(text))
+
+
 # A bare piece of practice with a question mark is the auditor asking where it is: "kids
 # wishes & feelings??", "contingency plan?". A question with a verb or a question word
 # ("does he want support to attend?") is read as written.
