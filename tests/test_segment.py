@@ -210,6 +210,19 @@ CASES = [
         ["TM to review drift + SW's caseload in supervision"],
     ),
     ("SW to update chronology and complete GCP2", ["SW to update chronology", "complete GCP2"]),
+    # A verb's second object after "and": one finding; a second verdict is a second one.
+    (
+        "Designated teacher and VS officer have set up a mentor and revision plan for her "
+        "GCSEs - exemplary joint work",
+        [
+            "Designated teacher and VS officer have set up a mentor and revision plan for her "
+            "GCSEs - exemplary joint work"
+        ],
+    ),
+    (
+        "SW completed a genogram and chronology not updated",
+        ["SW completed a genogram", "chronology not updated"],
+    ),
     # Two objects of one preposition in the subject: one finding.
     (
         "contact with mum and nan is well supported, carers drive her there",

@@ -718,6 +718,8 @@ def _is_boundary(
         return False
     if kind == "conjunction" and a.section == "action" and _second_object(left, right, is_verb):
         return False  # "TM to review drift + SW's caseload in supervision": one request
+    if kind == "conjunction" and _compound_object(left, right):
+        return False  # "have set up a mentor and revision plan for her GCSEs": one finding
     if b.section == "action" and kind in ("dash", "comma", "conjunction"):
         first = FIRST_WORD_RE.match(right)
         if (
@@ -808,6 +810,29 @@ def _second_object(left: str, right: str, is_verb: Callable[[str], bool]) -> boo
         and not REQUEST_RE.search(right)
         and not VERDICT_RE.search(right)
         and not (first and is_verb(first.group(0).lower()))
+    )
+
+
+# A verb's object after its article, ending the part: "have set up | a mentor".
+ARTICLE_OBJECT_END = re.compile(r"\b(?:a|an|the)\s+[\w'-]+$", re.I)
+# What a part says before a dash or comma: "revision plan for her GCSEs | - exemplary ...".
+FIRST_CLAUSE = re.compile(r"^[^,;–—]*?(?=\s[-–—]\s|,|;|$)")
+
+
+def _compound_object(left: str, right: str) -> bool:
+    """Whether "and" joins a second object to a verb's first: the left part has a verb and
+    ends on an article and its noun, and the right part opens with a few words that have
+    no verb or verdict of their own ("... have set up a mentor | and revision plan for her
+    GCSEs - exemplary joint work")."""
+    head = FIRST_CLAUSE.match(right)
+    opening = head.group(0) if head else right
+    return bool(
+        ARTICLE_OBJECT_END.search(left)
+        and VERB_LIKE.search(left)
+        and len(opening.split()) <= MAX_SECOND_OBJECT_WORDS
+        and not VERB_LIKE.search(opening)
+        and not VERDICT_RE.search(opening)
+        and not REQUEST_RE.search(opening)
     )
 
 
