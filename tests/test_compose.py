@@ -149,6 +149,16 @@ def test_grades_and_suggested_actions(classifier) -> None:  # type: ignore[no-un
     assert suggested[0].support == (1, 2, 3)
 
 
+def test_a_grade_closing_a_paragraph_is_counted(classifier) -> None:  # type: ignore[no-untyped-def]
+    notes = (
+        "Audit 1\n- Grade: Good\n- chronology up to date\n"
+        "Audit 2\nThe viability assessment was completed within ten days. The housing request "
+        "has not been chased. A good record overall.\n"
+    )
+    briefing = draft_briefing([notes], classifier=classifier)
+    assert briefing.grades == {"good": (1, 2)}
+
+
 def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # type: ignore[no-untyped-def]
     notes = NOTES + "- SW to update the chronology\n"
     briefing = draft_briefing([notes], classifier=classifier)

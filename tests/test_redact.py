@@ -197,6 +197,26 @@ def test_names_ending_like_a_participle_are_still_names(note: str, name: str) ->
     assert name not in redactor_for(Settings()).redact([note])[0].text
 
 
+@pytest.mark.parametrize(
+    ("note", "kept", "gone"),
+    [
+        (
+            "- Dylan: \"Nanny's house is my real house\". Both kids' wishes recorded well",
+            "Nanny's house",
+            "Dylan",
+        ),
+        ("Auntie Shaz has him at weekends", "Auntie", "Shaz"),
+        ("Uncle Dave is the carer", "Uncle", "Dave"),
+    ],
+)
+def test_what_a_child_calls_a_relative_is_not_a_name(note: str, kept: str, gone: str) -> None:
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    text = redactor_for(Settings()).redact([note])[0].text
+    assert kept in text and gone not in text
+
+
 def test_keep_header_keeps_what_the_user_typed() -> None:
     from briefing_nlp.redact import redactor_for
     from briefing_nlp.settings import Settings

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 # The briefing's types and its wording live in spaCy-free modules (the store and the
 # renderers read them); they are re-exported here, where drafting has always found them.
 from briefing_nlp.datatypes import Audit, Briefing, Bullet, Finding, Source, Statement
-from briefing_nlp.grades import grade_of
+from briefing_nlp.grades import SENTENCE_END, grade_of
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import BRIEFING_SECTIONS, Taxonomy
 from briefing_nlp.wording import (
@@ -182,7 +182,11 @@ def _grades(audit: Audit) -> dict[str, tuple[int, ...]]:
     for record in audit.records:
         # A spreadsheet's grade column arrives as a "Graded ..." comment (see ingest.tables).
         for comment in record.comments:
-            grade = grade_of(comment.text)
+            # Sentence by sentence: "... has not been chased. A good record overall."
+            grade = next(
+                (g for sentence in SENTENCE_END.split(comment.text) if (g := grade_of(sentence))),
+                "",
+            )
             if grade:
                 found[record.ordinal] = grade
                 break
