@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
-from briefing_nlp.grades import PRACTICE_MARKER, agreed_action, grade_of
+from briefing_nlp.grades import FUTURE_MODAL, PRACTICE_MARKER, agreed_action, grade_of
 from briefing_nlp.headings import HeadingIndex, heading_of
 from briefing_nlp.wording import PLACEHOLDER_RE, VERDICT_RE
 
@@ -414,9 +414,7 @@ MAX_SUBJECT_WORDS = 6
 
 
 # A second thing agreed after "and": "..., and that a fresh DASH will be done with mum".
-AGREED_THAT = re.compile(
-    r"^that\s+\S.*\b(?:will|is\s+to|are\s+to|to\s+be|should|needs?\s+to|must)\b", re.I
-)
+AGREED_THAT = re.compile(rf"^that\s+\S.*\b{FUTURE_MODAL}\b", re.I)
 
 
 def _agreed_parts(statements: list[Statement]) -> list[Statement]:
