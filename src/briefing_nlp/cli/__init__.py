@@ -8,7 +8,12 @@ when imported, here, in the order `--help` lists them. No command module imports
 
 from __future__ import annotations
 
-from briefing_nlp.cli import cycles, models, notes, review  # noqa: F401  (registers the commands)
-from briefing_nlp.cli.common import app
+from briefing_nlp.cli.startup import defer_spacy_cli
+
+# Before any command module can import spaCy (they do so lazily, inside the commands).
+defer_spacy_cli()
+
+from briefing_nlp.cli import cycles, models, notes, review  # noqa: E402, F401  (registers the commands)
+from briefing_nlp.cli.common import app  # noqa: E402
 
 __all__ = ["app"]

@@ -1,0 +1,74 @@
+"""The command defers spaCy's own command line until something uses it (cli/startup.py).
+
+Each check runs in a fresh interpreter: in this one spaCy is long since imported.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_command_imports_spacy_without_its_command_line() -> None:
+    out = run(
+        """
+        import sys
+        import briefing_nlp.cli
+        import spacy
+        nlp = spacy.blank("en")
+        print(len(nlp("Chronology not updated.")), "requests" in sys.modules,
+              "spacy.cli.download" in sys.modules, "weasel" in sys.modules)
+        """
+    )
+    assert out == "4 False False False"
+
+
+def test_spacys_command_line_still_works_once_used() -> None:
+    out = run(
+        """
+        import sys
+        import briefing_nlp.cli
+        import spacy
+        from spacy.cli import download
+        print(download.__module__, type(spacy.cli).__name__, "requests" in sys.modules)
+        """
+    )
+    assert out == "spacy.cli.download module True"
+
+
+def test_spacy_info_and_cli_submodules_load_on_demand() -> None:
+    out = run(
+        """
+        import briefing_nlp.cli
+        import spacy
+        import spacy.cli.train as train
+        print(callable(train.train), sorted(spacy.info())[:1] != [], callable(spacy.cli.package))
+        """
+    )
+    assert out == "True True True"
+
+
+def test_the_library_alone_leaves_spacy_as_it_is() -> None:
+    # Only the command's own process defers; `import briefing_nlp` installs nothing.
+    out = run(
+        """
+        import sys
+        import briefing_nlp
+        from briefing_nlp import classify_statements
+        print("spacy.cli.download" in sys.modules)
+        """
+    )
+    assert out == "True"
