@@ -256,6 +256,8 @@ def test_an_action_agreed_for_the_future_is_an_action(
     [
         ("Plan written with her. Really good - share with the CLA health team", True),
         ("Safety plan done jointly. Lovely example, share at team meeting", True),
+        ("Book made with her. Lovely piece of work - share at team mtg", True),
+        ("Family plan agreed at the FGC. Really good, use as example at the forum", True),
         # Sharing with no praise is feedback; praise alone is a strength; a grade is a grade.
         ("Chronology up to date. Share the findings with the team", False),
         ("Really good - share with the CLA health team", False),

@@ -352,8 +352,30 @@ def test_a_lone_request_after_a_finding_is_an_action_about_it(
                 "goals. Really good - share with the CLA health team"
             ],
         ),
+        # Praise of "a piece of work", and asking for it to be used as an example.
+        (
+            "SW and the child made a life story book together, explains mum's illness in a "
+            "child friendly way. Lovely piece of work - share at team mtg",
+            [
+                "SW and the child made a life story book together, explains mum's illness in a "
+                "child friendly way. Lovely piece of work - share at team mtg"
+            ],
+        ),
+        (
+            "FGC brought the whole family together - family plan for contact + respite. "
+            "Really good, use as example at kinship practice forum",
+            [
+                "FGC brought the whole family together - family plan for contact + respite. "
+                "Really good, use as example at kinship practice forum"
+            ],
+        ),
         # A marker on a line of its own stays where the auditor put it.
         ("Chronology up to date.\n- Lovely example", ["Chronology up to date.", "Lovely example"]),
+        # An instruction to use something is not a marker.
+        (
+            "Chronology up to date. Use the new template for the plan.",
+            ["Chronology up to date.", "Use the new template for the plan."],
+        ),
         # A second finding is not a marker.
         (
             "Chronology up to date. Good work on the genogram too, with both sides of the family.",

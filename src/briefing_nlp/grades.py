@@ -173,18 +173,19 @@ _SHARE = (
     r"auditor\s+(?:will\s+)?|i(?:'d|\s+would)\s+like\s+"
     r"(?:it|this)\s+)?(?:(?:share|shared|sharing|pass(?:ed)?\s+(?:on\s+)?to|sent\s+to)\b.*\b"
     r"(?:good\s+practice|GP|example|team|lead|learning|service|practice|colleagues|briefing|"
-    r"forum|panel|meeting)\b|(?:show|shown|showcase|present)\b.*\bas\s+(?:an?\s+)?(?:example|"
-    r"good\s+practice|GP|exemplar)\b)"
+    r"forum|panel|meeting)\b|(?:show|shown|showcase|present|use|used)\b.*\bas\s+(?:an?\s+)?"
+    r"(?:example|good\s+practice|GP|exemplar)\b)"
 )
 # Praise of the work before the sharing: "Worked really well - show at team meeting as an
 # example", "This is a lovely piece of work and I would like it shared across the team",
-# "Really good - share with the CLA health team".
+# "Really good - share with the CLA health team", "Lovely piece of work - share at team
+# mtg", "Really good, use as example at the practice forum".
 _PRAISE = (
     r"(?:(?:this|it)\s+)?(?:(?:worked|works)\s+(?:really\s+|very\s+)?well|(?:is|was)\s+"
     r"(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
     r"outstanding)\s+(?:piece\s+of\s+work|work|example)|(?:really\s+|very\s+|so\s+)?"
-    r"(?:lovely|great|excellent|good|fab|brilliant|outstanding|exemplary|super)(?:\s+work)?"
-    r"!*)\s*(?:[,;:\-–—]\s*|\s+and\s+)"
+    r"(?:lovely|great|excellent|good|fab|brilliant|outstanding|exemplary|super)"
+    r"(?:\s+(?:piece\s+of\s+)?work)?!*)\s*(?:[,;:\-–—]\s*|\s+and\s+)"
 )
 PRACTICE_MARKER = re.compile(
     r"^(?:(?:an?\s+)?(?:really\s+|very\s+)?(?:lovely|great|excellent|good|fab|brilliant|"
