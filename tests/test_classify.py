@@ -226,6 +226,32 @@ def test_a_bare_piece_of_practice_questioned_or_a_named_worry_is_a_worry(
 
 
 @pytest.mark.parametrize(
+    ("text", "norm"),
+    [
+        (
+            "Viability - referral in July, signed off in Sept. 7 weeks for something that "
+            "should take days.",
+            True,
+        ),
+        ("Plans reviewed later than they should.", True),
+        ("Permanence plan confirmed at the 2nd review as it should be.", True),
+        # a request beside the comparison keeps it an action
+        ("Ensure children are seen as often as they should be.", False),
+        ("SW to visit monthly as it should be.", False),
+        ("Chronology should be updated.", False),
+    ],
+)
+def test_a_should_that_measures_against_what_ought_to_happen_is_no_request(
+    classifier: StatementClassifier, text: str, norm: bool
+) -> None:
+    from briefing_nlp.grades import measures_against_norm
+
+    assert measures_against_norm(text) is norm
+    section = classifier.classify([text])[0].section
+    assert (section != "action") is norm
+
+
+@pytest.mark.parametrize(
     ("text", "agreed"),
     [
         (

@@ -33,6 +33,7 @@ from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.grades import (
     agreed_action,
     asks_where,
+    measures_against_norm,
     names_worry,
     shares_this,
     singles_out,
@@ -326,6 +327,14 @@ class StatementClassifier:
             ):
                 section = "worry"
                 section_index[row] = self.sections.index(section)
+            elif section == "action" and measures_against_norm(text):
+                # The verdict the model gives it besides a request (strength or worry).
+                others = [
+                    i for i, name in enumerate(self.sections) if name in ("strength", "worry")
+                ]
+                if others:
+                    section_index[row] = max(others, key=lambda i: section_proba[row][i])
+                    section = self.sections[section_index[row]]
             themes = self._choose_themes(section, chosen[row], theme_proba[row])
             results.append(
                 Classification(

@@ -97,6 +97,33 @@ def agreed_action(text: str) -> bool:
     return bool(AGREED_ACTION.match(text)) and not NOT_KEPT.search(text) and not STAYS.search(text)
 
 
+# A "should" that measures what happened against what ought to have ("7 weeks for
+# something that should take days", "later than they should", "as it should be") judges
+# the practice; it asks nobody to do anything. The model reads "should" as a request, and
+# such a note became an agreed action. A request elsewhere in the statement ("Ensure
+# children are seen as often as they should be", "SW to visit as it should be") keeps it
+# an action.
+NORM_SHOULD = re.compile(
+    r"\b(?:that|which|than|as)\s+(?:it\s+|they\s+|he\s+|she\s+|we\s+|this\s+)?"
+    r"(?:should|ought\s+to)\b",
+    re.I,
+)
+REQUEST_CUE = re.compile(
+    r"^\W*(?:please\s+)?(?:ensure|make\s+sure|review|refer|complete|update|chase|arrange|"
+    r"agree|consider|escalate|book|add|record)\b|"
+    r"\b(?:should|must|needs?\s+to|to\s+be|ought\s+to|will|action)\b|"
+    r"^\W*\S+(?:\s+\S+){0,2}?\s+to\s+[a-z]",
+    re.I,
+)
+
+
+def measures_against_norm(text: str) -> bool:
+    """Whether a statement's only "should" compares what happened with what ought to."""
+    if not NORM_SHOULD.search(text):
+        return False
+    return not REQUEST_CUE.search(NORM_SHOULD.sub(" ", text))
+
+
 # The auditor naming their worry: "The big worry is his sleep and nightmares", "My main
 # concern is that mum is drinking again". The training rows never open so, and the model
 # read "his sleep" as a strength. A worry statement judged well ("the worry is clearly
