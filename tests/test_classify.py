@@ -207,6 +207,10 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
         # the auditor naming their worry
         ("The big worry is his sleep and nightmares.", True),
         ("My main concern is that mum is drinking again", True),
+        # ... or their doubt, first or after a dash
+        ("doubt mum could follow it", True),
+        ("6 pages of legalese - doubt mum could follow it", True),
+        ("Plan reviewed; not convinced it is working", True),
         # a question with a verb or a question word is read as written
         ("does he want support to attend the gurdwara?", False),
         ("Is the chronology up to date?", False),

@@ -210,6 +210,15 @@ CASES = [
         ["TM to review drift + SW's caseload in supervision"],
     ),
     ("SW to update chronology and complete GCP2", ["SW to update chronology", "complete GCP2"]),
+    # The complement after "and" belongs to both objects of the request.
+    (
+        "SW to get the plan and the RA signed off by the TM",
+        ["SW to get the plan and the RA signed off by the TM"],
+    ),
+    (
+        "two extensions and no reason recorded for either",
+        ["two extensions and no reason recorded for either"],
+    ),
     # A verb's second object after "and": one finding; a second verdict is a second one.
     (
         "Designated teacher and VS officer have set up a mentor and revision plan for her "
@@ -581,6 +590,23 @@ def test_each_item_of_a_list_under_an_action_heading_is_a_request(
             "Chronology and genogram are both stale",
             ["Chronology stale", "Genogram stale"],
         ),
+        # "neither" said of one piece
+        (
+            "Chronology and genogram are both stale - neither has been touched since the ICPC",
+            [
+                "Chronology stale - has not been touched since the ICPC",
+                "Genogram stale - has not been touched since the ICPC",
+            ],
+        ),
+        # A request for two pieces at once asks for each.
+        (
+            "SW to bring chronology and genogram up to date before the next review",
+            [
+                "SW to bring chronology up to date before the next review",
+                "SW to bring genogram up to date before the next review",
+            ],
+        ),
+        ("SW to update the chrono & geno", ["SW to update the chrono", "SW to update the geno"]),
         ("Mum and dad both engaged well", ["Mum and dad both engaged well"]),
         ("chrono and chronology both out of date", ["chrono and chronology both out of date"]),
         (

@@ -322,8 +322,8 @@ class StatementClassifier:
             ):
                 section = "action"
                 section_index[row] = self.sections.index(section)
-            elif section in ("strength", "good_practice", "neutral") and (
-                asks_where(text) or names_worry(text)
+            elif (section in ("strength", "good_practice", "neutral") and asks_where(text)) or (
+                section != "worry" and "worry" in self.sections and names_worry(text)
             ):
                 section = "worry"
                 section_index[row] = self.sections.index(section)

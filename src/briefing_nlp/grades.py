@@ -137,9 +137,20 @@ WORRY_FRAME = re.compile(
 )
 
 
+# ... or by doubting, first or after a dash: "doubt mum could follow it", "not convinced
+# the plan is working", "6 pages of legalese - doubt mum could follow it".
+# The model read the modal after "doubt" as a request.
+DOUBT_FRAME = re.compile(
+    r"(?:^\W*|\s[-–—]+\s*|;\s*)(?:i\s+|the\s+auditor\s+|auditor\s+)?(?:doubt|(?:am\s+|is\s+)?not\s+convinced|"
+    r"question\s+whether|queries\s+whether)\b",
+    re.I,
+)
+
+
 def names_worry(text: str) -> bool:
-    """Whether a statement opens by naming the auditor's worry (WORRY_FRAME)."""
-    return bool(WORRY_FRAME.match(text))
+    """Whether a statement opens by naming the auditor's worry or doubt (WORRY_FRAME,
+    DOUBT_FRAME)."""
+    return bool(WORRY_FRAME.match(text) or DOUBT_FRAME.search(text))
 
 
 # A bare piece of practice with a question mark is the auditor asking where it is: "kids

@@ -146,11 +146,12 @@ REFERS_BACK = re.compile(r"\b(?:on|in|of|to|from|into|onto|about|within) (?:it|t
 OBJECT_PRONOUN = re.compile(r"^(?:[\w']+\s+){1,3}(?:it|them)\b", re.I)
 # A reply, reason or outcome and nothing else answers the part before: "asked twice for
 # help - no response", "hasn't seen her brother since Easter, no reason on file", "...;
-# there is no response to either request".
+# there is no response to either request", "two extensions and no reason recorded for
+# either".
 ANSWERLESS = re.compile(
     r"^(?:there(?:'s| is| was| has been)\s+)?(?:no|nil)\s+(?:reasons?|explanation|rationale|"
-    r"response|reply|answer|outcome)\b(?:\s+(?:on file|recorded|given|noted|yet|"
-    r"(?:to|from|since)\b.*))?[.!]?$",
+    r"response|reply|answer|outcome)\b(?:\s+(?:on file|recorded|given|noted|yet))?"
+    r"(?:\s+(?:to|from|since|for)\b.*)?[.!]?$",
     re.I,
 )
 # "nothing about his heritage, hair and skin care or keeping him linked to dad's family":
@@ -329,7 +330,19 @@ SHARED_VERDICT = re.compile(
     r"comprehensive|excellent|robust|superficial|generic|variable)\b.*)$",
     re.I | re.S,
 )
+# A request for several pieces of practice at once ("SW to bring chronology and genogram
+# up to date", "update chrono + geno before the review") asks for each of them: an action
+# for the chronology and one for the genogram, as a shared verdict is a finding for each.
+SHARED_REQUEST = re.compile(
+    r"^(?P<head>(?:[\w'/ ]{0,30}?\b(?:to|please|must|should|needs? to)\s+|(?:please\s+)?)"
+    r"(?:update|bring|complete|redo|re-do|write|start|finish|add|upload|refresh|do)\s+"
+    r"(?:(?:the|his|her|their|a|an)\s+)?)"
+    rf"(?P<pieces>{PRACTICE_PIECE}(?:\s*(?:,|and|&|\+)\s*(?:(?:the|his|her|their)\s+)?"
+    rf"{PRACTICE_PIECE}){{1,2}})(?P<rest>(?:\s.*)?)$",
+    re.I | re.S,
+)
 PIECE_RE = re.compile(PRACTICE_PIECE, re.I)
+NEITHER = re.compile(r"\b(?:neither|none)\s+(has|have|is|are|was|were)\b", re.I)
 # A part that opens with the piece of practice it judges: "no discharge plan", "EHCP links
 # strong".
 OPENING_PIECE = re.compile(rf"^(?:(?:no|not|nil|the|his|her|their)\s+)?({PRACTICE_PIECE})\b", re.I)
@@ -356,15 +369,24 @@ def distribute(statements: list[Statement]) -> list[Statement]:
     """
     out: list[Statement] = []
     for statement in statements:
-        match = SHARED_VERDICT.match(statement.worded.strip())
-        pieces = [m.group(0) for m in PIECE_RE.finditer(match.group("pieces"))] if match else []
+        text = statement.worded.strip()
+        match = SHARED_VERDICT.match(text)
+        request = None if match else SHARED_REQUEST.match(text)
+        found = match or request
+        pieces = [m.group(0) for m in PIECE_RE.finditer(found.group("pieces"))] if found else []
         names = {PIECE_NAMES.get(p.lower(), p.lower()) for p in pieces}
-        if not match or len(names) < len(pieces):
+        if not found or len(names) < len(pieces):
             out.append(statement)
             continue
-        neg, rest = match.group("neg") or "", match.group("rest").strip()
-        for piece in pieces:
-            wording = f"{neg}{piece} {rest}"
+        if request:
+            head, rest = request.group("head"), request.group("rest").rstrip()
+            worded = [f"{head}{piece}{rest}" for piece in pieces]
+        else:
+            neg, rest = match.group("neg") or "", match.group("rest").strip()
+            # Said of one piece, "neither has been touched" is "has not been touched".
+            rest = NEITHER.sub(lambda m: f"{m.group(1)} not", rest)
+            worded = [f"{neg}{piece} {rest}" for piece in pieces]
+        for wording in worded:
             out.append(replace(statement, wording=wording[0].upper() + wording[1:]))
     return out
 
@@ -714,6 +736,12 @@ def _is_boundary(
         # and midwife all feeding into the assessment": the left part is a list that
         # says nothing of its items; the "and" adds the last item the right part judges.
         return False
+    if (
+        kind == "conjunction"
+        and COMPLEMENT_REQUEST.search(left)
+        and not FINITE_OPENING.match(right)
+    ):
+        return False  # "SW to bring chronology and genogram up to date": one request
     if kind == "conjunction" and a.section == "action" and _second_object(left, right, is_verb):
         return False  # "TM to review drift + SW's caseload in supervision": one request
     if kind == "conjunction" and _compound_object(left, right):
@@ -791,6 +819,20 @@ def _is_boundary(
 
 # A request with its verb and object: "TM to review drift", "SW to discuss the plan".
 REQUEST_VERB = re.compile(r"\bto\s+([a-z]+)\s+\S", re.I)
+# A request whose verb takes an object and then a complement ("SW to bring chronology |
+# and genogram up to date", "get the plan and the RA signed off"): the complement after
+# "and" belongs to both objects, and the left part alone asks for nothing whole.
+# ... unless the right part has a finite verb of its own ("... and the RA is out of date");
+# a participle ("and the RA signed off") is the complement.
+FINITE_OPENING = re.compile(
+    r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|did|do|does|will|can|could|should|"
+    r"must|not|no|\w+n't)\b",
+    re.I,
+)
+COMPLEMENT_REQUEST = re.compile(
+    r"\b(?:to|please|must|should)\s+(?:bring|get|keep|make|have)\s+(?:[\w'-]+\s+){0,2}[\w'-]+$",
+    re.I,
+)
 # A second object is a few words at most: "SW's caseload in supervision".
 MAX_SECOND_OBJECT_WORDS = 6
 
