@@ -378,6 +378,15 @@ def test_a_lone_request_after_a_finding_is_an_action_about_it(
                 "Really good, use as example at kinship practice forum"
             ],
         ),
+        # A whole sentence of praise and sharing.
+        (
+            "Her drawings were taken to the review conference. This is a lovely piece of work "
+            "and I would like it shared across the team.",
+            [
+                "Her drawings were taken to the review conference. This is a lovely piece of "
+                "work and I would like it shared across the team."
+            ],
+        ),
         # A marker on a line of its own stays where the auditor put it.
         ("Chronology up to date.\n- Lovely example", ["Chronology up to date.", "Lovely example"]),
         # An instruction to use something is not a marker.

@@ -391,7 +391,8 @@ def distribute(statements: list[Statement]) -> list[Statement]:
     return out
 
 
-MAX_MARKER_WORDS = 14
+# "This is a lovely piece of work and I would like it shared across the team." is 15.
+MAX_MARKER_WORDS = 18
 
 
 def _with_markers(statements: list[Statement], sources: dict[int, str]) -> list[Statement]:
