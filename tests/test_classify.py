@@ -211,6 +211,11 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
         ("doubt mum could follow it", True),
         ("6 pages of legalese - doubt mum could follow it", True),
         ("Plan reviewed; not convinced it is working", True),
+        # ... or a bare count of changes in the child's life
+        ("frequent changes of worker", True),
+        ("3 placement moves in the last year", True),
+        ("frequent changes of worker are a thing of the past", False),
+        ("Several placements considered", False),
         # a question with a verb or a question word is read as written
         ("does he want support to attend the gurdwara?", False),
         ("Is the chronology up to date?", False),
@@ -222,9 +227,9 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
 def test_a_bare_piece_of_practice_questioned_or_a_named_worry_is_a_worry(
     classifier: StatementClassifier, text: str, worry: bool
 ) -> None:
-    from briefing_nlp.grades import asks_where, names_worry
+    from briefing_nlp.grades import asks_where, names_instability, names_worry
 
-    assert (asks_where(text) or names_worry(text)) is worry
+    assert (asks_where(text) or names_worry(text) or names_instability(text)) is worry
     if worry:
         assert classifier.classify([text])[0].section == "worry"
 

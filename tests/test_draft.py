@@ -341,3 +341,27 @@ def test_a_piece_judged_with_others_takes_the_whole_statements_section(
     whole = memo([statements[0].text])[0]
     assert [s.worded for s in statements] == ["CP plan good", "Review good"]
     assert [label.section for label in labels] == [whole.section] * 2 == ["strength"] * 2
+
+
+def test_the_issues_three_record_audit_meets_as_one_finding_each(
+    classifier: StatementClassifier, tmp_path: Path
+) -> None:
+    """Issue 13's own audit: a missed dental check meets an undone health assessment; a
+    child's many social workers meets "frequent changes of worker" (a worry, where the
+    corpus taught it as a strength, "a thing of the past") and "new social worker again,
+    third this year"."""
+    notes = (
+        "Title: Issue audit\nDate: December 2026\n\n"
+        "Record 1\n- dental check missed this year\n"
+        "- child has had many different social workers\n\n"
+        "Record 2\n- annual health assessment not done\n- frequent changes of worker\n\n"
+        "Record 3\n- new social worker again, third this year\n- dental check overdue\n"
+    )
+    path = tmp_path / "notes.txt"
+    path.write_text(notes, encoding="utf-8")
+    briefing = draft_briefing([path], classifier=classifier)
+    worries = {tuple(b.support) for b in briefing.sections["worry"]}
+    assert worries == {(1, 2, 3)}, [(b.support, b.text) for b in briefing.sections["worry"]]
+    assert len(briefing.sections["worry"]) == 2
+    assert not briefing.sections["strength"]
+    assert all(b.suggested for b in briefing.sections["action"])  # none from the notes

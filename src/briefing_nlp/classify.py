@@ -34,6 +34,7 @@ from briefing_nlp.grades import (
     agreed_action,
     asks_where,
     measures_against_norm,
+    names_instability,
     names_worry,
     shares_this,
     singles_out,
@@ -323,7 +324,9 @@ class StatementClassifier:
                 section = "action"
                 section_index[row] = self.sections.index(section)
             elif (section in ("strength", "good_practice", "neutral") and asks_where(text)) or (
-                section != "worry" and "worry" in self.sections and names_worry(text)
+                section != "worry"
+                and "worry" in self.sections
+                and (names_worry(text) or names_instability(text))
             ):
                 section = "worry"
                 section_index[row] = self.sections.index(section)

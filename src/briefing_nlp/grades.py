@@ -153,6 +153,33 @@ def names_worry(text: str) -> bool:
     return bool(WORRY_FRAME.match(text) or DOUBT_FRAME.search(text))
 
 
+# A bare count of changes in a child's life is a worry by itself: "frequent changes of
+# worker", "many different social workers this year", "3 placement moves" (two may be
+# one change, or two workers at once, and is read as written). The corpus
+# speaks of such changes mostly to say they are over ("frequent changes of worker are a
+# thing of the past"), and the model read the terse note as a strength. Anything said of
+# them (a verb, a verdict) is read as written.
+INSTABILITY = re.compile(
+    r"^\W*(?:too\s+)?(?:frequent|many|multiple|several|numerous|repeated|constant|"
+    r"lots\s+of|[3-9]|\d{2,}|three|four|five|six)\s+(?:different\s+)?(?:changes?\s+(?:of|in)\s+)?"
+    r"(?:(?:allocated\s+)?social\s+workers?|sws|workers|placements|placement\s+moves|moves|"
+    r"schools|carers|ssws|pas|iros|changes\s+of\s+(?:worker|sw|placement|school|carer))"
+    r"(?P<rest>(?:\s+[\w'/-]+){0,5})\W*$",
+    re.I,
+)
+SAID_OF = re.compile(
+    r"\b(?:\w+ed|\w+ing|no|not|never|fewer|less|reduced|stable|settled|good|well|past|"
+    r"only|avoided|none)\b",
+    re.I,
+)
+
+
+def names_instability(text: str) -> bool:
+    """Whether a statement only counts changes of worker, placement or school."""
+    match = INSTABILITY.match(text)
+    return bool(match and not SAID_OF.search(match.group("rest")))
+
+
 # A bare piece of practice with a question mark is the auditor asking where it is: "kids
 # wishes & feelings??", "contingency plan?". A question with a verb or a question word
 # ("does he want support to attend?") is read as written.
