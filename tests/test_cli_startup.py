@@ -1,4 +1,5 @@
-"""The command defers spaCy's own command line until something uses it (cli/startup.py).
+"""The command defers modules it never runs until something uses them (cli/startup.py):
+spaCy's own command line and numpy's Fortran wrapper generator.
 
 Each check runs in a fresh interpreter: in this one spaCy is long since imported.
 """
@@ -59,6 +60,20 @@ def test_spacy_info_and_cli_submodules_load_on_demand() -> None:
         """
     )
     assert out == "True True True"
+
+
+def test_scipy_sparse_loads_without_numpys_fortran_tools_until_used() -> None:
+    out = run(
+        """
+        import sys
+        import briefing_nlp.cli
+        import scipy.sparse
+        before = type(sys.modules["numpy.f2py"]).__name__
+        import numpy
+        print(before, callable(numpy.f2py.run_main), type(sys.modules["numpy.f2py"]).__name__)
+        """
+    )
+    assert out == "_Placeholder True module"
 
 
 def test_the_library_alone_leaves_spacy_as_it_is() -> None:

@@ -8,10 +8,10 @@ when imported, here, in the order `--help` lists them. No command module imports
 
 from __future__ import annotations
 
-from briefing_nlp.cli.startup import defer_spacy_cli
+from briefing_nlp.cli.startup import defer_unused_imports
 
-# Before any command module can import spaCy (they do so lazily, inside the commands).
-defer_spacy_cli()
+# Before any command imports spaCy or numpy (they do so lazily, inside the commands).
+defer_unused_imports()
 
 from briefing_nlp.cli import cycles, models, notes, review  # noqa: E402, F401  (registers the commands)
 from briefing_nlp.cli.common import app  # noqa: E402

@@ -1,14 +1,19 @@
-"""The command's start-up: spaCy's own command line is loaded only if something uses it.
+"""The command's start-up: modules that libraries import but this tool never runs load only
+if something uses them.
 
-`import spacy` runs `from .cli.info import info`, which imports spaCy's whole command line
-(requests, urllib3, weasel and every `spacy` subcommand): about 0.4 s of each cold
-`briefing-nlp draft` on a two-core machine, for code this tool never runs. spaCy merged a
-lazy import of it once (explosion/spaCy#12962, reverted because `spacy.cli` stopped
-resolving; #13721 reworks it with a module `__getattr__`). Until a release has it, the
-command does the same for its own process only: while spaCy initialises, `spacy.cli` and
-`spacy.cli.info` are placeholders, and the first use of either loads the real package,
-so `spacy.cli.download`, `from spacy.cli import info` and `spacy.info()` still work.
-The library (`import briefing_nlp`) never installs this.
+- **spaCy's own command line.** `import spacy` runs `from .cli.info import info`, which
+  imports spaCy's whole command line (requests, urllib3, weasel and every `spacy`
+  subcommand): about 0.4 s of each cold `briefing-nlp draft` on a two-core machine. spaCy
+  merged a lazy import of it once (explosion/spaCy#12962, reverted because `spacy.cli`
+  stopped resolving; #13721 reworks it with a module `__getattr__`). Here `spacy.cli` and
+  `spacy.cli.info` are placeholders while spaCy initialises.
+- **numpy's Fortran wrapper generator.** `scipy.sparse` imports the array-API namespace it
+  vendors, which copies every public name of numpy and so imports `numpy.f2py` (another
+  0.1 s, with its regular expressions and `charset_normalizer`).
+
+The first use of a placeholder's attribute loads the real module, so `spacy.cli.download`,
+`from spacy.cli import info`, `spacy.info()` and `numpy.f2py.compile` still work. Only the
+command's own process does this; the library (`import briefing_nlp`) never does.
 """
 
 from __future__ import annotations
@@ -20,66 +25,77 @@ import sys
 import types
 from typing import Any
 
-_PLACEHOLDERS = ("spacy.cli", "spacy.cli.info")
+# Module -> the module whose own import may stand it in (None: any import).
+_DEFERRED: dict[str, str | None] = {
+    "spacy.cli": "spacy",
+    "spacy.cli.info": "spacy",
+    "numpy.f2py": None,
+}
 
 
-def defer_spacy_cli() -> None:
-    """Install the import hook, once, if spaCy has not been imported yet."""
-    if "spacy" in sys.modules or any(isinstance(f, _DeferCli) for f in sys.meta_path):
-        return
-    sys.meta_path.insert(0, _DeferCli())
+def defer_unused_imports() -> None:
+    """Install the import hook, once; a module already imported stays as it is."""
+    if not any(isinstance(f, _Defer) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Defer())
 
 
-def _spacy_initialising() -> bool:
-    spacy = sys.modules.get("spacy")
-    spec = getattr(spacy, "__spec__", None)
+def _initialising(name: str) -> bool:
+    module = sys.modules.get(name)
+    spec = getattr(module, "__spec__", None)
     # importlib marks a module's spec `_initializing` while its body runs; a `spacy.cli`
     # import from anywhere else (after spaCy has loaded) is a real one.
     return bool(spec is not None and getattr(spec, "_initializing", False))
 
 
-def _load_real_cli() -> types.ModuleType:
-    """Replace the placeholders with spaCy's real command line and return it."""
-    for name in _PLACEHOLDERS:
-        if isinstance(sys.modules.get(name), _Placeholder):
-            del sys.modules[name]
-    real = importlib.import_module("spacy.cli")
-    sys.modules["spacy"].cli = real
-    return real
+def _load_real(name: str) -> types.ModuleType:
+    """Replace a placeholder (with the others of its package) by the real module."""
+    root = "spacy.cli" if name.startswith("spacy.cli") else name
+    for other in _DEFERRED:
+        if (other == root or other.startswith(root + ".")) and isinstance(
+            sys.modules.get(other), _Placeholder
+        ):
+            del sys.modules[other]
+    real = importlib.import_module(root)
+    parent, _, child = root.rpartition(".")
+    setattr(sys.modules[parent], child, real)
+    return importlib.import_module(name)
 
 
 class _Placeholder(types.ModuleType):
-    """`spacy.cli` or `spacy.cli.info` until first used."""
+    """A deferred module until first used."""
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        real = _load_real_cli()
-        target = real if self.__name__ == "spacy.cli" else sys.modules["spacy.cli.info"]
-        return getattr(target, name)
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return getattr(_load_real(self.__name__), attribute)
 
 
 def _info(*args: Any, **kwargs: Any) -> Any:
     """`spacy.info`, loading the real one on first call."""
-    _load_real_cli()
-    return sys.modules["spacy.cli.info"].info(*args, **kwargs)
+    return _load_real("spacy.cli.info").info(*args, **kwargs)
 
 
-class _DeferCli(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Answers spaCy's own import of its command line with placeholders, then steps aside."""
+class _Defer(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers the first import of each deferred module with a placeholder."""
 
     def __init__(self) -> None:
         self._made: set[str] = set()
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
-        if name not in _PLACEHOLDERS or name in self._made or not _spacy_initialising():
+        if name not in _DEFERRED or name in self._made:
             return None
-        spec = importlib.machinery.ModuleSpec(name, self, is_package=name == "spacy.cli")
-        if name == "spacy.cli":
-            # The real folder, so `import spacy.cli.train` and the like still find their
-            # modules; only the package's own `__init__` (which imports them all) waits.
-            real = importlib.machinery.PathFinder.find_spec(name, path)
-            spec.submodule_search_locations = list(real.submodule_search_locations or [])
+        importer = _DEFERRED[name]
+        if importer is not None and not _initialising(importer):
+            return None
+        real = importlib.machinery.PathFinder.find_spec(name, path)
+        if real is None:
+            return None
+        spec = importlib.machinery.ModuleSpec(
+            name, self, is_package=real.submodule_search_locations is not None
+        )
+        # The real folder, so `import spacy.cli.train` and the like still find their
+        # modules; only the package's own `__init__` (which imports them all) waits.
+        spec.submodule_search_locations = real.submodule_search_locations
         return spec
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
@@ -89,5 +105,5 @@ class _DeferCli(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if module.__name__ == "spacy.cli.info":
             module.info = _info
         self._made.add(module.__name__)
-        if self._made.issuperset(_PLACEHOLDERS) and self in sys.meta_path:
-            sys.meta_path.remove(self)  # spaCy is past its one import of them
+        if self._made.issuperset(_DEFERRED) and self in sys.meta_path:
+            sys.meta_path.remove(self)  # every placeholder is made; step aside
