@@ -235,6 +235,26 @@ def test_a_bare_piece_of_practice_questioned_or_a_named_worry_is_a_worry(
 
 
 @pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("visits never late", True),
+        ("reviews have never been late.", True),
+        ("CP visits never missed, even over the Christmas period", True),
+        ("child never seen alone", False),
+        ("visits never late but always brief", False),
+    ],
+)
+def test_a_fault_that_never_happened_is_a_strength(
+    classifier: StatementClassifier, text: str, denied: bool
+) -> None:
+    from briefing_nlp.grades import denies_fault
+
+    assert denies_fault(text) is denied
+    if denied:
+        assert classifier.classify([text])[0].section == "strength"
+
+
+@pytest.mark.parametrize(
     ("text", "norm"),
     [
         (

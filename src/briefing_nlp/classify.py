@@ -33,6 +33,7 @@ from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.grades import (
     agreed_action,
     asks_where,
+    denies_fault,
     measures_against_norm,
     names_instability,
     names_worry,
@@ -329,6 +330,9 @@ class StatementClassifier:
                 and (names_worry(text) or names_instability(text))
             ):
                 section = "worry"
+                section_index[row] = self.sections.index(section)
+            elif section == "worry" and "strength" in self.sections and denies_fault(text):
+                section = "strength"
                 section_index[row] = self.sections.index(section)
             elif section == "action" and measures_against_norm(text):
                 # The verdict the model gives it besides a request (strength or worry).

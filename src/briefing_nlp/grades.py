@@ -180,6 +180,23 @@ def names_instability(text: str) -> bool:
     return bool(match and not SAID_OF.search(match.group("rest")))
 
 
+# A fault denied is a strength: "visits never late", "reviews not once missed", "CP visits
+# never missed, even over Christmas". The model read "never" as the worry it usually
+# marks ("child never seen alone"). Only a subject of a few words and the denied fault:
+# anything more ("never late but always brief") is read as written.
+DENIED_FAULT = re.compile(
+    r"^\W*(?:[\w'/&+-]+\s+){1,4}(?:have\s+|has\s+|are\s+|is\s+|were\s+|was\s+)?"
+    r"(?:never|not\s+once|not\s+ever)\s+(?:been\s+)?(?:late|missed|overdue|cancelled|delayed|"
+    r"out\s+of\s+(?:timescale|date))(?:\s*,\s*even\s+[^,;]*)?\W*$",
+    re.I,
+)
+
+
+def denies_fault(text: str) -> bool:
+    """Whether a statement only says a fault never happened (DENIED_FAULT)."""
+    return bool(DENIED_FAULT.match(text))
+
+
 # A bare piece of practice with a question mark is the auditor asking where it is: "kids
 # wishes & feelings??", "contingency plan?". A question with a verb or a question word
 # ("does he want support to attend?") is read as written.
