@@ -87,3 +87,17 @@ def test_the_library_alone_leaves_spacy_as_it_is() -> None:
         """
     )
     assert out == "True"
+
+
+def test_the_command_freezes_its_objects_at_exit_instead_of_collecting_them() -> None:
+    out = run(
+        """
+        import atexit, gc
+        import briefing_nlp.cli
+        import spacy
+        before = gc.isenabled(), gc.get_freeze_count() == 0
+        atexit._run_exitfuncs()
+        print(before, gc.isenabled(), gc.get_freeze_count() > 0)
+        """
+    )
+    assert out == "(True, True) False True"

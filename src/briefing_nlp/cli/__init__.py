@@ -8,10 +8,12 @@ when imported, here, in the order `--help` lists them. No command module imports
 
 from __future__ import annotations
 
-from briefing_nlp.cli.startup import defer_unused_imports
+from briefing_nlp.cli.startup import defer_unused_imports, skip_final_collection
 
-# Before any command imports spaCy or numpy (they do so lazily, inside the commands).
+# Before any command imports spaCy or numpy (they do so lazily, inside the commands), and
+# before any library registers an exit handler.
 defer_unused_imports()
+skip_final_collection()
 
 from briefing_nlp.cli import cycles, models, notes, review  # noqa: E402, F401  (registers the commands)
 from briefing_nlp.cli.common import app  # noqa: E402
