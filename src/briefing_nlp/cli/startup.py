@@ -17,7 +17,7 @@ operating system takes back anyway. The command freezes them instead (`gc.freeze
 every other exit handler: output files are written and closed by then).
 
 The first use of a placeholder's attribute loads the real module, so `spacy.cli.download`,
-`from spacy.cli import info`, `spacy.info()` and `numpy.f2py.compile` still work. Only the
+`from spacy.cli import info`, `spacy.info()` and `numpy.f2py.run_main` still work. Only the
 command's own process does this; the library (`import briefing_nlp`) never does.
 """
 
