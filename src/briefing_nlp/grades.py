@@ -141,8 +141,8 @@ WORRY_FRAME = re.compile(
 # the plan is working", "6 pages of legalese - doubt mum could follow it".
 # The model read the modal after "doubt" as a request.
 DOUBT_FRAME = re.compile(
-    r"(?:^\W*|\s[-–—]+\s*|;\s*)(?:i\s+|the\s+auditor\s+|auditor\s+)?(?:doubt|(?:am\s+|is\s+)?not\s+convinced|"
-    r"question\s+whether|queries\s+whether)\b",
+    r"(?:^\W*|\s[-–—]+\s*|;\s*)(?:i\s+|the\s+auditor\s+|auditor\s+)?"
+    r"(?:doubt|(?:am\s+|is\s+)?not\s+convinced|question\s+whether|queries\s+whether)\b",
     re.I,
 )
 

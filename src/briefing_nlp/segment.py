@@ -121,11 +121,11 @@ OBJECT_OF_PREPOSITION = re.compile(
 # ... unless the right part says something of its own within its first words ("... on the
 # home visit | and MASH didn't pick this up", "EHCP on file | and outcomes mirrored"), or
 # the left ends in a set phrase ("no supervision on record | and no use of SOS").
-CLAUSE_OPENING = re.compile(
-    r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|did|do|does|not|no|nil|none|will|can|"
-    r"could|should|must|\w+n't|\w+ed)\b",
-    re.I,
+FINITE_WORDS = (
+    r"is|are|was|were|has|have|had|did|do|does|not|no|nil|none|will|can|could|should|must|"
+    r"\w+n't"
 )
+CLAUSE_OPENING = re.compile(rf"^(?:\S+\s+){{0,3}}?(?:{FINITE_WORDS}|\w+ed)\b", re.I)
 # A subject of a word or two and a finite verb, negated or past: "MASH didn't pick this
 # up", "school were not invited".
 OWN_CLAUSE = re.compile(
@@ -822,18 +822,14 @@ def _is_boundary(
 REQUEST_VERB = re.compile(r"\bto\s+([a-z]+)\s+\S", re.I)
 # A request whose verb takes an object and then a complement ("SW to bring chronology |
 # and genogram up to date", "get the plan and the RA signed off"): the complement after
-# "and" belongs to both objects, and the left part alone asks for nothing whole.
-# ... unless the right part has a finite verb of its own ("... and the RA is out of date");
-# a participle ("and the RA signed off") is the complement.
-FINITE_OPENING = re.compile(
-    r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|did|do|does|will|can|could|should|"
-    r"must|not|no|\w+n't)\b",
-    re.I,
-)
+# "and" belongs to both objects, and the left part alone asks for nothing whole ...
 COMPLEMENT_REQUEST = re.compile(
     r"\b(?:to|please|must|should)\s+(?:bring|get|keep|make|have)\s+(?:[\w'-]+\s+){0,2}[\w'-]+$",
     re.I,
 )
+# ... unless the right part has a finite verb of its own ("... and the RA is out of date");
+# a participle ("and the RA signed off") is the complement (CLAUSE_OPENING counts it).
+FINITE_OPENING = re.compile(rf"^(?:\S+\s+){{0,3}}?(?:{FINITE_WORDS})\b", re.I)
 # A second object is a few words at most: "SW's caseload in supervision".
 MAX_SECOND_OBJECT_WORDS = 6
 
