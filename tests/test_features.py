@@ -70,6 +70,10 @@ def analyse(text: str) -> list[str]:
         ("information sharing with school patchy", ["EVAL_NEG"], ["EVAL_POS"]),
         ("visits not timely", ["EVAL_NEG"], ["EVAL_POS"]),
         ("visits timely and purposeful", ["EVAL_POS"], ["EVAL_NEG"]),
+        # an intensifier is not praise; the same word used of practice still is
+        ("assessment well past the 16-week mark", ["INTENSIFIER"], ["EVAL_POS"]),
+        ("mum clearly under the influence at the visit", ["INTENSIFIER"], ["EVAL_POS"]),
+        ("plan written well, clearly set out", ["EVAL_POS"], ["INTENSIFIER"]),
         # "upto date" as auditors type it is up to date
         ("chrono upto date", ["uptodate"], ["upto"]),
         # "without fail" is reliably, not a failure

@@ -85,6 +85,21 @@ POSITIVE_EVAL = frozenset(
     appropriately evident meaningful meaningfully thoughtful skilled skilful positive
     uptodate intimescale helpful insightful reflective focused child-centred""".split()
 )
+# A judgement word that only intensifies what follows: "well past the sixteen-week mark",
+# "clearly under the influence". Matched on the surface form and the next word (the
+# lookup lemma of "well" is "good"), it is its own marker, not praise.
+INTENSIFIED = frozenset(
+    [
+        ("well", following)
+        for following in "past over beyond above below behind outside short into under "
+        "within before after".split()
+    ]
+    + [
+        ("clearly", following)
+        for following in "under distressed upset frightened scared drunk intoxicated "
+        "unwell anxious worried".split()
+    ]
+)
 NEGATIVE_EVAL = frozenset(
     """patchy variable inconsistent inconsistently superficial weak poor poorly slow slowly
     late delayed delay drift drifting insufficient inadequate unclear vague generic missing
@@ -573,9 +588,13 @@ def _doc_tokens(
     cue = ""
     previous = ""
     first = True
+    # Each word's next word, for INTENSIFIED.
+    following = [t.lower for t in tokens if not t.is_space][1:] + [""]
+    position = -1
     for _, lower, is_space, is_punct, word_lemma, lemma in tokens:  # unpacked: the hot loop
         if is_space:
             continue
+        position += 1
         if word_lemma in SCOPE_ENDERS or is_punct:
             scope = 0
             previous = word_lemma
@@ -589,7 +608,10 @@ def _doc_tokens(
         # timely" judges badly): one shared marker lets an evaluative word the corpus
         # rarely uses ("patchy" after a topic the corpus mostly praises) still count.
         if lemma in POSITIVE_EVAL:
-            out.append("EVAL_NEG" if scope else "EVAL_POS")
+            if (lower, following[position]) in INTENSIFIED:
+                out.append("INTENSIFIER")
+            else:
+                out.append("EVAL_NEG" if scope else "EVAL_POS")
         elif lemma in NEGATIVE_EVAL and not scope:
             out.append("EVAL_NEG")
         if lemma in NEGATION_CUES:
