@@ -1,5 +1,5 @@
 """The command defers modules it never runs until something uses them (cli/startup.py):
-spaCy's own command line and numpy's Fortran wrapper generator.
+spaCy's own command line and the parts of numpy that scipy copies but drafting never uses.
 
 Each check runs in a fresh interpreter: in this one spaCy is long since imported.
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 
 def run(code: str) -> str:
@@ -71,6 +73,28 @@ def test_scipy_sparse_loads_without_numpys_fortran_tools_until_used() -> None:
         before = type(sys.modules["numpy.f2py"]).__name__
         import numpy
         print(before, callable(numpy.f2py.run_main), type(sys.modules["numpy.f2py"]).__name__)
+        """
+    )
+    assert out == "_Placeholder True module"
+
+
+@pytest.mark.parametrize(
+    ("module", "use"),
+    [
+        ("numpy.ma", "numpy.ma.masked_array([1, 2], mask=[0, 1]).sum() == 1"),
+        ("numpy.polynomial", "numpy.polynomial.Polynomial([1, 2])(1) == 3"),
+        ("numpy.testing", "numpy.testing.assert_equal(1, 1) is None"),
+    ],
+)
+def test_numpy_parts_scipy_copies_load_when_first_used(module: str, use: str) -> None:
+    out = run(
+        f"""
+        import sys
+        import briefing_nlp.cli
+        import scipy.sparse
+        import numpy
+        before = type(sys.modules["{module}"]).__name__
+        print(before, {use}, type(sys.modules["{module}"]).__name__)
         """
     )
     assert out == "_Placeholder True module"
