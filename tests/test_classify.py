@@ -307,6 +307,30 @@ def test_an_action_agreed_for_the_future_is_an_action(
 
 
 @pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Practitioners are reminded to upload strategy discussion minutes within 48 hours", True),
+        ("All staff are expected to complete the domestic abuse training by March", True),
+        ("Workers are advised to see children alone on every visit", True),
+        ("Team managers will be asked to review every case open for two years", True),
+        # a request made in the past is reported, kept or not; a parent is no workforce
+        ("SW was asked to update the chronology in March but it is still not done", False),
+        ("Practitioners were reminded at the team meeting to record visits within 24 hours", False),
+        ("Mum is expected to attend the conference", False),
+    ],
+)
+def test_a_request_put_to_the_workforce_in_the_passive_is_an_action(
+    classifier: StatementClassifier, text: str, asked: bool
+) -> None:
+    from briefing_nlp.grades import asked_of_workforce
+
+    assert asked_of_workforce(text) is asked
+    if asked:
+        result = classifier.classify([text])[0]
+        assert result.section == "action" and result.themes
+
+
+@pytest.mark.parametrize(
     ("text", "singled_out"),
     [
         ("Plan written with her. Really good - share with the CLA health team", True),

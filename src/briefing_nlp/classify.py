@@ -32,6 +32,7 @@ from briefing_nlp.errors import InputError, ModelError
 from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.grades import (
     agreed_action,
+    asked_of_workforce,
     asks_where,
     denies_fault,
     measures_against_norm,
@@ -319,7 +320,7 @@ class StatementClassifier:
             elif (
                 section != "action"
                 and "action" in self.sections
-                and agreed_action(text)
+                and (agreed_action(text) or asked_of_workforce(text))
                 and not singles_out(text)
             ):
                 section = "action"

@@ -589,7 +589,7 @@ def _doc_tokens(
     previous = ""
     first = True
     # Each word's next word, for INTENSIFIED.
-    following = [t.lower for t in tokens if not t.is_space][1:] + [""]
+    following = [*[t.lower for t in tokens if not t.is_space][1:], ""]
     position = -1
     for _, lower, is_space, is_punct, word_lemma, lemma in tokens:  # unpacked: the hot loop
         if is_space:

@@ -97,6 +97,27 @@ def agreed_action(text: str) -> bool:
     return bool(AGREED_ACTION.match(text)) and not NOT_KEPT.search(text) and not STAYS.search(text)
 
 
+# A request put to the workforce in the passive, as learning briefings word their actions:
+# "Practitioners are reminded to upload ...", "All staff are expected to complete ...",
+# "Managers are asked to review ...". No training row is worded so, and the model read
+# the practice named ("see children alone") as done. Only the present or future: "SW was
+# asked to update it in March" reports a request, kept or not (the guidelines' worry).
+ASKED_OF_WORKFORCE = re.compile(
+    r"^\W*(?:all\s+|the\s+|our\s+)?(?:(?:team|service|operational|practice)\s+)?"
+    r"(?:practitioners?|staff|(?:social\s+)?workers?|sws?|managers?|tms?|teams?|"
+    r"professionals|partners|agencies|iros?|pas?|colleagues|supervisors?|leaders?)\s+"
+    r"(?:are|is|will\s+be)\s+(?:(?:also|again|all|strongly)\s+)?"
+    r"(?:reminded|asked|expected|encouraged|required|advised|invited|urged|requested)\s+"
+    r"(?:to|that)\b",
+    re.I,
+)
+
+
+def asked_of_workforce(text: str) -> bool:
+    """Whether a statement asks the workforce to do something, in the passive."""
+    return bool(ASKED_OF_WORKFORCE.match(text))
+
+
 # A "should" that measures what happened against what ought to have ("7 weeks for
 # something that should take days", "later than they should", "as it should be") judges
 # the practice; it asks nobody to do anything. The model reads "should" as a request, and
