@@ -381,7 +381,7 @@ def distribute(statements: list[Statement]) -> list[Statement]:
         if request:
             head, rest = request.group("head"), request.group("rest").rstrip()
             worded = [f"{head}{piece}{rest}" for piece in pieces]
-        else:
+        elif match:
             neg, rest = match.group("neg") or "", match.group("rest").strip()
             # Said of one piece, "neither has been touched" is "has not been touched".
             rest = NEITHER.sub(lambda m: f"{m.group(1)} not", rest)

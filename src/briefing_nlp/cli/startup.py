@@ -127,7 +127,7 @@ class _Defer(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: types.ModuleType) -> None:
         if module.__name__ == "spacy.cli.info":
-            module.info = _info
+            module.__dict__["info"] = _info
         self._made.add(module.__name__)
         if self._made.issuperset(_DEFERRED) and self in sys.meta_path:
             sys.meta_path.remove(self)  # every placeholder is made; step aside
