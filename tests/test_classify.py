@@ -313,6 +313,10 @@ def test_an_action_agreed_for_the_future_is_an_action(
         ("All staff are expected to complete the domestic abuse training by March", True),
         ("Workers are advised to see children alone on every visit", True),
         ("Team managers will be asked to review every case open for two years", True),
+        # the auditor's wish is a request too; what they expected and did not see is not
+        ("Auditors would like to see more evidence of direct work on the child's file", True),
+        ("Would like to see dad's views recorded", True),
+        ("The auditor would have expected to see a strategy discussion", False),
         # a request made in the past is reported, kept or not; a parent is no workforce
         ("SW was asked to update the chronology in March but it is still not done", False),
         ("Practitioners were reminded at the team meeting to record visits within 24 hours", False),
@@ -328,6 +332,28 @@ def test_a_request_put_to_the_workforce_in_the_passive_is_an_action(
     if asked:
         result = classifier.classify([text])[0]
         assert result.section == "action" and result.themes
+
+
+@pytest.mark.parametrize(
+    ("text", "challenge"),
+    [
+        ("Compliance with visiting timescales remains a challenge", True),
+        ("Recording of supervision is an area for development", True),
+        ("Sibling contact continues to be an issue for this family", True),
+        # the action agreed on it, a past challenge and praise are read as written
+        ("Engaging dad has been a challenge - SW to try an evening visit", False),
+        ("Visiting timescales were a challenge last year", False),
+        ("Chronologies are no longer an issue", False),
+    ],
+)
+def test_a_practice_called_a_challenge_is_a_worry(
+    classifier: StatementClassifier, text: str, challenge: bool
+) -> None:
+    from briefing_nlp.grades import calls_a_challenge
+
+    assert calls_a_challenge(text) is challenge
+    if challenge:
+        assert classifier.classify([text])[0].section == "worry"
 
 
 @pytest.mark.parametrize(

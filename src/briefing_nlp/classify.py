@@ -34,6 +34,7 @@ from briefing_nlp.grades import (
     agreed_action,
     asked_of_workforce,
     asks_where,
+    calls_a_challenge,
     denies_fault,
     measures_against_norm,
     names_instability,
@@ -325,10 +326,18 @@ class StatementClassifier:
             ):
                 section = "action"
                 section_index[row] = self.sections.index(section)
-            elif (section in ("strength", "good_practice", "neutral") and asks_where(text)) or (
-                section != "worry"
-                and "worry" in self.sections
-                and (names_worry(text) or names_instability(text))
+            elif (
+                (section in ("strength", "good_practice", "neutral") and asks_where(text))
+                or (
+                    section != "worry"
+                    and "worry" in self.sections
+                    and (names_worry(text) or names_instability(text))
+                )
+                or (
+                    section in ("action", "neutral")
+                    and "worry" in self.sections
+                    and calls_a_challenge(text)
+                )
             ):
                 section = "worry"
                 section_index[row] = self.sections.index(section)

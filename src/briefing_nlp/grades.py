@@ -113,9 +113,17 @@ ASKED_OF_WORKFORCE = re.compile(
 )
 
 
+# ... or as the auditor's wish: "Auditors would like to see more direct work on file",
+# "would like to see dad's views recorded". The model read what the auditor would like to
+# see as seen. "would have expected to see" looks back at what is missing: a worry, as
+# the model reads it.
+WISH_TO_SEE = re.compile(r"\b(?:would|'d)\s+(?:like|want|expect|hope|wish)\s+to\s+see\b", re.I)
+
+
 def asked_of_workforce(text: str) -> bool:
-    """Whether a statement asks the workforce to do something, in the passive."""
-    return bool(ASKED_OF_WORKFORCE.match(text))
+    """Whether a statement asks the workforce to do something, in the passive or as the
+    auditor's wish."""
+    return bool(ASKED_OF_WORKFORCE.match(text) or WISH_TO_SEE.search(text))
 
 
 # A "should" that measures what happened against what ought to have ("7 weeks for
@@ -168,10 +176,37 @@ DOUBT_FRAME = re.compile(
 )
 
 
+# A practice called a challenge: "Compliance with visiting timescales
+# remains a challenge", "Recording of supervision is an area for development". The model
+# read the development as work asked for. "was a challenge" (past), "no longer an issue"
+# and "a strength" do not match.
+CHALLENGE_FRAME = re.compile(
+    r"\b(?:remains?|is|are|continues?\s+to\s+be|has\s+been)\s+(?:a|an)\s+"
+    r"(?:(?:key|significant|ongoing|particular|real|persistent|continuing|clear)\s+)?"
+    r"(?:challenge|area\s+(?:for|of)\s+(?:development|improvement|concern)|weakness|"
+    r"issue|problem)\b",
+    re.I,
+)
+
+
 def names_worry(text: str) -> bool:
     """Whether a statement opens by naming the auditor's worry or doubt (WORRY_FRAME,
     DOUBT_FRAME)."""
     return bool(WORRY_FRAME.match(text) or DOUBT_FRAME.search(text))
+
+
+# A second clause may be the action agreed on it ("... has been a challenge - SW to try
+# an evening visit"): only a one-clause statement is read by its frame.
+CLAUSE_BREAK = re.compile(r"[;:–—]|\s-\s|[.!?]\s+\S")
+
+
+def calls_a_challenge(text: str) -> bool:
+    """Whether a one-clause statement calls the practice a challenge with no request in it
+    (CHALLENGE_FRAME). Praise beside it ("a real challenge, handled skilfully") is read
+    by the model, so this only turns a request or a neutral reading."""
+    if not CHALLENGE_FRAME.search(text) or CLAUSE_BREAK.search(text.strip()):
+        return False
+    return not REQUEST_CUE.search(CHALLENGE_FRAME.sub(" ", text))
 
 
 # A bare count of changes in a child's life is a worry by itself: "frequent changes of
