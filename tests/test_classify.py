@@ -313,6 +313,7 @@ def test_an_action_agreed_for_the_future_is_an_action(
         ("All staff are expected to complete the domestic abuse training by March", True),
         ("Workers are advised to see children alone on every visit", True),
         ("Team managers will be asked to review every case open for two years", True),
+        ("Teams are to ensure that case summaries are updated at each transfer point", True),
         # the auditor's wish is a request too; what they expected and did not see is not
         ("Auditors would like to see more evidence of direct work on the child's file", True),
         ("Would like to see dad's views recorded", True),

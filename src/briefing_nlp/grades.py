@@ -99,16 +99,16 @@ def agreed_action(text: str) -> bool:
 
 # A request put to the workforce in the passive, as learning briefings word their actions:
 # "Practitioners are reminded to upload ...", "All staff are expected to complete ...",
-# "Managers are asked to review ...". No training row is worded so, and the model read
-# the practice named ("see children alone") as done. Only the present or future: "SW was
+# "Teams are to ensure ...". No training row is worded so, and the model read the
+# practice named ("see children alone") as done. Only the present or future: "SW was
 # asked to update it in March" reports a request, kept or not (the guidelines' worry).
 ASKED_OF_WORKFORCE = re.compile(
     r"^\W*(?:all\s+|the\s+|our\s+)?(?:(?:team|service|operational|practice)\s+)?"
     r"(?:practitioners?|staff|(?:social\s+)?workers?|sws?|managers?|tms?|teams?|"
     r"professionals|partners|agencies|iros?|pas?|colleagues|supervisors?|leaders?)\s+"
-    r"(?:are|is|will\s+be)\s+(?:(?:also|again|all|strongly)\s+)?"
+    r"(?:(?:are|is|will\s+be)\s+(?:(?:also|again|all|strongly)\s+)?"
     r"(?:reminded|asked|expected|encouraged|required|advised|invited|urged|requested)\s+"
-    r"(?:to|that)\b",
+    r"(?:to|that)\b|(?:are|is)\s+to\s+[a-z])",
     re.I,
 )
 
