@@ -358,6 +358,27 @@ def test_a_practice_called_a_challenge_is_a_worry(
 
 
 @pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("Dad tested positive for cocaine on the last hair strand test", True),
+        ("Hair strand positive for cannabis", True),
+        ("cannabis still positive at a lower level", True),
+        # other things called positive are judged as written
+        ("Paternal grandparents' viability came back positive", False),
+        ("Positive relationship with her carers", False),
+    ],
+)
+def test_a_positive_test_result_is_no_strength(
+    classifier: StatementClassifier, text: str, result: bool
+) -> None:
+    from briefing_nlp.grades import reports_positive_test
+
+    assert reports_positive_test(text) is result
+    if result:
+        assert classifier.classify([text])[0].section in ("worry", "neutral")
+
+
+@pytest.mark.parametrize(
     ("text", "singled_out"),
     [
         ("Plan written with her. Really good - share with the CLA health team", True),

@@ -39,6 +39,7 @@ from briefing_nlp.grades import (
     measures_against_norm,
     names_instability,
     names_worry,
+    reports_positive_test,
     shares_this,
     singles_out,
 )
@@ -344,6 +345,12 @@ class StatementClassifier:
             elif section == "worry" and "strength" in self.sections and denies_fault(text):
                 section = "strength"
                 section_index[row] = self.sections.index(section)
+            elif section in ("strength", "good_practice") and reports_positive_test(text):
+                # A result: the model's reading between a worry and a neutral fact.
+                others = [i for i, name in enumerate(self.sections) if name in ("worry", "neutral")]
+                if others:
+                    section_index[row] = max(others, key=lambda i: section_proba[row][i])
+                    section = self.sections[section_index[row]]
             elif section == "action" and measures_against_norm(text):
                 # The verdict the model gives it besides a request (strength or worry).
                 others = [

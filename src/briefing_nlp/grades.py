@@ -209,6 +209,31 @@ def calls_a_challenge(text: str) -> bool:
     return not REQUEST_CUE.search(CHALLENGE_FRAME.sub(" ", text))
 
 
+# A positive test is a result, not praise: "Dad tested positive for cocaine on the last
+# hair strand test", "hair strand positive for cannabis". No corpus row reports a test
+# result, and the model read "positive" as a strength. The model's own choice between a
+# worry and a neutral fact stands (a result alone is context; the practice around it is
+# what the auditor judges).
+SUBSTANCE = (
+    r"(?:drugs?|alcohol|cocaine|crack|cannabis|thc|opiates?|opioids?|heroin|amphetamines?|"
+    r"benzo\w*|methadone|spice|ketamine|mdma|ecstasy)"
+)
+POSITIVE_RESULT = re.compile(
+    rf"\bpositive\s+(?:\w+\s+){{0,3}}?(?:for|to)\s+(?:\w+\s+)?{SUBSTANCE}\b|"
+    r"\b(?:tested|tests?|screened|screens?)\s+positive\b|"
+    rf"\b{SUBSTANCE}\s+(?:\w+\s+)?positive\b|"
+    r"\b(?:hair\s+strand|toxicology|urine|breath|drugs?|alcohol)\s+"
+    r"(?:(?:tests?|screens?|results?|samples?|analysis)\s+)?"
+    r"(?:was\s+|were\s+|came\s+back\s+|is\s+)?positive\b",
+    re.I,
+)
+
+
+def reports_positive_test(text: str) -> bool:
+    """Whether "positive" in a statement is a test result (POSITIVE_RESULT)."""
+    return bool(POSITIVE_RESULT.search(text))
+
+
 # A bare count of changes in a child's life is a worry by itself: "frequent changes of
 # worker", "many different social workers this year", "3 placement moves" (two may be
 # one change, or two workers at once, and is read as written). The corpus
