@@ -322,6 +322,7 @@ def test_an_action_agreed_for_the_future_is_an_action(
         ("SW was asked to update the chronology in March but it is still not done", False),
         ("Practitioners were reminded at the team meeting to record visits within 24 hours", False),
         ("Mum is expected to attend the conference", False),
+        ("Staff are to be commended for their persistence with dad", False),
     ],
 )
 def test_a_request_put_to_the_workforce_in_the_passive_is_an_action(
@@ -366,6 +367,8 @@ def test_a_practice_called_a_challenge_is_a_worry(
         # other things called positive are judged as written
         ("Paternal grandparents' viability came back positive", False),
         ("Positive relationship with her carers", False),
+        ("Mum positive about her referral to drug services", False),
+        ("Drug and alcohol worker positive about mum's progress", False),
     ],
 )
 def test_a_positive_test_result_is_no_strength(

@@ -108,7 +108,8 @@ ASKED_OF_WORKFORCE = re.compile(
     r"professionals|partners|agencies|iros?|pas?|colleagues|supervisors?|leaders?)\s+"
     r"(?:(?:are|is|will\s+be)\s+(?:(?:also|again|all|strongly)\s+)?"
     r"(?:reminded|asked|expected|encouraged|required|advised|invited|urged|requested)\s+"
-    r"(?:to|that)\b|(?:are|is)\s+to\s+[a-z])",
+    r"(?:to|that)\b|"
+    r"(?:are|is)\s+to\s+(?!be\s+(?:commended|congratulated|praised|thanked)\b)[a-z])",
     re.I,
 )
 
@@ -176,10 +177,10 @@ DOUBT_FRAME = re.compile(
 )
 
 
-# A practice called a challenge: "Compliance with visiting timescales
-# remains a challenge", "Recording of supervision is an area for development". The model
-# read the development as work asked for. "was a challenge" (past), "no longer an issue"
-# and "a strength" do not match.
+# A practice called a challenge: "Compliance with visiting timescales remains a
+# challenge", "Recording of supervision is an area for development". The model read the
+# development as work asked for. "was a challenge" (past), "no longer an issue" and "a
+# strength" do not match.
 CHALLENGE_FRAME = re.compile(
     r"\b(?:remains?|is|are|continues?\s+to\s+be|has\s+been)\s+(?:a|an)\s+"
     r"(?:(?:key|significant|ongoing|particular|real|persistent|continuing|clear)\s+)?"
@@ -213,15 +214,16 @@ def calls_a_challenge(text: str) -> bool:
 # hair strand test", "hair strand positive for cannabis". No corpus row reports a test
 # result, and the model read "positive" as a strength. The model's own choice between a
 # worry and a neutral fact stands (a result alone is context; the practice around it is
-# what the auditor judges).
+# what the auditor judges). "Mum positive about her referral to drug services" and "the
+# alcohol worker is positive about mum's progress" are opinions, read as written.
 SUBSTANCE = (
     r"(?:drugs?|alcohol|cocaine|crack|cannabis|thc|opiates?|opioids?|heroin|amphetamines?|"
     r"benzo\w*|methadone|spice|ketamine|mdma|ecstasy)"
 )
 POSITIVE_RESULT = re.compile(
-    rf"\bpositive\s+(?:\w+\s+){{0,3}}?(?:for|to)\s+(?:\w+\s+)?{SUBSTANCE}\b|"
+    rf"\bpositive\s+(?:result\s+|test\s+)?for\s+(?:\w+\s+)?{SUBSTANCE}\b|"
     r"\b(?:tested|tests?|screened|screens?)\s+positive\b|"
-    rf"\b{SUBSTANCE}\s+(?:\w+\s+)?positive\b|"
+    rf"\b{SUBSTANCE}\s+(?:still\s+|also\s+|again\s+)?positive\b|"
     r"\b(?:hair\s+strand|toxicology|urine|breath|drugs?|alcohol)\s+"
     r"(?:(?:tests?|screens?|results?|samples?|analysis)\s+)?"
     r"(?:was\s+|were\s+|came\s+back\s+|is\s+)?positive\b",
