@@ -347,18 +347,16 @@ class StatementClassifier:
                 section_index[row] = self.sections.index(section)
             elif section in ("strength", "good_practice") and reports_positive_test(text):
                 # A result: the model's reading between a worry and a neutral fact.
-                others = [i for i, name in enumerate(self.sections) if name in ("worry", "neutral")]
-                if others:
-                    section_index[row] = max(others, key=lambda i: section_proba[row][i])
-                    section = self.sections[section_index[row]]
+                section_index[row] = self._likelier(
+                    section_proba[row], ("worry", "neutral"), fallback=section_index[row]
+                )
+                section = self.sections[section_index[row]]
             elif section == "action" and measures_against_norm(text):
                 # The verdict the model gives it besides a request (strength or worry).
-                others = [
-                    i for i, name in enumerate(self.sections) if name in ("strength", "worry")
-                ]
-                if others:
-                    section_index[row] = max(others, key=lambda i: section_proba[row][i])
-                    section = self.sections[section_index[row]]
+                section_index[row] = self._likelier(
+                    section_proba[row], ("strength", "worry"), fallback=section_index[row]
+                )
+                section = self.sections[section_index[row]]
             themes = self._choose_themes(section, chosen[row], theme_proba[row])
             results.append(
                 Classification(
@@ -385,6 +383,12 @@ class StatementClassifier:
                 )
             )
         return results, matrix
+
+    def _likelier(self, proba: np.ndarray, names: tuple[str, ...], fallback: int) -> int:
+        """The index of whichever of `names` the model scores higher (`fallback` if the
+        model has none of them)."""
+        others = [i for i, name in enumerate(self.sections) if name in names]
+        return max(others, key=lambda i: proba[i]) if others else fallback
 
     def _choose_themes(
         self, section: str, chosen: np.ndarray, scores: np.ndarray
