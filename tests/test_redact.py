@@ -282,3 +282,57 @@ def test_the_verb_a_note_opens_with_is_not_part_of_the_name(note: str, kept: str
 
     [result] = redactor_for(Settings()).redact([note])
     assert result.text == kept
+
+
+@pytest.mark.parametrize(
+    ("note", "kept", "gone"),
+    [
+        # Pronouns opening a sentence are never names.
+        ("Leon was seen alone. She told the SW he is scared at night.", "She told", "Leon"),
+        ("Reviewed with Priya Shah. We don't hear from the child anywhere.", "We don't", "Priya"),
+        # A practice word typed with one slip, or shorthand for one.
+        ("viabilty assesment for Aunt Rosa Feld completed in a week", "viabilty", "Feld"),
+        ("Jonah's Pathawy plan written with an interpreter", "Pathawy plan", "Jonah"),
+        ("viab on Grandad Tomasz Wrona done 3 days after placement", "viab on", "Wrona"),
+        ("Temp approved under Reg 24 since March, carer Nell Ambrose", "Temp approved", "Ambrose"),
+        # An abbreviation used as a verb.
+        ("NFA'd as a parenting issue, but Kirsty Vane rang twice more", "NFA'd", "Vane"),
+        # Countries, languages and training courses are the child's identity or practice.
+        ("Hamid Noori arrived from Afghanistan in 2023, Dari speaker", "Afghanistan", "Noori"),
+        ("Kurmanji spoken at home; Ozan Kaya has asked for an interpreter", "Kurmanji", "Kaya"),
+        ("Carer Beth Lowry has done Skills to Foster", "Skills to Foster", "Lowry"),
+        ("Dip sample of twelve records chosen by Ada Quill", "Dip sample", "Quill"),
+        # A first name joined to a couple's full name is a name, even if it is a word.
+        ("Placed with carers Carol & Steve Hartigan since 2021", "carers", "Carol"),
+        ("Placed with carers Holly and Mark Dunmore since May", "carers", "Holly"),
+    ],
+)
+def test_practice_and_identity_words_are_kept_and_names_still_go(
+    note: str, kept: str, gone: str
+) -> None:
+    from briefing_nlp.redact import redactor_for
+    from briefing_nlp.settings import Settings
+
+    text = redactor_for(Settings()).redact([note])[0].text
+    assert kept in text and gone not in text, text
+
+
+def test_no_name_in_the_personal_data_corpora_reads_as_a_mistyped_practice_word() -> None:
+    """The slip rule keeps "viabilty"; it must never keep a name. Every name word in the
+    personal-data corpora (training, test and hard names) is checked."""
+    import re
+    from pathlib import Path
+
+    from briefing_nlp.redact.practice_terms import shipped_terms
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "pii"
+    names = {
+        word
+        for path in root.rglob("*.txt")
+        for match in re.finditer(r"\[\[PERSON:([^\]]+)\]\]", path.read_text("utf-8"))
+        for word in re.findall(r"[A-Za-z][A-Za-z'-]+", match.group(1))
+    }
+    assert len(names) > 1000
+    terms = shipped_terms()
+    assert not [name for name in names if terms.misspells(name)]
+    assert terms.misspells("chronolgy") and terms.misspells("Pathawy")

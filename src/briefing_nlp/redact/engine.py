@@ -42,11 +42,20 @@ PRIORITY = {
 # A capitalised word straight before a name is its first name ("Oliver [Preston]")
 # unless it opens the sentence as one of these.
 FIRST_NAME_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]*[a-z]) $")
+# A first name joined to a couple's full name: "carers Carol & Steve Hartigan".
+PARTNER_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]*[a-z]) (?:&|and) $")
 # ... and a capitalised word straight after one is its surname, when the surname is also
 # an English word the model let go ("Holly [Turner] 20").
 SURNAME_RE = re.compile(r"[A-Z][a-z'’-]*[a-z](?![\w'’-])")
 # Short capitals with a plural "s" ("RHIs", "CP's") are abbreviations, not names.
 PLURAL_ABBREVIATION_RE = re.compile(r"[A-Z][A-Z0-9]{1,4}['’]?s")
+# An abbreviation used as a verb: "NFA'd as a parenting issue", "MASH'd", "s47'd".
+ABBREVIATION_VERB_RE = re.compile(r"([A-Za-z][A-Za-z0-9]{1,5})['’](?:d|ed|ing)")
+# Pronouns are never names, however a sentence opens ("She was referred to CAMHS").
+PRONOUNS = frozenset(
+    "i me my he him his she her hers we us our ours they them their theirs you your it its "
+    "who whom this that these those".split()
+)
 WORD_RUN_RE = re.compile(r"\w+")
 
 
@@ -156,6 +165,8 @@ class Redactor:
             [kept for e in entities if self._keep(kept := self._trimmed(text, e), text)]
             for text, entities in zip(texts, found, strict=True)
         ]
+        for text, entities in zip(texts, found, strict=True):
+            entities.extend(self._partners(text, entities))
         # A name's part that is a practice word ("Family" of "the Mbuyi Family") is not
         # redacted wherever it recurs alone.
         practice_words = self.terms.words | (self.terms.phrase_words & self.common_words)
@@ -190,6 +201,37 @@ class Redactor:
         start = before.start(1)
         return replace(entity, start=start, text=text[start : entity.end])
 
+    def _partners(self, text: str, entities: list[Entity]) -> list[Entity]:
+        """First names joined to a full name ("Carol & Steve Hartigan"): the model reads
+        the full name and can let a first name that is also a word ("Carol") go."""
+        out = []
+        for entity in entities:
+            if entity.type != "PERSON" or " " not in entity.text.strip():
+                continue
+            before = PARTNER_RE.search(text, max(0, entity.start - 64), entity.start)
+            if before is None:
+                continue
+            word = before.group(1)
+            alone = SURNAME_RE.match(text, before.start(1))
+            if (
+                alone is None
+                or word.lower() in self.allow | ABBREVIATIONS | OPENERS | NOTE_VERBS
+                or self.lexicon.practice(text, alone)
+                or any(e.start <= before.start(1) < e.end for e in entities)
+            ):
+                continue
+            out.append(
+                Entity(
+                    before.start(1),
+                    before.end(1),
+                    "PERSON",
+                    word,
+                    entity.score,
+                    "first name joined to a full name",
+                )
+            )
+        return out
+
     def _with_surname(self, text: str, entity: Entity) -> Entity:
         after = SURNAME_RE.match(text, entity.end + 1)
         if (
@@ -214,8 +256,13 @@ class Redactor:
             return False
         if value in ABBREVIATIONS and (raw.isupper() or raw.islower()):
             return False
+        if value in PRONOUNS:
+            return False
         if PLURAL_ABBREVIATION_RE.fullmatch(raw):
             return False  # "RHIs offered late", "PEPs": practice terms, never names
+        verb = ABBREVIATION_VERB_RE.fullmatch(raw)
+        if verb and verb.group(1).lower() in ABBREVIATIONS and verb.group(1).isupper():
+            return False
         # The model learnt lower-case names ("kayden moore"); lower-case English words
         # it takes for names ("social media") are words.
         if (
