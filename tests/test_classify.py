@@ -400,3 +400,28 @@ def test_a_closing_sentence_of_praise_and_sharing_singles_out_the_work(
     from briefing_nlp.grades import singles_out
 
     assert singles_out(text) is singled_out
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("Graded RI, fb given to SW and TM", "worry"),
+        ("Requires improvement - fed back to SW", "worry"),
+        ("Graded good, feedback given to SW", "strength"),
+        ("A good record overall.", "strength"),
+        # no single grade of the record: read as written
+        ("Graded requires improvement on first audit, good on re-audit.", ""),
+        ("The service was judged inadequate in 2019", ""),
+        ("good chronology", ""),
+    ],
+)
+def test_a_records_grade_decides_between_strength_and_worry(
+    classifier: StatementClassifier, text: str, section: str
+) -> None:
+    """The guidelines' rule, applied by `classify` as by `draft`: a grade with its
+    feedback was read as a strength for the feedback ("Graded RI, fb given ...")."""
+    from briefing_nlp.grades import record_grade_section
+
+    assert record_grade_section(text) == section
+    if section:
+        assert classifier.classify([text])[0].section == section

@@ -20,7 +20,15 @@ def analyse(text: str) -> list[str]:
         ("no concerns about supervision", ["DOUBLE_NEG", "supervision"], ["NEG_supervision"]),
         # A negated negative word the cue governs praises, and the cue's NEG goes; one
         # the cue does not govern (the object of a preposition) is still negated practice.
-        ("no further incidents since the plan", ["DOUBLE_NEG", "incident"], ["NEG"]),
+        ("no further incidents since the plan", ["DOUBLE_NEG", "DN_incident"], ["NEG", "incident"]),
+        # The cue and the negated negative word go with the NEG marker: alone, each says
+        # worry. A noun the negation passes through ("evidence of") keeps the double one.
+        ("never missed a statutory visit", ["DOUBLE_NEG", "DN_miss"], ["never", "miss"]),
+        ("No evidence of drift.", ["DOUBLE_NEG", "DN_drift"], ["drift", "NEG_evidence"]),
+        ("no sign of delay in the plan", ["DOUBLE_NEG", "DN_delay"], ["NEG_plan"]),
+        ("hardly any gaps in case notes", ["DOUBLE_NEG", "DN_gap"], ["gap"]),
+        ("hardly any direct work", ["NEG", "NEG_work"], ["DOUBLE_NEG"]),
+        ("case notes up to date, no backlog", ["DOUBLE_NEG", "DN_backlog"], ["backlog"]),
         ("CP visits never missed", ["DOUBLE_NEG"], ["NEG", "NEG_visit"]),
         ("no placement moves in two years", ["DOUBLE_NEG", "placement"], ["NEG_placement"]),
         ("no RHI offered after the missing episode", ["NEG", "NEG_offer"], ["DOUBLE_NEG"]),

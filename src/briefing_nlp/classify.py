@@ -39,6 +39,7 @@ from briefing_nlp.grades import (
     measures_against_norm,
     names_instability,
     names_worry,
+    record_grade_section,
     reports_positive_test,
     shares_this,
     singles_out,
@@ -313,7 +314,13 @@ class StatementClassifier:
         results = []
         for row, text in enumerate(texts):
             section = self.sections[section_index[row]]
-            if "good_practice" in self.sections and (
+            graded = record_grade_section(text) if section in ("strength", "worry") else ""
+            if graded and graded != section and graded in self.sections:
+                # The record's grade decides between the two ("Graded RI, fb given to SW
+                # and TM" read as a strength for its feedback).
+                section = graded
+                section_index[row] = self.sections.index(section)
+            elif "good_practice" in self.sections and (
                 (section == "strength" and singles_out(text))
                 or (section == "action" and shares_this(text))
             ):

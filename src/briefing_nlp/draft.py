@@ -17,7 +17,7 @@ from scipy import sparse
 from briefing_nlp.classify import StatementClassifier
 from briefing_nlp.compose import compose_briefing
 from briefing_nlp.datatypes import Audit, Briefing, Classification, Statement
-from briefing_nlp.grades import grade_of
+from briefing_nlp.grades import GRADE_SECTIONS, grade_of
 from briefing_nlp.group import group_findings
 from briefing_nlp.headings import HeadingIndex
 from briefing_nlp.ingest import MB, load_audit
@@ -28,13 +28,6 @@ from briefing_nlp.segment import AGREED_THAT, JUDGED_RE, UNJUDGED_SECTIONS, spli
 from briefing_nlp.settings import Settings
 from briefing_nlp.taxonomy import load_taxonomy
 from briefing_nlp.wording import PLACEHOLDER_RE
-
-GRADE_SECTIONS = {
-    "outstanding": "strength",
-    "good": "strength",
-    "requires improvement": "worry",
-    "inadequate": "worry",
-}
 
 
 class _Memo:

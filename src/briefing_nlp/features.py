@@ -29,7 +29,7 @@ from briefing_nlp.wording import PLACEHOLDER_RE
 # Negation cues open a scope that runs to the next clause boundary or SCOPE_MAX tokens.
 NEGATION_CUES = frozenset(
     "no not n't never nil none nothing without lack lacks lacking absent neither nor "
-    "cannot unable no-one noone nobody".split()
+    "cannot unable no-one noone nobody hardly barely scarcely".split()
 )
 SCOPE_ENDERS = frozenset(
     "but although though however whilst while yet despite except . , ; : ! ? ( ) - – —".split()
@@ -61,8 +61,12 @@ NEGATIVE_WORDS = frozenset(
     "concern concerns gap gaps drift issue issues delay delays problem problems worry "
     "worries omission omissions lapse lapses shortfall shortfalls slippage "
     "incident incidents moves episode episodes breakdown breakdowns missed missing "
-    "exclusion exclusions injury injuries complaint complaints error errors".split()
+    "exclusion exclusions injury injuries complaint complaints error errors "
+    "backlog backlogs disruption disruptions interruption interruptions".split()
 )
+# Nouns a negation passes through to what they are of: "no evidence of drift", "no sign
+# of delay" say there was none; "no evidence of supervision" still negates the practice.
+TRANSPARENT = frozenset({"evidence", "sign", "indication", "suggestion"})
 # Only a negative word the cue governs is negated: "no (further) incidents", "no
 # placement moves", but not "no RHI recorded for the episode" or "no action on concerns",
 # where the cue negates something else and the negative word is its object. At most this
@@ -623,13 +627,17 @@ def _doc_tokens(
             gap = 0
         elif scope and lower in NEGATIVE_WORDS and 0 <= gap <= DOUBLE_NEG_GAP:
             # The cue negated the negative word, not the practice: its NEG markers go,
-            # so "no placement moves" does not read like "no placement plan".
-            out[cue_at:] = [t for t in out[cue_at + 1 :] if not t.startswith("NEG_")]
+            # so "no placement moves" does not read like "no placement plan", and so do
+            # the cue and the negative word themselves, which mostly say worry
+            # ("visits never missed" is not "visits missed").
+            out[cue_at:] = [t for t in out[cue_at + 2 :] if not t.startswith("NEG_")]
             out.append("DOUBLE_NEG")
-            out.append(lemma)
+            out.append(f"DN_{lemma}")
             scope = 0
         elif scope:
-            governs = 0 <= gap < DOUBLE_NEG_GAP and lemma not in NOT_BETWEEN
+            governs = 0 <= gap < DOUBLE_NEG_GAP and (
+                lemma not in NOT_BETWEEN or (lemma == "of" and previous in TRANSPARENT)
+            )
             # A verb between ("has not challenged the drift", "never reviewed the
             # delays", "did not address the concerns") takes the negation: the negative
             # word is its object. After "no" a word is read as a modifier ("no further").

@@ -39,6 +39,38 @@ def grade_of(text: str) -> str:
     return "requires improvement" if grade == "ri" or grade.startswith("require") else grade
 
 
+# The section a record's grade gives (the labelling guidelines' rule).
+GRADE_SECTIONS = {
+    "outstanding": "strength",
+    "good": "strength",
+    "requires improvement": "worry",
+    "inadequate": "worry",
+}
+# "judged inadequate in 2019": a service's history, context rather than a record's grade.
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Any grade word, with or without "graded" before it: "RI on first audit, good on re-audit".
+GRADE_WORD = re.compile(rf"\b(?:outstanding|good|{IMPROVEMENT}|RI|inadequate)\b", re.I)
+
+
+def record_grade_section(text: str) -> str:
+    """The section of a record's grade ("Graded RI, fb given to SW and TM" is a worry),
+    or "" when the statement records no grade, grade words of both kinds ("RI on first
+    audit, good on re-audit"), or a year's grade of a service ("judged inadequate in
+    2019")."""
+    if YEAR.search(text):
+        return ""
+    grades = {
+        grade_of(match.group(0))
+        for pattern in (KEYWORD_GRADE_RE, OPENING_GRADE_RE, OVERALL_GRADE_RE)
+        for match in pattern.finditer(text)
+    }
+    words = {
+        GRADE_SECTIONS.get(grade_of(f"graded {w.group(0)}")) for w in GRADE_WORD.finditer(text)
+    }
+    sections = {GRADE_SECTIONS[g] for g in grades if g in GRADE_SECTIONS}
+    return sections.pop() if len(sections) == 1 and len(grades) == 1 and len(words) == 1 else ""
+
+
 # The labelling guidelines' cues for practice singled out to share (corpora/GUIDELINES.md):
 # "really good practice", "share as a GP example", "exemplary", "use as an example in
 # training". The model weighs them against the rest of the statement and can still call

@@ -84,7 +84,7 @@ class PracticeTerms:
     def _slips(self) -> frozenset[str]:
         """Each practice word of at least TYPO_MIN letters with one letter after the first
         left out or two neighbours swapped: "viabilty", "chronolgy", "Pathawy"."""
-        slips = set()
+        slips: set[str] = set()
         for word in self.words | self.phrase_words:
             if len(word) < TYPO_MIN or not word.isalpha():
                 continue
