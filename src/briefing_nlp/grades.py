@@ -48,6 +48,9 @@ GRADE_SECTIONS = {
 }
 # "judged inadequate in 2019": a service's history, context rather than a record's grade.
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# What every grade pattern above needs somewhere: one cheap search rules most statements
+# out (classify reads tens of thousands).
+GRADE_CUE = re.compile(rf"grad|judged|rated|overall|^\W*(?:{IMPROVEMENT}|ri\b|inadequate)", re.I)
 # Any grade word, with or without "graded" before it: "RI on first audit, good on re-audit".
 GRADE_WORD = re.compile(rf"\b(?:outstanding|good|{IMPROVEMENT}|RI|inadequate)\b", re.I)
 
@@ -57,7 +60,7 @@ def record_grade_section(text: str) -> str:
     or "" when the statement records no grade, grade words of both kinds ("RI on first
     audit, good on re-audit"), or a year's grade of a service ("judged inadequate in
     2019")."""
-    if YEAR.search(text):
+    if not GRADE_CUE.search(text) or YEAR.search(text):
         return ""
     grades = {
         grade_of(match.group(0))
