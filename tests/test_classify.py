@@ -425,3 +425,30 @@ def test_a_records_grade_decides_between_strength_and_worry(
     assert record_grade_section(text) == section
     if section:
         assert classifier.classify([text])[0].section == section
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        (
+            "Supervision notes are a list of tasks; no reflection on why the plan isn't "
+            "working. TM to use supervision to test progress against the plan.",
+            True,
+        ),
+        ("why did this drift for 6 mths? SW + TM to reflect on it in supervision", True),
+        ("low mood + SH disclosed at school -> SW to refer to CAMHS", True),
+        ("Young carer assessment is generic - SW to revisit it with her", True),
+        # a parent's part quoted from a plan, or a request reported, is no agreed action
+        ("CIN plan generic - 'mum to engage with services', no timescales", False),
+        ("SW was asked to update the chronology in March, still not done", False),
+        ("Chronology two years out of date", False),
+    ],
+)
+def test_a_finding_with_a_practitioners_action_after_it_is_an_action(
+    classifier: StatementClassifier, text: str, asks: bool
+) -> None:
+    from briefing_nlp.grades import asks_after_finding
+
+    assert asks_after_finding(text) is asks
+    if asks:
+        assert classifier.classify([text])[0].section == "action"

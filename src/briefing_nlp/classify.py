@@ -33,6 +33,7 @@ from briefing_nlp.features import Features, extract_features, load_nlp
 from briefing_nlp.grades import (
     agreed_action,
     asked_of_workforce,
+    asks_after_finding,
     asks_where,
     calls_a_challenge,
     denies_fault,
@@ -329,7 +330,11 @@ class StatementClassifier:
             elif (
                 section != "action"
                 and "action" in self.sections
-                and (agreed_action(text) or asked_of_workforce(text))
+                and (
+                    agreed_action(text)
+                    or asked_of_workforce(text)
+                    or (section == "worry" and asks_after_finding(text))
+                )
                 and not singles_out(text)
             ):
                 section = "action"

@@ -149,6 +149,30 @@ ASKED_OF_WORKFORCE = re.compile(
 )
 
 
+# A finding and then the action agreed on it, put to a practitioner in a later clause:
+# "Supervision notes are a list of tasks. TM to use supervision to test progress against
+# the plan", "why did this drift for 6 mths? SW + TM to reflect on it". The guidelines'
+# action; the model, weighing the long finding, read a worry. In the corpora, example
+# audits and register probes every such note is an action (265) or good practice (4,
+# "TM to share at managers' forum"); a parent's part quoted from a plan ("'mum to
+# engage' with no timescales") is a worry, so only practitioners' roles count.
+_ROLE = (
+    r"(?:the\s+)?(?:allocated\s+|new\s+)?(?:sws?|tms?|sms?|pas?|iros?|hvs?|dsl|senco|fsw|yos|"
+    r"yot|ssw|atm|social\s+workers?|team\s+managers?|service\s+managers?|managers?|"
+    r"practitioners?|workers?|auditors?|practice\s+lead|(?:cp\s+)?chair)"
+)
+LATER_REQUEST = re.compile(
+    r"(?:[.;:?!]\s+|\s[-–—]+\s*|\s*-+>\s*|\s*→\s*)"
+    rf"{_ROLE}(?:\s*(?:[+&/]|and)\s*{_ROLE})?\s+to\s+(?!be\b)[a-z]+",
+    re.I,
+)
+
+
+def asks_after_finding(text: str) -> bool:
+    """Whether a clause after the first asks a practitioner to act (LATER_REQUEST)."""
+    return bool(LATER_REQUEST.search(text))
+
+
 # ... or as the auditor's wish: "Auditors would like to see more direct work on file",
 # "would like to see dad's views recorded". The model read what the auditor would like to
 # see as seen. "would have expected to see" looks back at what is missing: a worry, as
