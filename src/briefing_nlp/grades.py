@@ -162,7 +162,9 @@ _ROLE = (
     r"practitioners?|workers?|auditors?|practice\s+lead|(?:cp\s+)?chair)"
 )
 LATER_REQUEST = re.compile(
-    r"(?:[.;:?!]\s+|\s[-–—]+\s*|\s*-+>\s*|\s*→\s*)"
+    # An arrow is matched from its run's first dash: from each dash of a long run the
+    # search would rescan the rest.
+    r"(?:[.;:?!]\s+|\s[-–—]+\s*|(?<!-)-+>\s*|→\s*)"
     rf"{_ROLE}(?:\s*(?:[+&/]|and)\s*{_ROLE})?\s+to\s+(?!be\b)[a-z]+",
     re.I,
 )
