@@ -452,3 +452,30 @@ def test_a_finding_with_a_practitioners_action_after_it_is_an_action(
     assert asks_after_finding(text) is asks
     if asks:
         assert classifier.classify([text])[0].section == "action"
+
+
+def test_the_models_read_feature_blocks_as_they_read_the_stacked_rows(
+    classifier: StatementClassifier,
+) -> None:
+    """`classify` multiplies the word, character and vector blocks without stacking
+    them; the probabilities are those of the stacked rows `classify_with_vectors`
+    returns, to rounding."""
+    import numpy as np
+
+    from briefing_nlp.features import extract_features
+
+    texts = [
+        "Chronology out of date - SW to update before the review",
+        "No evidence of drift; plan reviewed on time",
+        "Really good direct work with [CHILD A], share at team meeting",
+        "Mum has learning needs; consider an advocate",
+    ]
+    features = extract_features(classifier.nlp, texts)
+    blocks = classifier._blocks(features)
+    stacked = classifier.transform(features)
+    for linear in (classifier.section_linear, classifier.theme_linear):
+        assert np.allclose(linear.proba(blocks), linear.proba(stacked), atol=1e-12)
+    alone = classifier.classify(texts, evidence=False)
+    with_rows, rows = classifier.classify_with_vectors(texts, evidence=False)
+    assert rows.shape == (len(texts), classifier.feature_count)
+    assert alone == with_rows
