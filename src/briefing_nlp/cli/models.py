@@ -51,8 +51,10 @@ def classify(
             table.add_row(str(item.id), result.section, ", ".join(result.themes), item.text)
         Console(file=sys.stdout, width=160).print(table)
         return
+    # One encoder for every line: json.dumps with options builds a new one per call.
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     lines = [
-        json.dumps({"id": item.id, **result.to_json(evidence)}, ensure_ascii=False)
+        encode({"id": item.id, **result.to_json(evidence)})
         for item, result in zip(items, results, strict=True)
     ]
     content = "".join(line + "\n" for line in lines)
