@@ -33,9 +33,12 @@ def grade_of(text: str) -> str:
         or OPENING_GRADE_RE.search(text)
         or OVERALL_GRADE_RE.search(text)
     )
-    if not match:
-        return ""
-    grade = " ".join(match.group(1).lower().split())
+    return _normal_grade(match.group(1)) if match else ""
+
+
+def _normal_grade(words: str) -> str:
+    """A grade as written ("RI", "Requires  improvment") in its normal form."""
+    grade = " ".join(words.lower().split())
     return "requires improvement" if grade == "ri" or grade.startswith("require") else grade
 
 
@@ -67,9 +70,7 @@ def record_grade_section(text: str) -> str:
         for pattern in (KEYWORD_GRADE_RE, OPENING_GRADE_RE, OVERALL_GRADE_RE)
         for match in pattern.finditer(text)
     }
-    words = {
-        GRADE_SECTIONS.get(grade_of(f"graded {w.group(0)}")) for w in GRADE_WORD.finditer(text)
-    }
+    words = {GRADE_SECTIONS[_normal_grade(w.group(0))] for w in GRADE_WORD.finditer(text)}
     sections = {GRADE_SECTIONS[g] for g in grades if g in GRADE_SECTIONS}
     return sections.pop() if len(sections) == 1 and len(grades) == 1 and len(words) == 1 else ""
 

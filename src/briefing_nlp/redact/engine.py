@@ -140,6 +140,8 @@ class Redactor:
         self.ner = ner
         self.extra = extra
         self.lexicon = Lexicon(allow, common_words, terms)
+        # Words never taken into a name beside them (read for every name found).
+        self._not_joined = allow | ABBREVIATIONS | OPENERS | NOTE_VERBS
         self.allow = allow
         self.terms = self.lexicon.terms
         self.common_words = common_words
@@ -192,14 +194,15 @@ class Redactor:
         if before is None or not entity.text[:1].isupper():
             return entity
         word = before.group(1)
-        if (
-            word.lower() in self.allow | ABBREVIATIONS | OPENERS | NOTE_VERBS
-            or word.isupper()
-            or self.lexicon.practice(text, before)
-        ):
+        if word.isupper() or not self._may_join_a_name(word, text, before):
             return entity
         start = before.start(1)
         return replace(entity, start=start, text=text[start : entity.end])
+
+    def _may_join_a_name(self, word: str, text: str, match: re.Match[str]) -> bool:
+        """Whether a capitalised word beside a name may be part of it: no allow-listed,
+        abbreviation, opener or note verb, and no practice word where it stands."""
+        return word.lower() not in self._not_joined and not self.lexicon.practice(text, match)
 
     def _partners(self, text: str, entities: list[Entity]) -> list[Entity]:
         """First names joined to a full name ("Carol & Steve Hartigan"): the model reads
@@ -215,8 +218,7 @@ class Redactor:
             alone = SURNAME_RE.match(text, before.start(1))
             if (
                 alone is None
-                or word.lower() in self.allow | ABBREVIATIONS | OPENERS | NOTE_VERBS
-                or self.lexicon.practice(text, alone)
+                or not self._may_join_a_name(word, text, alone)
                 or any(e.start <= before.start(1) < e.end for e in entities)
             ):
                 continue
@@ -242,10 +244,7 @@ class Redactor:
         ):
             return entity  # a full name already has its surname
         word = after.group(0)
-        if (
-            word.lower() in self.allow | ABBREVIATIONS | OPENERS | NOTE_VERBS
-            or self.lexicon.practice(text, after)
-        ):
+        if not self._may_join_a_name(word, text, after):
             return entity
         return replace(entity, end=after.end(), text=text[entity.start : after.end()])
 

@@ -97,9 +97,9 @@ class PracticeTerms:
         return frozenset(slips)
 
     def misspells(self, word: str) -> bool:
-        """Whether a word is a practice word typed with one slip. No name among the 1,700
-        of the project's personal-data corpora and example audits is one (a test holds
-        it); the common English word list is not used, as it holds names ("Nicolas")."""
+        """Whether a word is a practice word typed with one slip. No name word of the
+        project's personal-data corpora is one (a test holds it); the common English word
+        list is not used, as it holds names ("Nicolas")."""
         return word.lower() in self._slips
 
     def _word(self, raw: str, token: str) -> bool:
