@@ -28,6 +28,7 @@ TEXTS = [
     "   ",
     "a",
     "x\u00a0y  z\tq — café naïve 𝔘",
+    "p\x1cq\u2028r\u3000s\x85t",  # whitespace str.split() and \S+ must agree on
     "SW to update the genogram with dad's side of the family and share with the IRO",
 ]
 
