@@ -634,3 +634,23 @@ def test_pieces_of_practice_under_one_verdict_are_a_statement_each(
     assert [s.worded for s in statements] == worded
     for statement in statements:
         assert audit.records[0].source[statement.start : statement.end] == statement.text == line
+
+
+def test_a_questioned_piece_of_practice_keeps_its_answer(classifier: StatementClassifier) -> None:
+    """ "kids wishes & feelings?? none recorded" is one finding: apart, the answer would be
+    a bullet about nothing. A question with a question word stays apart from its answer."""
+    audit = load_audit(
+        [
+            "Audit 1\n- kids wishes & feelings?? none recorded anywhere\n"
+            "- Contingency plan? Nothing on file. Dad not seen.\n"
+            "- Is there a plan? No.\n"
+        ]
+    )
+    texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
+    assert texts == [
+        "kids wishes & feelings?? none recorded anywhere",
+        "Contingency plan? Nothing on file.",
+        "Dad not seen.",
+        "Is there a plan?",
+        "No.",
+    ]

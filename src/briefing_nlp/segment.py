@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from briefing_nlp.datatypes import Audit, Classification, Statement
 from briefing_nlp.features import verb_test
-from briefing_nlp.grades import FUTURE_MODAL, PRACTICE_MARKER, agreed_action, grade_of
+from briefing_nlp.grades import FUTURE_MODAL, PRACTICE_MARKER, agreed_action, asks_where, grade_of
 from briefing_nlp.headings import HeadingIndex, heading_of
 from briefing_nlp.wording import PLACEHOLDER_RE, VERDICT_RE
 
@@ -253,7 +253,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         if one_sentence(comment.text):
             spans = [(0, len(comment.text))]
         else:
-            spans = _sentence_spans(next(docs))
+            spans = _answered_questions(comment.text, _sentence_spans(next(docs)))
         for sentence_start, sentence_end in spans:
             start, end = _trim(comment.text, sentence_start, sentence_end)
             start = _after_heading(sources[record], comment.start, start, end)
@@ -527,6 +527,24 @@ def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
         while bounds[index] > bounds[index - 1] and text[bounds[index] - 1] in "[(":
             bounds[index] -= 1
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
+
+
+# The answer an auditor jots after questioning a piece of practice: "kids wishes &
+# feelings?? none recorded anywhere", "Contingency plan? Nothing on file", "Genogram? yes,
+# done well".
+ANSWER_START = re.compile(r"^\W*(?:none|nothing|not|no|nil|never|yes)\b", re.I)
+
+
+def _answered_questions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with a bare questioned piece of practice joined to the answer that
+    follows it: apart, the answer is a bullet about nothing ("None recorded anywhere")."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and ANSWER_START.match(text[start:end]) and asks_where(text[slice(*out[-1])]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
