@@ -127,7 +127,9 @@ class TfidfView:
         low, high = self.ngram_range
         terms = tokens if low == 1 else []
         for n in range(max(low, 2), high + 1):
-            terms = terms + list(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
+            # The shifted copies are shorter by design: zip stops at the last whole n-gram.
+            shifted = (tokens[i:] for i in range(n))
+            terms = terms + list(map(" ".join, zip(*shifted, strict=False)))
         found = [c for c in map(self.vocabulary.get, terms) if c is not None]
         return array("i", found).tobytes()
 
