@@ -71,9 +71,7 @@ class TfidfView:
     ngram_range: tuple[int, int]
     vocabulary: dict[str, int]
     idf: np.ndarray
-    _cache: dict[str, bytes] = field(
-        default_factory=dict, repr=False, compare=False, hash=False
-    )
+    _cache: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @classmethod
     def of(
