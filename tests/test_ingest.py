@@ -262,3 +262,41 @@ def test_unreadable_input_is_one_line(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file not found"):
         load_audit([tmp_path / "nope.txt"])
+
+
+def test_headers_of_several_auditors_number_the_records_in_turn() -> None:
+    """Notes pasted together from several auditors: "Case 2:", then "Child 3 –", then a
+    numbered line after a blank line, each opening the next record."""
+    notes = (
+        "Audit 1 - CIN\n- chrono o/d\n\nCase 2: Sam\n- visits regular\n\n"
+        "Child 3 – Ali\n- no genogram\n\n4. Mia Jones – DOB 01/02/2015\n- voice clear\n\n"
+        "YP 5:\n- PP up to date\n"
+    )
+    records, _ = parse_notes(notes)
+    assert [r.label for r in records] == [
+        "Audit 1 - CIN",
+        "Case 2: Sam",
+        "Child 3 – Ali",
+        "4. Mia Jones – DOB 01/02/2015",
+        "YP 5:",
+    ]
+    assert [c.text for c in records[3].comments] == ["Mia Jones – DOB 01/02/2015", "voice clear"]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        # A child of a sibling group named in a comment, not a header.
+        "Audit 1\nChild 2 not seen alone since March\n",
+        # A numbered list inside the record, even where a number is the next record's.
+        "Audit 1\n1. chrono o/d\n2. no genogram\n",
+        "Audit 1\n- facts\n\n1. chrono o/d\n\n2. no genogram\n",
+        # A numbered line straight after another line is a comment.
+        "Audit 1\n- facts\n2) chronology out of date\n",
+    ],
+)
+def test_a_numbered_or_child_line_that_is_not_the_next_record_stays_a_comment(
+    record: str,
+) -> None:
+    records, _ = parse_notes(record)
+    assert len(records) == 1

@@ -4,7 +4,8 @@ into records and comments.
 Text is normalised first (Word quotes, bullets, non-breaking spaces, cp1252), so every
 comment's character offsets point into its record's normalised `source`. Records are
 split on header lines ("Audit 3 - CIN", "Record 7 (CP plan)", "Case ref 1234567",
-"Case 2:"), then on `---` lines, then on blank-line blocks.
+"Case 2:", and "Child 4 –" or "10. Name" when the number is the next record's), then on
+`---` lines, then on blank-line blocks.
 """
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ HEADER_RE = re.compile(
     r"(?P<number>\d+)\b",
     re.IGNORECASE,
 )
+# Headers that may also open an ordinary line ("Child 2 not seen alone", a numbered
+# comment "3. kids wishes & feelings??"): taken as a record's header only when their
+# number is the next record's (see `_header_starts`). A person's number is followed by a
+# separator or nothing ("Child 10 – Selam", "YP 4:"); a bare number only continues
+# records whose headers are of the kinds above ("Case 9: ..." then "10. Liam ... DOB").
+NAMED_HEADER_RE = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:child|yp|young\s+person|family)\s*(?P<number>\d{1,2})"
+    r"(?=\s*(?:[-–—:(.,]|\*\*|$))",
+    re.IGNORECASE,
+)
+LISTED_HEADER_RE = re.compile(r"^\s*(?:#{1,6}\s*)?(?P<number>\d{1,2})(?=[.)]\s+\S)")
 SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|_{3,}|\*{3,}|={3,})\s*$")
 FRONT_MATTER_RE = re.compile(r"^\s*(title|date|context)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*(?:[-*•·◦▪‣–—>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
@@ -171,10 +183,44 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
 
 
 def _header_blocks(lines: list[str]) -> list[tuple[int, int]] | None:
-    starts = [i for i, line in enumerate(lines) if HEADER_RE.match(line)]
+    starts = _header_starts(lines)
     if not starts:
         return None
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(lines)) for k, s in enumerate(starts)]
+
+
+def _header_starts(lines: list[str]) -> list[int]:
+    """The lines that open records: every "Audit 3" / "Record 7" / "Case 2:" header, and a
+    "Child 4 –" line whose number is the next record's, and a numbered line after a blank
+    line whose number is the next record's. Several auditors' notes pasted together each
+    number their records their own way; a numbered line inside a block, or one that
+    continues a numbered list in the record before ("2." after "1."), is a comment."""
+    starts: list[int] = []
+    listed_numbers: set[int] = set()  # numbered lines of the record being read
+    for index, line in enumerate(lines):
+        if HEADER_RE.match(line):
+            starts.append(index)
+            listed_numbers = set()
+            continue
+        expected = len(starts) + 1
+        named = NAMED_HEADER_RE.match(line)
+        listed = LISTED_HEADER_RE.match(line)
+        if named and int(named.group("number")) == expected:
+            starts.append(index)
+            listed_numbers = set()
+        elif listed:
+            number = int(listed.group("number"))
+            opens_block = index > 0 and not lines[index - 1].strip()
+            if starts and opens_block and number == expected and number - 1 not in listed_numbers:
+                starts.append(index)
+                listed_numbers = set()
+            else:
+                listed_numbers.add(number)
+    return starts
+
+
+def _header_match(line: str) -> re.Match[str] | None:
+    return HEADER_RE.match(line) or NAMED_HEADER_RE.match(line) or LISTED_HEADER_RE.match(line)
 
 
 def _separator_blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -212,7 +258,7 @@ def _make_record(lines: list[str], ordinal: int, with_header: bool) -> AuditReco
             continue
         if index == 0 and with_header:
             label = line.strip().strip("#*").strip()
-            match = HEADER_RE.match(line)
+            match = _header_match(line)
             assert match is not None
             rest_at = match.end()
             rest_at += HEADER_REST_RE.match(line[rest_at:]).end()  # type: ignore[union-attr]
