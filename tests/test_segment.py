@@ -636,14 +636,19 @@ def test_pieces_of_practice_under_one_verdict_are_a_statement_each(
         assert audit.records[0].source[statement.start : statement.end] == statement.text == line
 
 
-def test_a_questioned_piece_of_practice_keeps_its_answer(classifier: StatementClassifier) -> None:
-    """ "kids wishes & feelings?? none recorded" is one finding: apart, the answer would be
-    a bullet about nothing. A question with a question word stays apart from its answer."""
+def test_sentences_cut_apart_are_put_back(classifier: StatementClassifier) -> None:
+    """A question and the answer jotted after it are one finding (apart, the answer would
+    be a bullet about nothing), unless the answer says something of its own; a quote is
+    the speaker's whole; "Case no." is not a sentence."""
     audit = load_audit(
         [
             "Audit 1\n- kids wishes & feelings?? none recorded anywhere\n"
             "- Contingency plan? Nothing on file. Dad not seen.\n"
             "- Is there a plan? No.\n"
+            "- Were school asked what they thought before closing? nothing on file to say so.\n"
+            "- Does he want support to attend? No contact with dad since May and no plan.\n"
+            '- She said "I miss mum. I want to go home." Voice clear.\n'
+            "- Mum Kerry, Case no. 3310562. Graded RI.\n"
         ]
     )
     texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
@@ -651,6 +656,26 @@ def test_a_questioned_piece_of_practice_keeps_its_answer(classifier: StatementCl
         "kids wishes & feelings?? none recorded anywhere",
         "Contingency plan? Nothing on file.",
         "Dad not seen.",
-        "Is there a plan?",
-        "No.",
+        "Is there a plan? No.",
+        "Were school asked what they thought before closing? nothing on file to say so.",
+        "Does he want support to attend?",
+        "No contact with dad since May and no plan.",
+        'She said "I miss mum. I want to go home."',
+        "Voice clear.",
+        "Mum Kerry, Case no. 3310562.",
+        "Graded RI.",
+    ]
+
+
+def test_words_in_quotes_are_not_split(classifier: StatementClassifier) -> None:
+    audit = load_audit(
+        [
+            "Audit 1\n- Connor's view recorded: \"I just want to be left alone, I'll go to the"
+            ' group if I have to."\n'
+        ]
+    )
+    texts = [s.text for s in split_statements(audit, classifier.nlp, _Memo(classifier))]
+    assert texts == [
+        "Connor's view recorded: \"I just want to be left alone, I'll go to the group if I"
+        ' have to."'
     ]

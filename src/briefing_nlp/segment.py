@@ -253,7 +253,7 @@ def split_statements(audit: Audit, nlp: Language, classify: Classifier) -> list[
         if one_sentence(comment.text):
             spans = [(0, len(comment.text))]
         else:
-            spans = _answered_questions(comment.text, _sentence_spans(next(docs)))
+            spans = _whole_sentences(comment.text, _sentence_spans(next(docs)))
         for sentence_start, sentence_end in spans:
             start, end = _trim(comment.text, sentence_start, sentence_end)
             start = _after_heading(sources[record], comment.start, start, end)
@@ -535,15 +535,47 @@ def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 ANSWER_START = re.compile(r"^\W*(?:none|nothing|not|no|nil|never|yes)\b", re.I)
 
 
-def _answered_questions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans with a bare questioned piece of practice joined to the answer that
-    follows it: apart, the answer is a bullet about nothing ("None recorded anywhere")."""
+# An answer that points back at the question ("nothing on file to say so", "no sign of
+# it"), or is short enough to be only an answer ("No.", "none on file").
+ANAPHORIC = re.compile(
+    r"\b(?:say|says|said|show|shows|suggest|suggests)\s+(?:so|it|this|that)\b|"
+    r"\b(?:of|about|on)\s+(?:it|this|that)\W*$",
+    re.I,
+)
+MAX_BARE_ANSWER_WORDS = 6
+# "Case no. 3310562": the sentencizer ends a sentence at the abbreviation.
+NUMBER_ABBREVIATION = re.compile(
+    r"\b(?:case|ref|reference|nhs|file|id|tel|phone|mob|flat|house|room|plot)\s+no\.$", re.I
+)
+
+
+def _whole_sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with what the sentencizer cut apart put back together: words in
+    quotes ("She said "I miss mum. I want to go home.""), a questioned piece of practice
+    and the answer jotted after it ("kids wishes & feelings?? none recorded", "Were
+    school asked? nothing on file to say so": apart, the answer is a bullet about
+    nothing), and "Case no." and the number after it."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        if out and ANSWER_START.match(text[start:end]) and asks_where(text[slice(*out[-1])]):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
+        if out:
+            before = text[out[-1][0] : out[-1][1]].rstrip()
+            part = text[start:end]
+            answer = ANSWER_START.match(part) is not None and before.endswith("?")
+            if (
+                before.count('"') % 2
+                or NUMBER_ABBREVIATION.search(before)
+                or (
+                    answer
+                    and (
+                        asks_where(before)
+                        or len(part.split()) <= MAX_BARE_ANSWER_WORDS
+                        or ANAPHORIC.search(part)
+                    )
+                )
+            ):
+                out[-1] = (out[-1][0], end)
+                continue
+        out.append((start, end))
     return out
 
 
@@ -560,17 +592,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _split(source: str, chunk: tuple[int, int], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Parts of a chunk between this level's separators, ignoring those inside brackets."""
+    """Parts of a chunk between this level's separators, ignoring those inside brackets
+    or quotation marks."""
     start, end = chunk
     text = source[start:end]
     if pattern.search(text) is None:
         return [chunk]  # most chunks have no separator of a given level
     depth: list[int] | None = None
-    if "(" in text or "[" in text or "{" in text:  # most chunks have no brackets at all
-        depth, level = [0] * (len(text) + 1), 0
+    # A child's or parent's words in quotes are theirs whole: "I just want to be left
+    # alone, I'll go to the group if I have to" is not two findings.
+    quoted = text.count('"') >= 2 and text.count('"') % 2 == 0
+    if quoted or "(" in text or "[" in text or "{" in text:  # most chunks have neither
+        depth, level, inside = [0] * (len(text) + 1), 0, False
         for i, ch in enumerate(text):
             level = level + (ch in "([{") - (ch in ")]}" and level > 0)
-            depth[i + 1] = level
+            inside = inside != (quoted and ch == '"')
+            depth[i + 1] = level + inside
     parts: list[tuple[int, int]] = []
     position = 0
     for match in pattern.finditer(text):
