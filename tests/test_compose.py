@@ -219,6 +219,7 @@ def test_no_suggestion_when_auditors_agreed_an_action(classifier) -> None:  # ty
         # one child's "his" or "her" speaks for none of the others
         ("short breaks meeting his needs", 5, "short breaks meeting their needs"),
         ("no observation of her recorded", 2, "no observation of them recorded"),
+        ("you can hear her all the way through it", 2, "you can hear them all the way through it"),
         ("nothing from the child herself", 3, "nothing from the child themselves"),
         ("short breaks meeting his needs", 1, "short breaks meeting his needs"),
         # a titled person is an adult of the case, never "Mr the child"

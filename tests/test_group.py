@@ -163,6 +163,27 @@ def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> 
     assert _wording_score(one, "worry", several=True) > _wording_score(two, "worry", several=True)
     # One record's bullet may keep its detail.
     assert _wording_score(listing, "action") == _wording_score(listing, "action", several=False)
+    # ... nor one child's own words, nor what someone told the auditor; it is judged as
+    # the bullet will read, one child's aside dropped.
+    quoted = '"I miss my mother\'s bread", wants to be a mechanic'
+    stated = "[PERSON 21]'s wishes and feelings are all through the notes"
+    assert _wording_score(stated, "strength", several=True) > _wording_score(
+        quoted, "strength", several=True
+    )
+    told = 'dad told me the letter "said it straight"'
+    plain_told = "the letter said it straight, no jargon"
+    assert _wording_score(plain_told, "strength", several=True) > _wording_score(
+        told, "strength", several=True
+    )
+    with_aside = '[PERSON 3]\'s wishes recorded - he was "happy to say bye to his SW"'
+    assert _wording_score(with_aside, "strength", several=True) == _wording_score(
+        "[PERSON 3]'s wishes recorded", "strength", several=True
+    )
+    # A quoted phrase the finding is about is no one's own words.
+    phrase = 'lots of "mum failing to protect" language in the conf report'
+    assert _wording_score(phrase, "worry", several=True) == _wording_score(
+        "lots of mum failing to protect language in the conf report", "worry", several=True
+    )
 
 
 def test_finding_codes_join_paraphrases_and_part_neighbours(

@@ -27,7 +27,13 @@ from briefing_nlp.datatypes import Classification, Finding, Member, Statement
 from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.settings import Settings
-from briefing_nlp.wording import ONE_RELATIVE_RE, PERSON_RE, PLACEHOLDER_RE, VERDICT_RE
+from briefing_nlp.wording import (
+    ONE_RELATIVE_RE,
+    PERSON_RE,
+    PLACEHOLDER_RE,
+    VERDICT_RE,
+    finding_wording,
+)
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 MIN_FINDING_WORDS = 2
@@ -59,6 +65,11 @@ PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SECOND_FINDING_RE = re.compile(r",\s*(?:no|nothing|none)\b", re.I)
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
+# Someone's own words in quotation marks, told by "I", "my", "we" or "you" ("I want to
+# stay at my school"); a quoted phrase without them is mostly what the finding is about
+# ("failing to protect" language).
+QUOTED_WORDS_RE = re.compile(r'"[^"]*\b(?:I|I\'m|I\'ll|I\'ve|me|my|we|us|our|you|your)\b[^"]*"')
+TOLD_AUDITOR_RE = re.compile(r"\b(?:told|said to|showed|asked)\s+(?:me|us)\b|\bI was told\b", re.I)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
 
@@ -662,20 +673,33 @@ def _finding(
 
 
 def _wording_score(text: str, section: str, several: bool = False) -> float:
-    """How well a statement reads as the bullet's wording: complete, general, clean."""
-    words = WORD_RE.findall(text)
+    """How well a statement reads as the bullet's wording: complete, general, clean.
+
+    For several records the wording is judged as the bullet will say it, one record's
+    aside and details already dropped (`finding_wording`): "[PERSON 3]'s wishes recorded
+    - he was "happy to say bye"" reads "the child's wishes recorded"."""
     score = 0.0
+    if several:
+        if PLACEHOLDER_RE.search(text):
+            # A named child's finding is a poor general bullet; over several records the
+            # person becomes a role noun, which reads better than a list with no verdict.
+            score -= 0.25
+        text = finding_wording(text, 2)
+        if QUOTED_WORDS_RE.search(text):
+            # One child's or parent's own words speak for their record; opening with
+            # them, the wording says nothing of its own.
+            score -= 0.3 if text.lstrip().startswith('"') else 0.1
+        if TOLD_AUDITOR_RE.search(text):
+            score -= 0.1  # what one person told the auditor
+    elif PLACEHOLDER_RE.search(text):
+        score -= 0.6
+    words = WORD_RE.findall(text)
     if len(words) < 3:
         score -= 0.5
     elif 5 <= len(words) <= 22:
         score += 0.2
     elif len(words) > 30:
         score -= 0.2
-    if PLACEHOLDER_RE.search(text):
-        # A named child's finding is a poor general bullet; over several records the
-        # person becomes a role noun (compose.finding_wording), which reads better than
-        # a list with no verdict.
-        score -= 0.25 if several else 0.6
     if section != "action" and not VERDICT_RE.search(text):
         score -= 0.3  # "school attendance, sexual health": topics with nothing said
     if FRAGMENT_START_RE.match(text):

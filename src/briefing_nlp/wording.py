@@ -241,7 +241,7 @@ GENDERED_RE = re.compile(r"\b(his|her|him|himself|herself)\b(?=(\s+\w+)?)", re.I
 # After "her", these words show it is the object ("observation of her recorded", "saw her
 # at school"), not a possessive ("her own words").
 AFTER_OBJECT = frozenset(
-    "recorded seen at to in on with and or about alone was is has had by from for "
+    "recorded seen at to in on with and or about alone was is has had by from for all "
     "said says told felt feels herself".split()
 )
 
