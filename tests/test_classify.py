@@ -214,7 +214,12 @@ def test_an_action_asking_only_to_share_the_work_is_good_practice(
         # ... or a bare count of changes in the child's life
         ("frequent changes of worker", True),
         ("3 placement moves in the last year", True),
+        ("He has had three social workers since October.", True),
+        ("Third SW since October", True),
+        ("5th placement in 2 yrs", True),
         ("frequent changes of worker are a thing of the past", False),
+        ("She has had three placements and is now settled well", False),
+        ("the third placement plan", False),
         ("Several placements considered", False),
         # a question with a verb or a question word is read as written
         ("does he want support to attend the gurdwara?", False),

@@ -306,10 +306,18 @@ def reports_positive_test(text: str) -> bool:
 # thing of the past"), and the model read the terse note as a strength. Anything said of
 # them (a verb, a verdict) is read as written.
 INSTABILITY = re.compile(
-    r"^\W*(?:too\s+)?(?:frequent|many|multiple|several|numerous|repeated|constant|"
+    # Who has had them, if said: "He has had three social workers since October".
+    r"^\W*(?:(?:he|she|they|the\s+child|the\s+young\s+person|yp|child)\s+)?"
+    r"(?:(?:has|have)\s+had\s+)?"
+    r"(?:(?:too\s+)?(?:frequent|many|multiple|several|numerous|repeated|constant|"
     r"lots\s+of|[3-9]|\d{2,}|three|four|five|six)\s+(?:different\s+)?(?:changes?\s+(?:of|in)\s+)?"
     r"(?:(?:allocated\s+)?social\s+workers?|sws|workers|placements|placement\s+moves|moves|"
     r"schools|carers|ssws|pas|iros|changes\s+of\s+(?:worker|sw|placement|school|carer))"
+    # ... or the latest of them counted: "Third SW since October", "5th placement in 2 yrs".
+    r"|(?:(?:his|her|their|a|the)\s+)?(?:third|fourth|fifth|sixth|seventh|[3-9](?:rd|th))\s+"
+    r"(?:(?:allocated\s+)?social\s+worker|sw|worker|placement|school|carer|ssw|pa|iro)\b"
+    r"(?!\s+(?:plans?|visits?|reviews?|meetings?|assessments?|reports?|panels?|agreements?)\b)"
+    r"(?:\s+(?:since|in|this|within)\b)?)"
     r"(?P<rest>(?:\s+[\w'/-]+){0,5})\W*$",
     re.I,
 )
