@@ -545,7 +545,9 @@ ANAPHORIC = re.compile(
 MAX_BARE_ANSWER_WORDS = 6
 # "Case no. 3310562": the sentencizer ends a sentence at the abbreviation.
 NUMBER_ABBREVIATION = re.compile(
-    r"\b(?:case|ref|reference|nhs|file|id|tel|phone|mob|flat|house|room|plot)\s+no\.$", re.I
+    r"\b(?:case|ref|reference|nhs|file|id|tel|phone|mob|flat|house|room|plot|unit|cla|lac|cp|"
+    r"cin|child|client|mosaic|ni|ho|home\s+office|port|uasc|passport|crime|incident|log)\s+no\.$",
+    re.I,
 )
 
 
