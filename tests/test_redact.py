@@ -305,6 +305,12 @@ def test_the_verb_a_note_opens_with_is_not_part_of_the_name(note: str, kept: str
         # A first name joined to a couple's full name is a name, even if it is a word.
         ("Placed with carers Carol & Steve Hartigan since 2021", "carers", "Carol"),
         ("Placed with carers Holly and Mark Dunmore since May", "carers", "Holly"),
+        # ... and so is a full name joined to a first name the model found.
+        ("Foster carers Margaret and Ian Fletcher, 5 Rowan Way", "carers", "Fletcher"),
+        # Regions, languages, judgments named in practice and an opening verb.
+        ("Yonas Tekle is from Darfur and speaks Afaan Oromo", "Darfur", "Tekle"),
+        ("Southwark duties not considered for Kai Brent", "Southwark duties", "Brent"),
+        ("Mum mob 07700 900412. Left home after a row, Sam Pryor says", "Left home", "Pryor"),
     ],
 )
 def test_practice_and_identity_words_are_kept_and_names_still_go(

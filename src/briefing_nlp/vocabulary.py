@@ -25,7 +25,9 @@ PROPER_WORDS = frozenset(
     hungary iran iraq italy jamaica kosovo kurdistan latvia lebanon libya lithuania malawi
     malaysia morocco nepal nigeria pakistan palestine philippines poland portugal romania
     russia rwanda senegal slovakia somalia somaliland spain sudan syria tanzania tunisia
-    turkey uganda ukraine vietnam yemen zambia zimbabwe""".split()
+    turkey uganda ukraine vietnam yemen zambia zimbabwe
+    afaan darfur tigray oromia khartoum mogadishu kabul kandahar helmand herat aleppo
+    damascus idlib baghdad erbil kirkuk tehran calais lampedusa""".split()
 )
 # Left out on purpose: countries and nationalities that are also names or surnames
 # (Jordan, Chad, Georgia, India, Kenya, Israel; England, Ireland, Wales, French, German).

@@ -44,6 +44,9 @@ PRIORITY = {
 FIRST_NAME_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]*[a-z]) $")
 # A first name joined to a couple's full name: "carers Carol & Steve Hartigan".
 PARTNER_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z'’-]*[a-z]) (?:&|and) $")
+# ... and the full name after a lone first name the model did find ("Margaret and Ian
+# Fletcher", where it let "Ian Fletcher" go).
+PARTNER_AFTER_RE = re.compile(r" (?:&|and) ([A-Z][a-z'’-]*[a-z]) ([A-Z][a-z'’-]*[a-z])(?![\w'’-])")
 # ... and a capitalised word straight after one is its surname, when the surname is also
 # an English word the model let go ("Holly [Turner] 20").
 SURNAME_RE = re.compile(r"[A-Z][a-z'’-]*[a-z](?![\w'’-])")
@@ -206,10 +209,34 @@ class Redactor:
 
     def _partners(self, text: str, entities: list[Entity]) -> list[Entity]:
         """First names joined to a full name ("Carol & Steve Hartigan"): the model reads
-        the full name and can let a first name that is also a word ("Carol") go."""
+        the full name and can let a first name that is also a word ("Carol") go; and a
+        full name joined to a first name it found ("Margaret and Ian Fletcher")."""
         out = []
         for entity in entities:
-            if entity.type != "PERSON" or " " not in entity.text.strip():
+            if entity.type == "PERSON" and " " not in entity.text.strip():
+                after = PARTNER_AFTER_RE.match(text, entity.end)
+                if (
+                    after is not None
+                    and all(
+                        self._may_join_a_name(after.group(n), text, word)
+                        and not self.terms.may_cover(after.group(n))
+                        for n in (1, 2)
+                        if (word := SURNAME_RE.match(text, after.start(n))) is not None
+                    )
+                    and not any(e.start < after.end() and after.start(1) < e.end for e in entities)
+                ):
+                    out.append(
+                        Entity(
+                            after.start(1),
+                            after.end(2),
+                            "PERSON",
+                            text[after.start(1) : after.end(2)],
+                            entity.score,
+                            "full name joined to a first name",
+                        )
+                    )
+                continue
+            if entity.type != "PERSON":
                 continue
             before = PARTNER_RE.search(text, max(0, entity.start - 64), entity.start)
             if before is None:
