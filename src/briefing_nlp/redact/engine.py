@@ -214,27 +214,9 @@ class Redactor:
         out = []
         for entity in entities:
             if entity.type == "PERSON" and " " not in entity.text.strip():
-                after = PARTNER_AFTER_RE.match(text, entity.end)
-                if (
-                    after is not None
-                    and all(
-                        self._may_join_a_name(after.group(n), text, word)
-                        and not self.terms.may_cover(after.group(n))
-                        for n in (1, 2)
-                        if (word := SURNAME_RE.match(text, after.start(n))) is not None
-                    )
-                    and not any(e.start < after.end() and after.start(1) < e.end for e in entities)
-                ):
-                    out.append(
-                        Entity(
-                            after.start(1),
-                            after.end(2),
-                            "PERSON",
-                            text[after.start(1) : after.end(2)],
-                            entity.score,
-                            "full name joined to a first name",
-                        )
-                    )
+                joined = self._full_name_after(text, entity, entities)
+                if joined is not None:
+                    out.append(joined)
                 continue
             if entity.type != "PERSON":
                 continue
@@ -260,6 +242,25 @@ class Redactor:
                 )
             )
         return out
+
+    def _full_name_after(self, text: str, entity: Entity, entities: list[Entity]) -> Entity | None:
+        """The full name joined to a lone first name ("Margaret and Ian Fletcher"), when
+        neither of its words is a practice word and nothing found overlaps it."""
+        after = PARTNER_AFTER_RE.match(text, entity.end)
+        if after is None or any(e.start < after.end() and after.start(1) < e.end for e in entities):
+            return None
+        for group in (1, 2):
+            word = SURNAME_RE.match(text, after.start(group))
+            if (
+                word is None
+                or not self._may_join_a_name(word.group(0), text, word)
+                or self.terms.may_cover(word.group(0))
+            ):
+                return None
+        start, end = after.start(1), after.end(2)
+        return Entity(
+            start, end, "PERSON", text[start:end], entity.score, "full name joined to a first name"
+        )
 
     def _with_surname(self, text: str, entity: Entity) -> Entity:
         after = SURNAME_RE.match(text, entity.end + 1)
