@@ -484,3 +484,29 @@ def test_the_models_read_feature_blocks_as_they_read_the_stacked_rows(
     with_rows, rows = classifier.classify_with_vectors(texts, evidence=False)
     assert rows.shape == (len(texts), classifier.feature_count)
     assert alone == with_rows
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # A child's own words are their view, not an action agreed...
+        (
+            "Connor's view recorded: \"I just want to be left alone, I'll go to the EH group "
+            'if I have to."',
+            "strength",
+        ),
+        (
+            "Mo's wishes and feelings are all through the notes, he said \"I want to be safe "
+            'and study to be a doctor".',
+            "strength",
+        ),
+        # ... while an action that quotes someone stays one.
+        ('SW to tell mum "we will help you with the school run"', "action"),
+    ],
+)
+def test_quoted_words_of_a_child_or_parent_do_not_make_an_action(
+    classifier: StatementClassifier, text: str, section: str
+) -> None:
+    result = classifier.classify([text])[0]
+    assert result.section == section
+    assert max(result.section_scores, key=result.section_scores.__getitem__) == section

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from briefing_nlp.grades import (
     reports_positive_test,
     shares_this,
     singles_out,
+    without_own_words,
 )
 from briefing_nlp.settings import Settings
 from briefing_nlp.tfidf import TfidfView, unit_rows
@@ -421,7 +422,37 @@ class StatementClassifier:
                     ),
                 )
             )
-        return results, matrix
+        return self._unquoted_actions(texts, results, evidence), matrix
+
+    def _unquoted_actions(
+        self, texts: Sequence[str], results: list[Classification], evidence: bool
+    ) -> list[Classification]:
+        """Actions read again without the quoted words of a child or parent in them: "Connor's
+        view recorded: "I just want to be left alone, I'll go to the group if I have to""
+        is his view, not an action agreed. The section (and its scores and evidence) is the
+        reading without the quote whenever that is not an action."""
+        quoted = [
+            row
+            for row, result in enumerate(results)
+            if result.section == "action" and without_own_words(texts[row]) != texts[row]
+        ]
+        if not quoted:
+            return results
+        again, _ = self._classify(
+            [without_own_words(texts[row]) for row in quoted], evidence, stack=evidence
+        )
+        for row, reading in zip(quoted, again, strict=True):
+            if reading.section == "action":
+                continue
+            results[row] = replace(
+                results[row],
+                section=reading.section,
+                section_scores=reading.section_scores,
+                section_evidence=reading.section_evidence,
+                themes=() if reading.section == "neutral" else results[row].themes,
+                theme_evidence={} if reading.section == "neutral" else results[row].theme_evidence,
+            )
+        return results
 
     def _likelier(self, proba: np.ndarray, names: tuple[str, ...], fallback: int) -> int:
         """The index of whichever of `names` the model scores higher (`fallback` if the

@@ -434,3 +434,14 @@ PRACTICE_MARKER = re.compile(
     + r")",
     re.I,
 )
+
+
+# Someone's own words in quotation marks, told by "I", "my", "we" or "you" ("I'll go to
+# the group if I have to"): what a child or parent says is theirs, not an action agreed.
+OWN_WORDS = re.compile(r'"[^"]*\b(?:I|I\'m|I\'ll|I\'ve|I\'d|me|my|we|us|our|you|your)\b[^"]*"')
+
+
+def without_own_words(text: str) -> str:
+    """The statement with anyone's own quoted words left out (`OWN_WORDS`), or the text
+    unchanged when it quotes none."""
+    return OWN_WORDS.sub('"..."', text) if '"' in text else text
