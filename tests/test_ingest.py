@@ -284,8 +284,38 @@ def test_headers_of_several_auditors_number_the_records_in_turn() -> None:
 
 
 @pytest.mark.parametrize(
+    ("notes", "labels"),
+    [
+        (
+            "Child A – CIN\n- chrono o/d\n\nChild B – CP\n- no genogram\n\nChild C\n- voice\n",
+            ["Child A – CIN", "Child B – CP", "Child C"],
+        ),
+        (
+            "Case A:\nchrono o/d\n\nCase B:\nno genogram\n",
+            ["Case A:", "Case B:"],
+        ),
+        # A series of one kind needs no blank lines between its records.
+        (
+            "Child 1 of 3: CIN\n- chrono\nChild 2 of 3\n- geno\nChild 3 of 3\n- voice\n",
+            ["Child 1 of 3: CIN", "Child 2 of 3", "Child 3 of 3"],
+        ),
+        # A named line straight after another line, with no header before it to match,
+        # opens nothing (and nothing fails for want of a header to compare with).
+        ("Notes from the audit\nChild 1 – CIN\n- chrono o/d\n", ["Record 1"]),
+    ],
+)
+def test_children_and_cases_lettered_or_numbered_in_turn_are_records(
+    notes: str, labels: list[str]
+) -> None:
+    records, _ = parse_notes(notes)
+    assert [r.label for r in records] == labels
+
+
+@pytest.mark.parametrize(
     "record",
     [
+        # A sibling named in a comment under another kind of header, not a header.
+        "Audit 1\n- facts\nChild A – seen\nChild B – not seen alone\n",
         # A child of a sibling group named in a comment, not a header.
         "Audit 1\nChild 2 not seen alone since March\n",
         # A numbered list inside the record, even where a number is the next record's.

@@ -30,9 +30,10 @@ HEADER_RE = re.compile(
 # separator or nothing ("Child 10 – Selam", "YP 4:"); a bare number only continues
 # records whose headers are of the kinds above ("Case 9: ..." then "10. Liam ... DOB").
 NAMED_HEADER_RE = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:child|yp|young\s+person|family)\s*(?P<number>\d{1,2})"
-    r"(?=\s*(?:[-–—:(.,]|\*\*|$))",
-    re.IGNORECASE,
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:(?i:child|yp|young\s+person|family)\s*(?P<number>\d{1,2})|"
+    # ... or lettered in turn: "Child A – CIN", "Case B:", "Family C".
+    r"(?i:child|yp|young\s+person|family|case|record|audit|file)\s+(?P<letter>[A-Z]))"
+    r"(?=\s*(?:[-–—:(.,]|\*\*|of\s+\d|$))",
 )
 LISTED_HEADER_RE = re.compile(r"^\s*(?:#{1,6}\s*)?(?P<number>\d{1,2})(?=[.)]\s+\S)")
 SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|_{3,}|\*{3,}|={3,})\s*$")
@@ -191,10 +192,11 @@ def _header_blocks(lines: list[str]) -> list[tuple[int, int]] | None:
 
 def _header_starts(lines: list[str]) -> list[int]:
     """The lines that open records: every "Audit 3" / "Record 7" / "Case 2:" header, and a
-    "Child 4 –" line whose number is the next record's, and a numbered line after a blank
-    line whose number is the next record's. Several auditors' notes pasted together each
-    number their records their own way; a numbered line inside a block, or one that
-    continues a numbered list in the record before ("2." after "1."), is a comment."""
+    "Child 4 –" or "Case D:" line or a numbered line whose number or letter is the next
+    record's, where a block opens (after a blank line; for a named line, also straight
+    after a header of its own kind). Several auditors' notes pasted together each number
+    their records their own way; a numbered line inside a block, or one that continues a
+    numbered list in the record before ("2." after "1."), is a comment."""
     starts: list[int] = []
     listed_numbers: set[int] = set()  # numbered lines of the record being read
     for index, line in enumerate(lines):
@@ -205,18 +207,37 @@ def _header_starts(lines: list[str]) -> list[int]:
         expected = len(starts) + 1
         named = NAMED_HEADER_RE.match(line)
         listed = LISTED_HEADER_RE.match(line)
-        if named and int(named.group("number")) == expected:
+        # Only where a block opens or the headers before were of its kind: "Child B –
+        # not seen alone" under "Audit 1" and "Child A – seen" is a sibling's comment.
+        opens_block = index == 0 or not lines[index - 1].strip()
+        if (
+            named
+            and (opens_block or (starts and _header_word(line) == _header_word(lines[starts[-1]])))
+            and _header_number(named) == expected
+        ):
             starts.append(index)
             listed_numbers = set()
         elif listed:
             number = int(listed.group("number"))
-            opens_block = index > 0 and not lines[index - 1].strip()
             if starts and opens_block and number == expected and number - 1 not in listed_numbers:
                 starts.append(index)
                 listed_numbers = set()
             else:
                 listed_numbers.add(number)
     return starts
+
+
+def _header_word(line: str) -> str:
+    """The word a header line opens with, lower case ("child" of "Child 2 of 3")."""
+    words = re.findall(r"[a-z]+", line.lower())
+    return words[0] if words else ""
+
+
+def _header_number(match: re.Match[str]) -> int:
+    """A named header's record number: its number, or its letter's place (A is 1)."""
+    if match.group("number"):
+        return int(match.group("number"))
+    return ord(match.group("letter")) - ord("A") + 1
 
 
 def _header_match(line: str) -> re.Match[str] | None:
