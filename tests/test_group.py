@@ -179,6 +179,23 @@ def test_a_bullet_for_several_records_is_worded_by_its_most_general_member() -> 
     assert _wording_score(with_aside, "strength", several=True) == _wording_score(
         "[PERSON 3]'s wishes recorded", "strength", several=True
     )
+    # A language or nationality is no name, but still one child's particular; a month
+    # is as particular as a name; "that this has been" points outside the statement.
+    faith = "Carer takes her to the Eritrean Orthodox church; her faith is really respected"
+    assert _wording_score(faith, "strength", several=True) > _wording_score(
+        "Carer takes her to the Smith Street church; her faith is really respected",
+        "strength",
+        several=True,
+    )
+    assert _wording_score(
+        "An interpreter was booked for every visit and review", "strength", several=True
+    ) > _wording_score("Dari interpreter booked for every visit and review", "strength", True)
+    assert _wording_score("supervision not recorded for months", "worry", True) > _wording_score(
+        "supervision not recorded since Oct", "worry", several=True
+    )
+    assert _wording_score("no emotional health referral made", "worry", True) > _wording_score(
+        "no evidence that this has been raised with the GP", "worry", True
+    )
     # A quoted phrase the finding is about is no one's own words.
     phrase = 'lots of "mum failing to protect" language in the conf report'
     assert _wording_score(phrase, "worry", several=True) == _wording_score(

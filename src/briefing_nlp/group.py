@@ -27,6 +27,7 @@ from briefing_nlp.datatypes import Classification, Finding, Member, Statement
 from briefing_nlp.features import normalise
 from briefing_nlp.grades import grade_of
 from briefing_nlp.settings import Settings
+from briefing_nlp.vocabulary import PROPER_WORDS
 from briefing_nlp.wording import (
     ONE_RELATIVE_RE,
     PERSON_RE,
@@ -48,6 +49,18 @@ FRAGMENT_START_RE = re.compile(
     r"^(?:and|but|or|so|also|then|mostly|which|though|although|as|it|this|that|these|"
     r"they|he|she|his|her|their|its)\b",
     re.I,
+)
+# Languages, faiths, nationalities and countries: capitalised, but no one's name. A month
+# or a day is one record's date, as particular as a name.
+IDENTITY_WORDS = PROPER_WORDS - frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december jan feb mar apr jun jul aug sep
+    sept oct nov dec""".split()
+)
+# A pronoun standing for something said before the statement: "no evidence that this has
+# been raised with the GP".
+ANAPHORA_RE = re.compile(
+    r"\b(?:that|whether|if)\s+(?:this|it)\s+(?:has|had|is|was|will|would)\b", re.I
 )
 # Words that open statements without naming what they are about: praise and verdicts,
 # and who is asked to act ("TM to protect time" and "TM to record supervision" are about
@@ -705,8 +718,15 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
     if FRAGMENT_START_RE.match(text):
         score -= 0.4
     # Capitalised words mid-sentence are usually names or places: less general wording.
-    names = sum(1 for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) > 2)
-    score -= 0.15 * names
+    # A language, faith, nationality or day is no name, but over several records still
+    # one child's particular ("Dari interpreter booked" for five children).
+    capitalised = [w for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) > 2]
+    proper = sum(1 for w in capitalised if w.lower() in IDENTITY_WORDS)
+    score -= 0.15 * (len(capitalised) - proper)
+    if several:
+        score -= 0.05 * min(2, proper + sum(1 for w in words[:1] if w.lower() in IDENTITY_WORDS))
+        if ANAPHORA_RE.search(text):
+            score -= 0.15  # "no evidence that this has been raised": this is elsewhere
     if text.rstrip().endswith("?"):
         score -= 0.3
     if section == "good_practice" and SHARED_RE.search(text):
