@@ -4,8 +4,8 @@ into records and comments.
 Text is normalised first (Word quotes, bullets, non-breaking spaces, cp1252), so every
 comment's character offsets point into its record's normalised `source`. Records are
 split on header lines ("Audit 3 - CIN", "Record 7 (CP plan)", "Case ref 1234567",
-"Case 2:", and "Child 4 –" or "10. Name" when the number is the next record's), then on
-`---` lines, then on blank-line blocks.
+"Case 2:", and "Child 4 –", "Case D:" or "10. Name" when the number or letter is the
+next record's), then on `---` lines, then on blank-line blocks.
 """
 
 from __future__ import annotations
