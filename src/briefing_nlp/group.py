@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from briefing_nlp.confidence import finding_confidence
 from briefing_nlp.datatypes import Classification, Finding, Member, Statement
 from briefing_nlp.features import normalise
-from briefing_nlp.grades import grade_of
+from briefing_nlp.grades import OWN_WORDS, grade_of
 from briefing_nlp.settings import Settings
 from briefing_nlp.vocabulary import PROPER_WORDS
 from briefing_nlp.wording import (
@@ -78,10 +78,6 @@ PARTICULAR_RE = re.compile(r"\d+(?:[/.:]\d+)*")
 SECOND_FINDING_RE = re.compile(r",\s*(?:no|nothing|none)\b", re.I)
 # A short aside after a dash at the end: "partner not assessed - seen once".
 AFTERTHOUGHT_RE = re.compile(r"\s[-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
-# Someone's own words in quotation marks, told by "I", "my", "we" or "you" ("I want to
-# stay at my school"); a quoted phrase without them is mostly what the finding is about
-# ("failing to protect" language).
-QUOTED_WORDS_RE = re.compile(r'"[^"]*\b(?:I|I\'m|I\'ll|I\'ve|me|my|we|us|our|you|your)\b[^"]*"')
 TOLD_AUDITOR_RE = re.compile(r"\b(?:told|said to|showed|asked)\s+(?:me|us)\b|\bI was told\b", re.I)
 SHARED_RE = re.compile(r"\b(shar(e|ed|ing)|example|training|fed back|disseminat\w*)\b", re.I)
 
@@ -698,7 +694,7 @@ def _wording_score(text: str, section: str, several: bool = False) -> float:
             # person becomes a role noun, which reads better than a list with no verdict.
             score -= 0.25
         text = finding_wording(text, 2)
-        if QUOTED_WORDS_RE.search(text):
+        if OWN_WORDS.search(text):
             # One child's or parent's own words speak for their record; opening with
             # them, the wording says nothing of its own.
             score -= 0.3 if text.lstrip().startswith('"') else 0.1
